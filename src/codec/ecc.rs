@@ -1,0 +1,193 @@
+//! ECC: the RSPC product code of ECMA-130 Annex A (P then Q parity over bytes 12..).
+//!
+//! Bytes 12..2075 are 1032 16-bit words in 24 rows × 43 columns, split into an LSB and an MSB
+//! plane. P: 86 vectors of 24 bytes (columns), Q: 52 vectors of 43 bytes (diagonals, which also
+//! cover the P parity). For a vector x₀…x_{m−1} with n = m + 2, s0 = ⊕xᵢ and
+//! s1 = ⊕xᵢ·α^(n−1−i): p0 = (s0 ⊕ s1)/3, p1 = s0 ⊕ p0. Mode 2 sectors take the header
+//! (bytes 12..15) as zero.
+#![forbid(unsafe_code)]
+
+use super::gf::{gf256_mul, gf256_pow_alpha, MUL_INV3};
+use super::sector::SECTOR_SIZE;
+
+/// Offset of the P parity (172 bytes).
+pub const P_OFFSET: usize = 2076;
+/// Offset of the Q parity (104 bytes).
+pub const Q_OFFSET: usize = 2248;
+const P_VECTORS: usize = 86;
+const P_LEN: usize = 24;
+const Q_VECTORS: usize = 52;
+const Q_LEN: usize = 43;
+
+/// Byte offset (in the sector) of element `k` of P vector `v`.
+#[inline]
+pub const fn p_index(v: usize, k: usize) -> usize {
+    12 + 2 * (v / 2) + (v % 2) + 86 * k
+}
+
+/// Byte offset (in the sector) of element `k` of Q vector `v`.
+#[inline]
+pub const fn q_index(v: usize, k: usize) -> usize {
+    12 + 2 * ((44 * k + 43 * (v / 2)) % 1118) + (v % 2)
+}
+
+fn parity_reference(x: &[u8]) -> (u8, u8) {
+    let n = x.len() + 2;
+    let mut s0 = 0u8;
+    let mut s1 = 0u8;
+    for (i, &xi) in x.iter().enumerate() {
+        s0 ^= xi;
+        s1 ^= gf256_mul(xi, gf256_pow_alpha(n - 1 - i));
+    }
+    let p0 = gf256_mul(s0 ^ s1, 0xF4);
+    (p0, s0 ^ p0)
+}
+
+/// P then Q parity, one vector at a time, exactly as the standard states it (the oracle).
+/// With `zero_header` (Mode 2) bytes 12..15 count as zero; the sector's header is kept.
+pub fn ecc_reference(sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
+    let saved = [sector[12], sector[13], sector[14], sector[15]];
+    if zero_header {
+        sector[12..16].fill(0);
+    }
+    for v in 0..P_VECTORS {
+        let x: Vec<u8> = (0..P_LEN).map(|k| sector[p_index(v, k)]).collect();
+        let (p0, p1) = parity_reference(&x);
+        sector[P_OFFSET + v] = p0;
+        sector[P_OFFSET + P_VECTORS + v] = p1;
+    }
+    for v in 0..Q_VECTORS {
+        let x: Vec<u8> = (0..Q_LEN).map(|k| sector[q_index(v, k)]).collect();
+        let (p0, p1) = parity_reference(&x);
+        sector[Q_OFFSET + v] = p0;
+        sector[Q_OFFSET + Q_VECTORS + v] = p1;
+    }
+    sector[12..16].copy_from_slice(&saved);
+}
+
+const LANES_HI: u64 = 0x8080_8080_8080_8080;
+const LANES_LO: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+/// Multiplies 8 GF(2⁸) elements packed in a word by α.
+#[inline(always)]
+fn mul_alpha_x8(x: u64) -> u64 {
+    let hi = (x & LANES_HI) >> 7;
+    ((x & LANES_LO) << 1) ^ (hi * 0x1D)
+}
+
+#[inline(always)]
+fn load_u64(b: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// For step k of Q, the word index (0..1118) of diagonal d, flattened [k][d].
+static Q_WORDS: [u16; Q_LEN * 26] = {
+    let mut t = [0u16; Q_LEN * 26];
+    let mut k = 0;
+    while k < Q_LEN {
+        let mut d = 0;
+        while d < 26 {
+            t[k * 26 + d] = ((44 * k + 43 * d) % 1118) as u16;
+            d += 1;
+        }
+        k += 1;
+    }
+    t
+};
+
+/// P then Q parity with 8 lanes per 64-bit word (SWAR Horner evaluation of s1) and a 256-byte
+/// table for the division by 3. Same contract as [`ecc_reference`].
+pub fn ecc_swar(sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
+    let saved = [sector[12], sector[13], sector[14], sector[15]];
+    if zero_header {
+        sector[12..16].fill(0);
+    }
+    // P: the 86 vectors are the 86 byte columns of 24 rows of 86 bytes; do all columns at once.
+    // 11 words per row cover 88 bytes; lanes 86 and 87 read the next row (ignored).
+    let mut h = [0u64; 11];
+    let mut s0 = [0u64; 11];
+    for r in 0..P_LEN {
+        let base = 12 + 86 * r;
+        for (j, (hj, s0j)) in h.iter_mut().zip(s0.iter_mut()).enumerate() {
+            let x = load_u64(&sector[..], base + 8 * j);
+            *hj = mul_alpha_x8(*hj) ^ x;
+            *s0j ^= x;
+        }
+    }
+    let mut p = [0u8; 88 * 2];
+    for j in 0..11 {
+        let s1 = mul_alpha_x8(mul_alpha_x8(h[j]));
+        let t = (s0[j] ^ s1).to_le_bytes();
+        let s = s0[j].to_le_bytes();
+        for l in 0..8 {
+            let p0 = MUL_INV3[t[l] as usize];
+            p[8 * j + l] = p0;
+            p[88 + 8 * j + l] = s[l] ^ p0;
+        }
+    }
+    sector[P_OFFSET..P_OFFSET + 86].copy_from_slice(&p[..86]);
+    sector[P_OFFSET + 86..P_OFFSET + 172].copy_from_slice(&p[88..88 + 86]);
+
+    // Q: 52 vectors (26 diagonals × 2 planes) in 7 words; step k gathers one word per diagonal.
+    let mut h = [0u64; 7];
+    let mut s0 = [0u64; 7];
+    for k in 0..Q_LEN {
+        let mut g = [0u8; 56];
+        let words = &Q_WORDS[k * 26..k * 26 + 26];
+        for (d, &w) in words.iter().enumerate() {
+            let at = 12 + 2 * w as usize;
+            g[2 * d] = sector[at];
+            g[2 * d + 1] = sector[at + 1];
+        }
+        for j in 0..7 {
+            let x = load_u64(&g, 8 * j);
+            h[j] = mul_alpha_x8(h[j]) ^ x;
+            s0[j] ^= x;
+        }
+    }
+    let mut q = [0u8; 56 * 2];
+    for j in 0..7 {
+        let s1 = mul_alpha_x8(mul_alpha_x8(h[j]));
+        let t = (s0[j] ^ s1).to_le_bytes();
+        let s = s0[j].to_le_bytes();
+        for l in 0..8 {
+            let p0 = MUL_INV3[t[l] as usize];
+            q[8 * j + l] = p0;
+            q[56 + 8 * j + l] = s[l] ^ p0;
+        }
+    }
+    sector[Q_OFFSET..Q_OFFSET + 52].copy_from_slice(&q[..52]);
+    sector[Q_OFFSET + 52..Q_OFFSET + 104].copy_from_slice(&q[56..56 + 52]);
+    sector[12..16].copy_from_slice(&saved);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn q_index_matches_offset_form() {
+        // cd-format.md §3.2: offset from 12 = (v div 2)·86 + (v mod 2) + 88·k, modulo 2236.
+        for v in 0..52 {
+            for k in 0..43 {
+                let alt = 12 + ((v / 2) * 86 + (v % 2) + 88 * k) % 2236;
+                assert_eq!(q_index(v, k), alt);
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn swar_matches_reference(v in proptest::collection::vec(any::<u8>(), SECTOR_SIZE), z in any::<bool>()) {
+            let mut a = [0u8; SECTOR_SIZE];
+            a.copy_from_slice(&v);
+            let mut b = a;
+            ecc_reference(&mut a, z);
+            ecc_swar(&mut b, z);
+            prop_assert_eq!(&a[..], &b[..]);
+        }
+    }
+}

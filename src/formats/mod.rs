@@ -1,0 +1,3 @@
+//! Input and output file formats: parsers take bytes and give layout values; writers take
+//! layout values and give bytes. No threads, no sector encoding.
+#![forbid(unsafe_code)]
