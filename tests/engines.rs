@@ -1,5 +1,7 @@
 //! Every engine in `available()` against `Reference` on arbitrary type, LBA and payload.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failure with its location
+
 use proptest::prelude::*;
 use rawcd::codec::engine::{testing::available, Engine, Reference};
 use rawcd::codec::verify::Scrambling;

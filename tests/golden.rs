@@ -1,6 +1,8 @@
 //! Golden SHA-256 hashes of shared/docs/golden.md, computed by an independent implementation.
 //! Inputs are generated (SplitMix64), so these run in plain `cargo test`, on every engine.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failure with its location
+
 mod common;
 
 use common::{hex, sha256_hex, SplitMix};

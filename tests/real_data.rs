@@ -1,5 +1,7 @@
 //! Bit-exactness against real images from other projects (../shared/testdata/real).
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failure with its location
+
 mod common;
 
 use common::testdata;

@@ -1,5 +1,7 @@
 //! The data-sector vectors of cd-format.md §12.1, on every engine.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failure with its location
+
 mod common;
 
 use common::{hex, sha256_hex};

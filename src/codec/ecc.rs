@@ -130,19 +130,26 @@ pub fn ecc_swar(sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
     sector[P_OFFSET..P_OFFSET + 86].copy_from_slice(&p[..86]);
     sector[P_OFFSET + 86..P_OFFSET + 172].copy_from_slice(&p[88..88 + 86]);
 
-    // Q: 52 vectors (26 diagonals × 2 planes) in 7 words; step k gathers one word per diagonal.
+    // Q: 52 vectors (26 diagonals × 2 planes) in 7 words of 4 diagonals; step k gathers one
+    // 16-bit word (both planes) per diagonal. The word array has 2048 entries so that masking
+    // the index with 2047 proves it in bounds.
+    let mut words = [0u16; 2048];
+    for (w, c) in words.iter_mut().zip(sector[12..Q_OFFSET].chunks_exact(2)) {
+        *w = u16::from_le_bytes([c[0], c[1]]);
+    }
+    let at = |i: u16| words[(i & 2047) as usize] as u64;
     let mut h = [0u64; 7];
     let mut s0 = [0u64; 7];
-    for k in 0..Q_LEN {
-        let mut g = [0u8; 56];
-        let words = &Q_WORDS[k * 26..k * 26 + 26];
-        for (d, &w) in words.iter().enumerate() {
-            let at = 12 + 2 * w as usize;
-            g[2 * d] = sector[at];
-            g[2 * d + 1] = sector[at + 1];
-        }
+    for idx in Q_WORDS.chunks_exact(26) {
         for j in 0..7 {
-            let x = load_u64(&g, 8 * j);
+            let x = if j < 6 {
+                at(idx[4 * j])
+                    | at(idx[4 * j + 1]) << 16
+                    | at(idx[4 * j + 2]) << 32
+                    | at(idx[4 * j + 3]) << 48
+            } else {
+                at(idx[24]) | at(idx[25]) << 16
+            };
             h[j] = mul_alpha_x8(h[j]) ^ x;
             s0[j] ^= x;
         }
