@@ -339,7 +339,7 @@ pub fn check_and_correct(pack: &mut [u8; 24]) -> PackStatus {
         };
     }
     // One error of value e at position i: S_j = e·X^j with X = α^(23−i).
-    if sp.iter().any(|&v| v == 0) {
+    if sp.contains(&0) {
         return PackStatus::Bad;
     }
     let log = |v: u8| GF64_LOG[v as usize] as usize;
