@@ -515,8 +515,8 @@ fn encode_block_text(
 
     for kind in TextKind::ALL {
         let t = kind.pack_type();
-        let present =
-            !b.disc.get(kind).is_empty() || b.tracks.iter().any(|tr| !tr.texts.get(kind).is_empty());
+        let present = !b.disc.get(kind).is_empty()
+            || b.tracks.iter().any(|tr| !tr.texts.get(kind).is_empty());
         if !present {
             continue;
         }
@@ -759,9 +759,17 @@ fn decode_block(bi: usize, map: &BTreeMap<u8, Pack>) -> Result<Block, CdTextErro
                     }
                 }
             }
-            0x86 => b.disc_id = split_strings(stream, 1).into_iter().next().unwrap_or_default(),
+            0x86 => {
+                b.disc_id = split_strings(stream, 1)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default()
+            }
             0x8D => {
-                b.closed_info = split_strings(stream, 1).into_iter().next().unwrap_or_default()
+                b.closed_info = split_strings(stream, 1)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default()
             }
             0x87 => {
                 let code = match stream.as_slice() {
@@ -856,5 +864,308 @@ impl LeadinCdText {
             chunk.copy_from_slice(&self.symbols[4 * g + q]);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pack(bytes: [u8; 18]) -> Pack {
+        Pack(bytes)
+    }
+
+    const SIZE_PACK: [u8; 16] = [
+        0x8F, 0x00, 0x2A, 0x00, 0x01, 0x01, 0x03, 0x00, 0x06, 0x05, 0x04, 0x05, 0x07, 0x06, 0x01,
+        0x02,
+    ];
+
+    #[test]
+    fn crc_vector_9_6() {
+        let mut p = [0u8; 18];
+        p[..16].copy_from_slice(&SIZE_PACK);
+        let mut p = Pack(p);
+        p.seal();
+        assert_eq!(&p.0[16..], &[0x48, 0x65]);
+        assert!(p.crc_ok());
+        p.0[5] ^= 1;
+        assert!(!p.crc_ok());
+    }
+
+    #[test]
+    fn symbols_vector_9_6() {
+        let mut p = [0u8; 18];
+        p[..16].copy_from_slice(&SIZE_PACK);
+        p[16] = 0x48;
+        p[17] = 0x65;
+        let expected = [
+            0x23, 0x30, 0x00, 0x2A, 0x00, 0x00, 0x04, 0x01, 0x00, 0x30, 0x00, 0x06, 0x01, 0x10,
+            0x10, 0x05, 0x01, 0x30, 0x18, 0x01, 0x00, 0x24, 0x21, 0x25,
+        ];
+        assert_eq!(pack_to_symbols(&p), expected);
+        assert_eq!(symbols_to_pack(&expected), p);
+    }
+
+    #[test]
+    fn libburn_example_packs_have_valid_crcs() {
+        // cd-format.md §12.3, from libburn's CD-Text documentation.
+        for p in [
+            [
+                0x88, 0x00, 0x23, 0x00, 0x01, 0x0e, 0x00, 0x3f, 0x02, 0x12, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x12, 0x00,
+            ],
+            [
+                0x8f, 0x01, 0x2b, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0x03, 0x2c, 0x00,
+                0x00, 0x00, 0xc0, 0x20,
+            ],
+            [
+                0x8f, 0x02, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x00, 0x11, 0x45,
+            ],
+        ] {
+            assert!(pack(p).crc_ok(), "{:?}", pack(p));
+        }
+    }
+
+    fn one_block(title: Vec<u8>, tracks: usize) -> CdText {
+        let mut b = Block::new(0x09, Charset::Iso8859_1, 1, tracks);
+        b.disc.title = title;
+        CdText { blocks: vec![b] }
+    }
+
+    #[test]
+    fn size_limits() {
+        // Title + NUL + one empty track NUL: L + 2 bytes → ceil((L + 2) / 12) packs.
+        let ok = one_block(vec![b'a'; 253 * 12 - 2], 1);
+        let packs = ok.encode(&EncodeOptions::default()).unwrap();
+        assert_eq!(packs.len(), 256);
+        assert_eq!(packs[255].sequence(), 255);
+        let over = one_block(vec![b'a'; 253 * 12 - 1], 1);
+        assert_eq!(
+            over.encode(&EncodeOptions::default()),
+            Err(CdTextError::TooManyPacks {
+                block: 0,
+                packs: 257
+            })
+        );
+        let nine = CdText {
+            blocks: vec![one_block(b"x".to_vec(), 1).blocks[0].clone(); 9],
+        };
+        assert_eq!(
+            nine.encode(&EncodeOptions::default()),
+            Err(CdTextError::TooManyBlocks { blocks: 9 })
+        );
+        assert_eq!(
+            one_block(b"x".to_vec(), 0).encode(&EncodeOptions::default()),
+            Err(CdTextError::TrackRange {
+                block: 0,
+                first: 1,
+                last: 0
+            })
+        );
+        assert_eq!(
+            one_block(b"x".to_vec(), 100).encode(&EncodeOptions::default()),
+            Err(CdTextError::TrackRange {
+                block: 0,
+                first: 1,
+                last: 100
+            })
+        );
+        assert_eq!(
+            one_block(b"a\0b".to_vec(), 1).encode(&EncodeOptions::default()),
+            Err(CdTextError::NulInText {
+                block: 0,
+                pack_type: 0x80,
+                track: 0
+            })
+        );
+    }
+
+    #[test]
+    fn tab_shortcut_and_positions() {
+        let mut b = Block::new(0x09, Charset::Iso8859_1, 1, 3);
+        b.tracks[0].texts.performer = b"Same".to_vec();
+        b.tracks[1].texts.performer = b"Same".to_vec();
+        b.tracks[2].texts.performer = b"Other".to_vec();
+        let text = CdText { blocks: vec![b] };
+        let packs = text.encode(&EncodeOptions::default()).unwrap();
+        // Disc "" NUL, "Same" NUL, TAB NUL, "Other" NUL.
+        assert_eq!(packs[0].payload(), b"\0Same\0\t\0Othe");
+        assert_eq!(packs[0].track(), 0);
+        assert_eq!(&packs[1].payload()[..3], b"r\0\0");
+        assert_eq!((packs[1].track(), packs[1].char_position()), (3, 4));
+        assert_eq!(packs.len(), 5);
+        assert_eq!(CdText::decode(&packs).unwrap(), text);
+        let off = text
+            .encode(&EncodeOptions {
+                tab_shortcut: false,
+            })
+            .unwrap();
+        assert_eq!(&off[0].payload()[..12], b"\0Same\0Same\0O");
+        assert_eq!(off[1].track(), 3);
+        assert_eq!(off[1].char_position(), 1);
+        assert_eq!(CdText::decode(&off).unwrap(), text);
+    }
+
+    #[test]
+    fn double_byte_block() {
+        let mut b = Block::new(0x69, Charset::MsJis, 1, 2);
+        b.disc.title = vec![0x82, 0xa0, 0x82, 0xa2];
+        b.tracks[0].texts.title = vec![0x82, 0xa0];
+        b.tracks[1].texts.title = vec![0x82, 0xa0];
+        let text = CdText {
+            blocks: vec![b.clone()],
+        };
+        let packs = text.encode(&EncodeOptions::default()).unwrap();
+        assert!(packs[0].double_byte());
+        assert_eq!(
+            &packs[0].payload()[..12],
+            &[0x82, 0xa0, 0x82, 0xa2, 0, 0, 0x82, 0xa0, 0, 0, 9, 9]
+        );
+        assert_eq!(CdText::decode(&packs).unwrap(), text);
+        b.disc.title.push(1);
+        assert!(matches!(
+            CdText { blocks: vec![b] }.encode(&EncodeOptions::default()),
+            Err(CdTextError::OddLength { len: 5, .. })
+        ));
+    }
+
+    #[test]
+    fn decode_errors() {
+        let packs = one_block(b"x".to_vec(), 1)
+            .encode(&EncodeOptions::default())
+            .unwrap();
+        let mut bad = packs.clone();
+        bad[1].0[6] ^= 0x10;
+        assert!(matches!(
+            CdText::decode(&bad),
+            Err(CdTextError::BadCrc { index: 1, .. })
+        ));
+        let mut no_size = packs.clone();
+        no_size.truncate(2);
+        assert_eq!(
+            CdText::decode(&no_size),
+            Err(CdTextError::MissingSizeInfo { block: 0, part: 1 })
+        );
+        let mut ty = packs.clone();
+        ty[0].0[0] = 0x7F;
+        ty[0].seal();
+        assert_eq!(
+            CdText::decode(&ty),
+            Err(CdTextError::BadPackType {
+                index: 0,
+                pack_type: 0x7F
+            })
+        );
+        // The padded lead-in list (repeats) decodes to the same text.
+        let mut twice = packs.clone();
+        twice.extend_from_slice(&packs);
+        assert_eq!(
+            CdText::decode(&twice).unwrap(),
+            CdText::decode(&packs).unwrap()
+        );
+    }
+
+    #[test]
+    fn leadin_padding_and_cycle() {
+        let base = one_block(b"x".to_vec(), 1)
+            .encode(&EncodeOptions::default())
+            .unwrap(); // 1 text pack + 3 size packs
+        for (n, padded) in [(4, 4), (5, 20), (6, 12), (7, 28), (8, 8)] {
+            let packs: Vec<Pack> = base.iter().cycle().take(n).copied().collect();
+            let l = LeadinCdText::new(&packs);
+            assert_eq!(l.padded_len(), padded, "N = {n}");
+            let cycle = padded / 4;
+            // LBA −22650 carries packs 0..3; the list cycles with period N′/4 both ways.
+            let first = l.rw_for_lba(-22650);
+            assert_eq!(&first[..24], &pack_to_symbols(&packs[0].0));
+            for x in [-22650, -20000, -151, -3] {
+                assert_eq!(l.rw_for_lba(x), l.rw_for_lba(x + cycle as i32));
+                assert_eq!(l.rw_for_lba(x), l.rw_for_lba(x - cycle as i32));
+            }
+            let last = l.rw_for_lba(-22651);
+            let k = 4 * (cycle - 1) + 3;
+            assert_eq!(&last[72..], &pack_to_symbols(&packs[k % n].0));
+        }
+        assert_eq!(LeadinCdText::new(&[]).rw_for_lba(-1000), [0u8; 96]);
+    }
+
+    fn text_strategy() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(Vec::new()),
+            Just(b"Same".to_vec()),
+            proptest::collection::vec(prop_oneof![0x20u8..0x7F, 0xA0u8..=0xFF], 0..40),
+        ]
+    }
+
+    fn texts_strategy() -> impl Strategy<Value = Texts> {
+        proptest::collection::vec(text_strategy(), 6).prop_map(|v| {
+            let mut t = Texts::default();
+            for (k, s) in TextKind::ALL.into_iter().zip(v) {
+                *t.get_mut(k) = s;
+            }
+            t
+        })
+    }
+
+    fn block_strategy() -> impl Strategy<Value = Block> {
+        (
+            1u8..=90,
+            proptest::collection::vec((texts_strategy(), text_strategy()), 1..6),
+            texts_strategy(),
+            (text_strategy(), text_strategy(), text_strategy()),
+            proptest::option::of((any::<u16>(), text_strategy())),
+            (
+                any::<u8>(),
+                prop_oneof![Just(Charset::Iso8859_1), Just(Charset::Ascii)],
+            ),
+        )
+            .prop_map(
+                |(first, tracks, disc, (disc_id, closed, upc), genre, (language, charset))| {
+                    let mut b = Block::new(language, charset, first, tracks.len());
+                    for (t, (texts, isrc)) in b.tracks.iter_mut().zip(tracks) {
+                        t.texts = texts;
+                        t.isrc = isrc;
+                    }
+                    b.disc = disc;
+                    b.disc_id = disc_id;
+                    b.closed_info = closed;
+                    b.upc_ean = upc;
+                    b.genre = genre.map(|(code, text)| Genre { code, text });
+                    b
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn encode_decode_round_trip(
+            blocks in proptest::collection::vec(block_strategy(), 1..4),
+            tab in any::<bool>(),
+        ) {
+            let text = CdText { blocks };
+            let packs = text.encode(&EncodeOptions { tab_shortcut: tab }).unwrap();
+            for p in &packs {
+                prop_assert!(p.crc_ok());
+            }
+            prop_assert_eq!(CdText::decode(&packs).unwrap(), text);
+        }
+
+        #[test]
+        fn decode_never_panics(raw in proptest::collection::vec(any::<[u8; 18]>(), 0..12)) {
+            let packs: Vec<Pack> = raw
+                .into_iter()
+                .map(|mut b| {
+                    b[0] = 0x80 | (b[0] & 0x0F);
+                    let mut p = Pack(b);
+                    p.seal();
+                    p
+                })
+                .collect();
+            let _ = CdText::decode(&packs);
+        }
     }
 }

@@ -26,7 +26,9 @@ pub enum CdtError {
         expected: usize,
     },
     /// A pack with a wrong CRC.
-    #[error("CD-Text file pack {pack} (offset {offset}): CRC {stored:#06x}, computed {computed:#06x}")]
+    #[error(
+        "CD-Text file pack {pack} (offset {offset}): CRC {stored:#06x}, computed {computed:#06x}"
+    )]
     BadCrc {
         /// Index of the pack.
         pack: usize,
@@ -50,11 +52,7 @@ pub fn read_cdt(bytes: &[u8]) -> Result<Vec<Pack>, CdtError> {
     let starts_with_pack = bytes.first().is_some_and(|b| (0x80..=0x8F).contains(b));
     let body = if starts_with_pack && len % PACK_SIZE <= 1 {
         &bytes[..len - len % PACK_SIZE]
-    } else if len >= 4 + PACK_SIZE
-        && bytes[2] == 0
-        && bytes[3] == 0
-        && (len - 4) % PACK_SIZE <= 1
-    {
+    } else if len >= 4 + PACK_SIZE && bytes[2] == 0 && bytes[3] == 0 && (len - 4) % PACK_SIZE <= 1 {
         let body = &bytes[4..len - (len - 4) % PACK_SIZE];
         let declared = usize::from(u16::from_be_bytes([bytes[0], bytes[1]]));
         let expected = body.len() + 2;

@@ -75,7 +75,9 @@ pub enum V07tError {
         last: u8,
     },
     /// The sheet names no track at all (no track lines and no First/Last Track Number).
-    #[error("{path}:{line}:{column}: no tracks (give `First Track Number` and `Last Track Number`)")]
+    #[error(
+        "{path}:{line}:{column}: no tracks (give `First Track Number` and `Last Track Number`)"
+    )]
     NoTracks {
         /// File name as given.
         path: String,
@@ -172,8 +174,14 @@ pub const LANGUAGES: [(&str, u8); 48] = [
 ];
 
 fn trim(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &b[start..end.max(start)]
 }
 
