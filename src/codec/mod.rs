@@ -7,6 +7,7 @@
 //! Q → (raw stream only) scramble, which is a separate pass ([`Engine::scramble`]).
 #![forbid(unsafe_code)]
 
+pub mod cdtext;
 pub mod ecc;
 pub mod edc;
 pub mod engine;
