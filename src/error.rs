@@ -13,6 +13,9 @@ pub enum Error {
     /// From the sector codec.
     #[error(transparent)]
     Codec(#[from] CodecError),
+    /// From the disc model.
+    #[error(transparent)]
+    Layout(#[from] crate::layout::LayoutError),
     /// I/O on a source or an output.
     #[error("{path}: {source}")]
     Io {
@@ -29,7 +32,7 @@ impl Error {
     /// internal failures (exit 1).
     pub fn is_bad_input(&self) -> bool {
         match self {
-            Error::Codec(_) => true,
+            Error::Codec(_) | Error::Layout(_) => true,
             Error::Io { source, .. } => matches!(
                 source.kind(),
                 std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData

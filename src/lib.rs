@@ -25,6 +25,8 @@
 pub mod codec;
 pub mod error;
 pub mod formats;
+pub mod layout;
+pub mod source;
 pub mod units;
 
 pub use error::Error;

@@ -1,0 +1,639 @@
+//! `ImageCreator`: the IMAPI2 `IRawCDImageCreator` model of one session, in Rust naming.
+#![forbid(unsafe_code)]
+
+use crate::codec::cdtext::{CdText, CdTextError, EncodeOptions, LeadinCdText, Pack};
+use crate::codec::{Isrc, Mcn, SectorType};
+use crate::source::Source;
+use crate::units::Msf;
+
+use super::map::{DiscMap, Piece, PlannedTrack};
+use super::LayoutError;
+
+/// IMAPI `IMAPI_FORMAT2_RAW_CD_DATA_SECTOR_TYPE` (`ResultingImageType`): the subchannel that
+/// follows each 2352-byte main-channel sector in the result stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SubchannelFormat {
+    /// Main channel only: 2352 bytes per sector.
+    None,
+    /// IMAPI `PQ_ONLY` (1): 16-byte PQ, 2368 bytes per sector.
+    Pq16,
+    /// IMAPI `IS_COOKED` (2): packed P–W (R–W de-interleaved), 2448 bytes per sector.
+    Packed96,
+    /// IMAPI `IS_RAW` (3): raw interleaved P–W, 2448 bytes per sector (the default).
+    #[default]
+    Raw96,
+}
+
+impl SubchannelFormat {
+    /// Subchannel bytes per sector.
+    pub const fn subchannel_bytes(self) -> usize {
+        match self {
+            SubchannelFormat::None => 0,
+            SubchannelFormat::Pq16 => 16,
+            SubchannelFormat::Packed96 | SubchannelFormat::Raw96 => 96,
+        }
+    }
+
+    /// Bytes per sector in the stream (2352 + subchannel).
+    pub const fn sector_bytes(self) -> usize {
+        2352 + self.subchannel_bytes()
+    }
+
+    /// The CLI name (`none`, `pq16`, `packed96`, `raw96`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            SubchannelFormat::None => "none",
+            SubchannelFormat::Pq16 => "pq16",
+            SubchannelFormat::Packed96 => "packed96",
+            SubchannelFormat::Raw96 => "raw96",
+        }
+    }
+
+    /// Parses a CLI name.
+    pub fn from_name(s: &str) -> Option<SubchannelFormat> {
+        match s {
+            "none" => Some(SubchannelFormat::None),
+            "pq16" => Some(SubchannelFormat::Pq16),
+            "packed96" => Some(SubchannelFormat::Packed96),
+            "raw96" => Some(SubchannelFormat::Raw96),
+            _ => None,
+        }
+    }
+}
+
+/// Where the result stream starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LeadIn {
+    /// IMAPI's `WriteMedia` start: MSF 95:00:00 = LBA −22650.
+    #[default]
+    Imapi,
+    /// No lead-in: the stream starts at LBA −150 (track 1's pre-gap).
+    None,
+    /// An explicit lead-in start MSF (minute ≥ 90, e.g. the ATIP start 97:26:65).
+    At(Msf),
+}
+
+/// IMAPI `DigitalAudioCopySetting`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CopySetting {
+    /// 0: copying permitted (CTRL bit 0x2 set).
+    Permitted,
+    /// 1: copying prohibited (bit clear). The default.
+    #[default]
+    Prohibited,
+    /// 2: SCMS, the copy bit toggles in Q (D21).
+    Scms,
+}
+
+/// The layout of one track given explicitly (as cue and TOC sheets give it): rawcd applies it
+/// exactly and adds no gap of its own, except that track 1's pre-gap is always at least 150
+/// sectors (the filler is generated before the stored part).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TrackLayout {
+    /// Pre-gap sectors rawcd generates (cue `PREGAP`), before the content.
+    pub pregap_generated: u32,
+    /// Leading content sectors that are the pre-gap (INDEX 00 stored in the file).
+    pub pregap_stored: u32,
+    /// Post-gap sectors rawcd generates after the content (cue `POSTGAP`), still index ≥ 1.
+    pub postgap_generated: u32,
+}
+
+/// One track as IMAPI's `IRawCDImageTrackInfo` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackInfo {
+    /// `StartingLba`: LBA of INDEX 01.
+    pub starting_lba: i32,
+    /// `SectorCount`: user sectors from INDEX 01 (post-gap excluded).
+    pub sector_count: u32,
+    /// `TrackNumber`.
+    pub track_number: u8,
+    /// `SectorType`.
+    pub sector_type: SectorType,
+    /// `ISRC` (audio only).
+    pub isrc: Option<Isrc>,
+    /// `DigitalAudioCopySetting`.
+    pub copy: CopySetting,
+    /// `AudioHasPreemphasis`.
+    pub preemphasis: bool,
+    /// Four-channel audio (CTRL bit 0x8; cue `FLAGS 4CH`).
+    pub four_channel: bool,
+    /// `TrackIndexes`: offsets of INDEX 02, 03, … from `starting_lba`.
+    pub indexes: Vec<u32>,
+}
+
+/// The settings of a track that can change after it was added (`track_info_mut`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TrackSettings {
+    /// ISRC; only audio tracks may have one (checked when set and when built).
+    pub isrc: Option<Isrc>,
+    /// Copy permission.
+    pub copy: CopySetting,
+    /// Pre-emphasis (audio).
+    pub preemphasis: bool,
+    /// Four-channel audio.
+    pub four_channel: bool,
+    /// Offsets of INDEX 02.. from INDEX 01, strictly increasing.
+    pub indexes: Vec<u32>,
+    /// A label that overrides the `sector_type` name in `toc --json` (e.g. `mode2mixed`).
+    pub label: Option<&'static str>,
+}
+
+impl TrackSettings {
+    /// IMAPI `AddTrackIndex`: adds an index point at `offset` sectors after INDEX 01. Indexes
+    /// are numbered 02, 03, … in offset order. The range is checked when the disc is built
+    /// (the track may still shrink, e.g. for gapless audio).
+    ///
+    /// # Errors
+    /// `offset` 0, a duplicate, or a 99th index.
+    pub fn add_track_index(&mut self, track: u8, offset: u32) -> Result<(), LayoutError> {
+        if offset == 0 {
+            return Err(LayoutError::IndexOutOfRange {
+                track,
+                offset,
+                sectors: 0,
+            });
+        }
+        if self.indexes.len() >= 98 {
+            return Err(LayoutError::TooManyIndexes { track });
+        }
+        match self.indexes.binary_search(&offset) {
+            Ok(_) => Err(LayoutError::IndexOrder {
+                track,
+                offset,
+                previous: offset,
+            }),
+            Err(pos) => {
+                self.indexes.insert(pos, offset);
+                Ok(())
+            }
+        }
+    }
+
+    /// IMAPI `ClearTrackIndex`: removes the index at `offset`; false if there was none.
+    pub fn clear_track_index(&mut self, offset: u32) -> bool {
+        match self.indexes.binary_search(&offset) {
+            Ok(pos) => {
+                self.indexes.remove(pos);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct TrackSpec {
+    pub(super) ty: SectorType,
+    pub(super) pieces: Vec<Piece>,
+    pub(super) explicit: Option<TrackLayout>,
+    pub(super) settings: TrackSettings,
+    /// 2352-byte data input that is not scrambled (cue/toc raw tracks, D23).
+    pub(super) unscrambled_raw: bool,
+}
+
+/// Builder for one session's disc, after IMAPI2's `IRawCDImageCreator`.
+///
+/// ```
+/// use rawcd::layout::ImageCreator;
+/// use rawcd::codec::SectorType;
+/// use rawcd::source::Source;
+///
+/// let mut disc = ImageCreator::new();
+/// disc.add_track(SectorType::Mode1, Source::from_bytes(vec![0u8; 2048 * 300])).unwrap();
+/// disc.add_track(SectorType::Audio, Source::from_bytes(vec![0u8; 2352 * 300])).unwrap();
+/// let map = disc.build().unwrap();
+/// // D14: data → audio: 150-sector post-gap on track 1, 150-sector pre-gap on track 2.
+/// assert_eq!(disc.track_info(2).unwrap().starting_lba, 600);
+/// assert_eq!(map.start_of_leadout(), 900);
+/// assert_eq!(disc.last_used_user_sector().unwrap(), 899);
+/// ```
+#[derive(Debug, Clone)]
+pub struct ImageCreator {
+    pub(super) tracks: Vec<TrackSpec>,
+    pub(super) special_pregap: Option<(Source, u32)>,
+    pub(super) rw: Option<Source>,
+    pub(super) result_type: SubchannelFormat,
+    pub(super) disable_gapless_audio: bool,
+    pub(super) mcn: Option<Mcn>,
+    pub(super) starting_track_number: u8,
+    pub(super) number_of_existing_tracks: u32,
+    pub(super) start_of_leadout_limit: i32,
+    pub(super) leadin: LeadIn,
+    pub(super) cdi: bool,
+    pub(super) relaxed: bool,
+    pub(super) warnings: Vec<String>,
+    pub(super) cdtext: Option<LeadinCdText>,
+}
+
+impl Default for ImageCreator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Maximum lead-out start (88:29:74).
+pub const MAX_LEADOUT_LIMIT: i32 = 398_099;
+
+impl ImageCreator {
+    /// An empty disc with IMAPI's defaults: raw P–W output, lead-in from 95:00:00, gaps
+    /// between audio tracks (`disable_gapless_audio` false, D13), track numbers from 1.
+    pub fn new() -> ImageCreator {
+        ImageCreator {
+            tracks: Vec::new(),
+            special_pregap: None,
+            rw: None,
+            result_type: SubchannelFormat::Raw96,
+            disable_gapless_audio: false,
+            mcn: None,
+            starting_track_number: 1,
+            number_of_existing_tracks: 0,
+            start_of_leadout_limit: MAX_LEADOUT_LIMIT,
+            leadin: LeadIn::Imapi,
+            cdi: false,
+            relaxed: false,
+            warnings: Vec::new(),
+            cdtext: None,
+        }
+    }
+
+    fn sectors_of(&self, ty: SectorType, source: &Source, track: u8) -> Result<u32, LayoutError> {
+        let size = ty.input_size() as u64;
+        let len = source.len();
+        if ty.is_data() && len % size != 0 {
+            return Err(LayoutError::PartialSector {
+                track,
+                name: source.name(),
+                bytes: len,
+                sector_size: size as usize,
+            });
+        }
+        Ok(len.div_ceil(size) as u32)
+    }
+
+    fn next_number(&self) -> Result<u8, LayoutError> {
+        let n = self.starting_track_number as u32 + self.tracks.len() as u32;
+        if n > 99 {
+            return Err(LayoutError::TooManyTracks { track: n });
+        }
+        Ok(n as u8)
+    }
+
+    /// IMAPI `AddTrack`: appends a track of `ty` whose bytes come from `source` (IMAPI's
+    /// per-type sector sizes; an audio source's last partial sector is padded with silence, a
+    /// data source must be whole sectors). Gaps follow the automatic rules (D13, D14).
+    ///
+    /// # Errors
+    /// A 100th track, a partial data sector, a data track when the starting track number is not 1.
+    pub fn add_track(&mut self, ty: SectorType, source: Source) -> Result<u8, LayoutError> {
+        self.push_track(ty, vec![source], None, false)
+    }
+
+    /// Appends a track with an explicit layout (cue/TOC sheets): its content is the
+    /// concatenation of `pieces` (sources, or generated zero sectors), laid out exactly per
+    /// `layout`. `unscrambled_raw` marks 2352-byte data input that arrives unscrambled (D23).
+    ///
+    /// # Errors
+    /// As [`ImageCreator::add_track`].
+    pub fn add_track_explicit(
+        &mut self,
+        ty: SectorType,
+        pieces: Vec<TrackPiece>,
+        layout: TrackLayout,
+        unscrambled_raw: bool,
+    ) -> Result<u8, LayoutError> {
+        let number = self.next_number()?;
+        let mut out = Vec::new();
+        for p in pieces {
+            match p {
+                TrackPiece::Source(s) => {
+                    let n = self.sectors_of(ty, &s, number)?;
+                    out.push(Piece::Source {
+                        source: s,
+                        sectors: n,
+                    });
+                }
+                TrackPiece::Zero(n) => out.push(Piece::Zero { sectors: n }),
+            }
+        }
+        self.push_pieces(ty, out, Some(layout), unscrambled_raw)
+    }
+
+    fn push_track(
+        &mut self,
+        ty: SectorType,
+        sources: Vec<Source>,
+        explicit: Option<TrackLayout>,
+        unscrambled_raw: bool,
+    ) -> Result<u8, LayoutError> {
+        let number = self.next_number()?;
+        let mut pieces = Vec::new();
+        for s in sources {
+            let n = self.sectors_of(ty, &s, number)?;
+            pieces.push(Piece::Source {
+                source: s,
+                sectors: n,
+            });
+        }
+        self.push_pieces(ty, pieces, explicit, unscrambled_raw)
+    }
+
+    fn push_pieces(
+        &mut self,
+        ty: SectorType,
+        pieces: Vec<Piece>,
+        explicit: Option<TrackLayout>,
+        unscrambled_raw: bool,
+    ) -> Result<u8, LayoutError> {
+        let number = self.next_number()?;
+        if self.starting_track_number != 1 && !ty.is_audio() {
+            return Err(LayoutError::StartingTrackNotAudio { track: number });
+        }
+        self.tracks.push(TrackSpec {
+            ty,
+            pieces,
+            explicit,
+            settings: TrackSettings::default(),
+            unscrambled_raw,
+        });
+        Ok(number)
+    }
+
+    /// IMAPI `AddSpecialPregap`: hidden track one audio (at least 150 sectors of audio, added
+    /// before any track) that replaces track 1's silent pre-gap; track 1's INDEX 01 moves to
+    /// LBA N − 150.
+    ///
+    /// # Errors
+    /// Added after tracks or twice, shorter than 150 sectors, or ending past LBA 397799.
+    pub fn add_special_pregap(&mut self, source: Source) -> Result<(), LayoutError> {
+        if !self.tracks.is_empty() {
+            return Err(LayoutError::SpecialPregapAfterTracks);
+        }
+        if self.special_pregap.is_some() {
+            return Err(LayoutError::SpecialPregapTwice);
+        }
+        let n = source.len().div_ceil(2352) as u32;
+        if n < 150 {
+            return Err(LayoutError::SpecialPregapTooShort { sectors: n });
+        }
+        let last = n as i64 - 151;
+        if last > 397_799 {
+            return Err(LayoutError::SpecialPregapTooLong { last: last as i32 });
+        }
+        self.special_pregap = Some((source, n));
+        Ok(())
+    }
+
+    /// IMAPI `AddSubcodeRWGenerator`: the R–W stream, 96 bytes per sector of the result image
+    /// (lead-in start to the end of the lead-out), packed layout with bits 7 and 6 zero. Its
+    /// length and bits are checked when the disc is built (bits of a reader source as it streams).
+    pub fn add_subcode_rw(&mut self, source: Source) {
+        self.rw = Some(source);
+    }
+
+    /// IMAPI `ResultingImageType`.
+    pub fn result_type(&self) -> SubchannelFormat {
+        self.result_type
+    }
+
+    /// Sets `ResultingImageType`.
+    pub fn set_result_type(&mut self, f: SubchannelFormat) {
+        self.result_type = f;
+    }
+
+    /// IMAPI `DisableGaplessAudio` (D13: false, the default, inserts 150 silent sectors before
+    /// every audio track that follows an audio track; true makes audio gapless).
+    pub fn disable_gapless_audio(&self) -> bool {
+        self.disable_gapless_audio
+    }
+
+    /// Sets `DisableGaplessAudio`; only before tracks are added.
+    ///
+    /// # Errors
+    /// [`LayoutError::SetBeforeTracks`].
+    pub fn set_disable_gapless_audio(&mut self, v: bool) -> Result<(), LayoutError> {
+        if !self.tracks.is_empty() {
+            return Err(LayoutError::SetBeforeTracks {
+                setting: "disable_gapless_audio",
+            });
+        }
+        self.disable_gapless_audio = v;
+        Ok(())
+    }
+
+    /// IMAPI `MediaCatalogNumber`.
+    pub fn media_catalog_number(&self) -> Option<&Mcn> {
+        self.mcn.as_ref()
+    }
+
+    /// Sets the MCN from text: 1..13 digits, left-padded (D15). A wrong UPC/EAN check digit is
+    /// accepted with a warning ([`ImageCreator::warnings`]).
+    ///
+    /// # Errors
+    /// [`crate::codec::CodecError::BadMcn`].
+    pub fn set_media_catalog_number(&mut self, text: &str) -> Result<(), LayoutError> {
+        let mcn = Mcn::parse(text)?;
+        if !mcn.check_digit_ok() {
+            self.warnings.push(format!(
+                "MCN {mcn}: the UPC/EAN check digit is wrong (accepted, D15)"
+            ));
+        }
+        self.mcn = Some(mcn);
+        Ok(())
+    }
+
+    /// Removes the MCN.
+    pub fn clear_media_catalog_number(&mut self) {
+        self.mcn = None;
+    }
+
+    /// IMAPI `StartingTrackNumber`.
+    pub fn starting_track_number(&self) -> u8 {
+        self.starting_track_number
+    }
+
+    /// Sets `StartingTrackNumber` (1..=99), before tracks are added; other than 1 needs all-audio.
+    ///
+    /// # Errors
+    /// Out of range, or tracks already added.
+    pub fn set_starting_track_number(&mut self, n: u32) -> Result<(), LayoutError> {
+        if !self.tracks.is_empty() {
+            return Err(LayoutError::SetBeforeTracks {
+                setting: "starting_track_number",
+            });
+        }
+        if !(1..=99).contains(&n) {
+            return Err(LayoutError::StartingTrackNumber { number: n });
+        }
+        self.starting_track_number = n as u8;
+        Ok(())
+    }
+
+    /// IMAPI `NumberOfExistingTracks`: tracks already on the disc (earlier sessions). When > 0
+    /// this session gets a 4500-sector lead-in and a 2250-sector lead-out (cd-format §10.7).
+    pub fn number_of_existing_tracks(&self) -> u32 {
+        self.number_of_existing_tracks
+    }
+
+    /// Sets `NumberOfExistingTracks`.
+    pub fn set_number_of_existing_tracks(&mut self, n: u32) {
+        self.number_of_existing_tracks = n;
+    }
+
+    /// IMAPI `StartOfLeadoutLimit` (default and maximum 398099).
+    pub fn start_of_leadout_limit(&self) -> i32 {
+        self.start_of_leadout_limit
+    }
+
+    /// Sets `StartOfLeadoutLimit`.
+    ///
+    /// # Errors
+    /// Above 398099.
+    pub fn set_start_of_leadout_limit(&mut self, limit: i32) -> Result<(), LayoutError> {
+        if limit > MAX_LEADOUT_LIMIT {
+            return Err(LayoutError::LimitTooLarge { limit });
+        }
+        self.start_of_leadout_limit = limit;
+        Ok(())
+    }
+
+    /// Where the result stream starts.
+    pub fn set_leadin(&mut self, l: LeadIn) {
+        self.leadin = l;
+    }
+
+    /// CD-Text for the lead-in (packs built with the TAB shortcut on, D18).
+    ///
+    /// # Errors
+    /// The text does not fit the CD-Text limits.
+    pub fn set_cdtext(&mut self, text: &CdText) -> Result<(), CdTextError> {
+        let packs = text.encode(&EncodeOptions::default())?;
+        self.cdtext = Some(LeadinCdText::new(&packs));
+        Ok(())
+    }
+
+    /// CD-Text for the lead-in from ready-made packs (e.g. a `.cdt` file).
+    pub fn set_cdtext_packs(&mut self, packs: &[Pack]) {
+        self.cdtext = Some(LeadinCdText::new(packs));
+    }
+
+    /// Marks the disc CD-i (A0 disc type `10`, cue `CDI/...` tracks).
+    pub fn set_cdi(&mut self, v: bool) {
+        self.cdi = v;
+    }
+
+    /// Relaxed mode for displaying sheets as written: tracks under 4 s become warnings instead
+    /// of errors.
+    pub fn set_relaxed(&mut self, v: bool) {
+        self.relaxed = v;
+    }
+
+    /// Warnings collected so far (bad MCN check digit, sheet gap rules, short tracks when relaxed).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Number of tracks added.
+    pub fn track_count(&self) -> usize {
+        self.tracks.len()
+    }
+
+    fn index_of(&self, n: u32) -> Result<usize, LayoutError> {
+        let i = n
+            .checked_sub(self.starting_track_number as u32)
+            .map(|i| i as usize)
+            .filter(|&i| i < self.tracks.len());
+        i.ok_or(LayoutError::NoSuchTrack { track: n })
+    }
+
+    /// IMAPI `get_TrackInfo(n)`: the computed facts of track `n` (its number, not an index).
+    ///
+    /// # Errors
+    /// No such track, or the layout cannot be built.
+    pub fn track_info(&self, n: u32) -> Result<TrackInfo, LayoutError> {
+        let i = self.index_of(n)?;
+        let plan = self.plan()?;
+        let t = &plan[i];
+        let s = &self.tracks[i].settings;
+        Ok(TrackInfo {
+            starting_lba: t.index01,
+            sector_count: t.sector_count,
+            track_number: t.number,
+            sector_type: self.tracks[i].ty,
+            isrc: s.isrc.clone(),
+            copy: s.copy,
+            preemphasis: s.preemphasis,
+            four_channel: s.four_channel,
+            indexes: s.indexes.clone(),
+        })
+    }
+
+    /// The changeable settings of track `n` (ISRC, flags, indexes).
+    ///
+    /// # Errors
+    /// No such track.
+    pub fn track_info_mut(&mut self, n: u32) -> Result<&mut TrackSettings, LayoutError> {
+        let i = self.index_of(n)?;
+        Ok(&mut self.tracks[i].settings)
+    }
+
+    /// Sets track `n`'s ISRC from text.
+    ///
+    /// # Errors
+    /// Not an audio track, or a malformed ISRC.
+    pub fn set_isrc(&mut self, n: u32, text: &str) -> Result<(), LayoutError> {
+        let i = self.index_of(n)?;
+        if !self.tracks[i].ty.is_audio() {
+            return Err(LayoutError::IsrcOnDataTrack { track: n as u8 });
+        }
+        self.tracks[i].settings.isrc = Some(Isrc::parse(text)?);
+        Ok(())
+    }
+
+    /// IMAPI `StartOfLeadout`.
+    ///
+    /// # Errors
+    /// The layout cannot be built.
+    pub fn start_of_leadout(&self) -> Result<i32, LayoutError> {
+        Ok(self.build()?.start_of_leadout())
+    }
+
+    /// IMAPI `LastUsedUserSectorInImage`: the last LBA with data that belongs to a track
+    /// (= `start_of_leadout − 1`; excludes lead-in, lead-out and LBA −150..−1).
+    ///
+    /// # Errors
+    /// The layout cannot be built.
+    pub fn last_used_user_sector(&self) -> Result<i32, LayoutError> {
+        Ok(self.build()?.last_used_user_sector())
+    }
+
+    /// IMAPI `ExpectedTableOfContents`: SCSI READ TOC format 0 bytes, LBA form (D22).
+    ///
+    /// # Errors
+    /// The layout cannot be built.
+    pub fn expected_toc(&self) -> Result<Vec<u8>, LayoutError> {
+        Ok(self.build()?.expected_toc())
+    }
+
+    /// Builds the immutable disc map (every rule checked).
+    ///
+    /// # Errors
+    /// Any [`LayoutError`].
+    pub fn build(&self) -> Result<DiscMap, LayoutError> {
+        let plan = self.plan()?;
+        DiscMap::build(self, plan)
+    }
+
+    /// Computes where every track lies.
+    pub(super) fn plan(&self) -> Result<Vec<PlannedTrack>, LayoutError> {
+        super::map::plan(self)
+    }
+}
+
+/// One piece of an explicitly laid-out track's content.
+#[derive(Debug, Clone)]
+pub enum TrackPiece {
+    /// Bytes from a source (whole sectors of the track type; audio is padded).
+    Source(Source),
+    /// Generated sectors (silence, or zero data in the track's mode).
+    Zero(u32),
+}

@@ -1,0 +1,184 @@
+//! The disc model: [`ImageCreator`] (IMAPI2's `IRawCDImageCreator`), [`TrackInfo`], and the
+//! immutable, random-access [`DiscMap`] it builds, which answers for any LBA of the session
+//! what the sector's main channel comes from and what P and Q carry. [`reference`] generates
+//! the whole stream from the map, sequentially: the oracle of the streaming pipeline.
+//!
+//! It knows the codec and the sources; it knows nothing of threads or output files.
+#![forbid(unsafe_code)]
+
+mod creator;
+mod map;
+pub mod reference;
+
+pub use creator::{
+    CopySetting, ImageCreator, LeadIn, SubchannelFormat, TrackInfo, TrackLayout, TrackPiece,
+    TrackSettings,
+};
+pub use map::{Area, DiscMap, MainSource, SectorInfo, TrackEntry};
+
+use thiserror::Error;
+
+use crate::codec::CodecError;
+
+/// Errors of the disc model. Each carries the numbers that explain it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum LayoutError {
+    /// The disc has no track.
+    #[error("the disc has no track")]
+    NoTracks,
+    /// More than 99 tracks (counting from the starting track number).
+    #[error("track {track} is past the maximum track number 99")]
+    TooManyTracks {
+        /// The number the track would get.
+        track: u32,
+    },
+    /// A track shorter than 4 s (300 sectors) from INDEX 01.
+    #[error("track {track} has {sectors} sectors from INDEX 01; the minimum is 300 (4 s)")]
+    TrackTooShort {
+        /// Track number.
+        track: u8,
+        /// Its length.
+        sectors: u32,
+    },
+    /// An ISRC on a non-audio track.
+    #[error("track {track} is a data track and cannot carry an ISRC")]
+    IsrcOnDataTrack {
+        /// Track number.
+        track: u8,
+    },
+    /// A data source whose length is not a whole number of sectors.
+    #[error("track {track}: source {name} has {bytes} bytes, not a multiple of {sector_size}")]
+    PartialSector {
+        /// Track number.
+        track: u8,
+        /// Source name.
+        name: String,
+        /// Its length.
+        bytes: u64,
+        /// Bytes per sector of the track type.
+        sector_size: usize,
+    },
+    /// An index offset outside the track.
+    #[error("track {track}: index at offset {offset} is outside 1..{sectors}")]
+    IndexOutOfRange {
+        /// Track number.
+        track: u8,
+        /// Offset from INDEX 01.
+        offset: u32,
+        /// Track length.
+        sectors: u32,
+    },
+    /// Index offsets not strictly increasing.
+    #[error("track {track}: index at offset {offset} is not after the previous one ({previous})")]
+    IndexOrder {
+        /// Track number.
+        track: u8,
+        /// Offset given.
+        offset: u32,
+        /// The previous index offset.
+        previous: u32,
+    },
+    /// More than 98 indexes after INDEX 01.
+    #[error("track {track}: more than 99 indexes")]
+    TooManyIndexes {
+        /// Track number.
+        track: u8,
+    },
+    /// The lead-out would start after the limit.
+    #[error("the lead-out would start at LBA {leadout}, past the limit {limit}")]
+    LeadoutPastLimit {
+        /// Where it would start.
+        leadout: i32,
+        /// The limit in force.
+        limit: i32,
+    },
+    /// `start_of_leadout_limit` above the physical maximum.
+    #[error("start_of_leadout_limit {limit} is above the maximum 398099")]
+    LimitTooLarge {
+        /// The value given.
+        limit: i32,
+    },
+    /// An R–W stream byte with P or Q bits set.
+    #[error(
+        "R-W stream byte {offset} has P/Q bits set ({value:#04x}); the top two bits must be zero"
+    )]
+    RwPqBits {
+        /// Offset in the stream.
+        offset: u64,
+        /// The byte.
+        value: u8,
+    },
+    /// An R–W stream of the wrong length.
+    #[error("R-W stream has {got} bytes; the image has {sectors} sectors, so it needs {expected}")]
+    RwLength {
+        /// Bytes needed.
+        expected: u64,
+        /// Bytes supplied.
+        got: u64,
+        /// Sectors in the image.
+        sectors: u64,
+    },
+    /// An R–W stream with the PQ-only output, which cannot carry it.
+    #[error("an R-W stream cannot be written with the 16-byte PQ subchannel format")]
+    RwWithPqOnly,
+    /// Special pre-gap shorter than 150 sectors.
+    #[error("the special pre-gap has {sectors} sectors; it needs at least 150")]
+    SpecialPregapTooShort {
+        /// Its length.
+        sectors: u32,
+    },
+    /// Special pre-gap past LBA 397799.
+    #[error("the special pre-gap's last sector would be LBA {last}, past 397799")]
+    SpecialPregapTooLong {
+        /// Its last LBA.
+        last: i32,
+    },
+    /// Special pre-gap added after tracks.
+    #[error("the special pre-gap must be added before any track")]
+    SpecialPregapAfterTracks,
+    /// A second special pre-gap.
+    #[error("a special pre-gap was already added")]
+    SpecialPregapTwice,
+    /// A non-audio track with a starting track number other than 1.
+    #[error(
+        "track {track} is not audio; a starting track number other than 1 needs all-audio tracks"
+    )]
+    StartingTrackNotAudio {
+        /// Track number.
+        track: u8,
+    },
+    /// Starting track number outside 1..=99.
+    #[error("starting track number {number} is outside 1..=99")]
+    StartingTrackNumber {
+        /// The value.
+        number: u32,
+    },
+    /// No such track.
+    #[error("no track {track}")]
+    NoSuchTrack {
+        /// The number asked for.
+        track: u32,
+    },
+    /// A setting changed after tracks were added.
+    #[error("{setting} must be set before adding tracks")]
+    SetBeforeTracks {
+        /// Which setting.
+        setting: &'static str,
+    },
+    /// A lead-in start that is not in the lead-in.
+    #[error("lead-in start LBA {lba} is not in -45150..=-151")]
+    LeadInStart {
+        /// The LBA.
+        lba: i32,
+    },
+    /// The disc is longer than the MSF range.
+    #[error("the disc would end at LBA {end}, past 404849 (89:59:74)")]
+    DiscTooLong {
+        /// Last LBA.
+        end: i64,
+    },
+    /// MCN/ISRC text.
+    #[error(transparent)]
+    Codec(#[from] CodecError),
+}

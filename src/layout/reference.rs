@@ -1,0 +1,261 @@
+//! The sequential reference generator: every sector of the session in order, straight from the
+//! disc map and the codec, single-threaded. It is the oracle the streaming pipeline is tested
+//! against, so it stays simple. The per-sector pieces ([`encode_main`], [`RwState`],
+//! [`write_subchannel`]) are shared with the pipeline's workers.
+#![forbid(unsafe_code)]
+
+use crate::codec::engine::Engine;
+use crate::codec::rw::RwInterleaver;
+use crate::codec::subchannel::{pq16, write_pw};
+use crate::codec::{check_raw, encode_sector, generated_sector, SECTOR_SIZE};
+use crate::error::Error;
+
+use super::map::{DiscMap, MainSource, SectorInfo};
+use super::{LayoutError, SubchannelFormat};
+
+/// Fills `out` with the unscrambled main channel of the sector `info` describes.
+///
+/// # Errors
+/// A source read fails, or raw input does not match its position.
+pub fn encode_main<E: Engine + ?Sized>(
+    map: &DiscMap,
+    engine: &E,
+    info: &SectorInfo,
+    out: &mut [u8; SECTOR_SIZE],
+) -> Result<(), Error> {
+    let lba = crate::units::Lba(info.lba);
+    match info.main {
+        MainSource::Generated => generated_sector(engine, info.ty, lba, out)?,
+        MainSource::Source {
+            source,
+            offset,
+            unscrambled_raw,
+        } => {
+            let src = &map.sources()[source];
+            let n = info.ty.input_size();
+            let mut buf = [0u8; SECTOR_SIZE];
+            src.read_at(offset, &mut buf[..n]).map_err(|e| Error::Io {
+                path: src.name(),
+                source: e,
+            })?;
+            if unscrambled_raw {
+                out.copy_from_slice(&buf);
+                check_raw(info.ty, lba, out)?;
+            } else {
+                encode_sector(engine, info.ty, lba, &buf[..n], out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// R–W of one sector in both forms.
+#[derive(Debug, Clone, Copy)]
+pub struct RwSector {
+    /// Raw interleaved six-bit symbols (bits 5..0).
+    pub raw: [u8; 96],
+    /// Cooked symbols with parity (the packed form), same as `raw` in the lead-in.
+    pub packed: [u8; 96],
+}
+
+/// The R–W source state of a stream: the caller's R–W stream, the CD-Text lead-in, and the
+/// interleaver's delay line (which starts empty at LBA −150, D16).
+#[derive(Debug, Clone, Default)]
+pub struct RwState {
+    interleaver: RwInterleaver,
+}
+
+impl RwState {
+    /// A state for a stream that starts at or before LBA −150.
+    pub fn new() -> RwState {
+        RwState::default()
+    }
+
+    /// A state about to produce sector `lba` ≥ −150, rebuilt from the two preceding sectors'
+    /// cooked input (for workers that start a batch in the middle of the stream).
+    ///
+    /// # Errors
+    /// Reading the caller's R–W stream fails.
+    pub fn resume(map: &DiscMap, lba: i32) -> Result<RwState, Error> {
+        let prev2 = history(map, lba - 2)?;
+        let prev1 = history(map, lba - 1)?;
+        Ok(RwState {
+            interleaver: RwInterleaver::resume(&prev2, &prev1),
+        })
+    }
+
+    /// R–W of sector `lba`. Sectors ≥ −150 must be asked for in order.
+    ///
+    /// # Errors
+    /// Reading the caller's R–W stream fails, or it has P/Q bits set.
+    pub fn next<E: Engine + ?Sized>(
+        &mut self,
+        map: &DiscMap,
+        engine: &E,
+        lba: i32,
+    ) -> Result<RwSector, Error> {
+        if lba < -150 {
+            let plain = match (map.cdtext(), map.rw_source()) {
+                (Some(ct), _) => ct.rw_for_lba(lba),
+                (None, Some(_)) => cooked_input(map, lba)?,
+                (None, None) => [0u8; 96],
+            };
+            return Ok(RwSector {
+                raw: plain,
+                packed: plain,
+            });
+        }
+        let cooked = cooked_input(map, lba)?;
+        let mut packed = [0u8; 96];
+        for (dst, src) in packed.chunks_exact_mut(24).zip(cooked.chunks_exact(24)) {
+            let mut p = [0u8; 24];
+            for (d, s) in p.iter_mut().zip(src) {
+                *d = s & 0x3F;
+            }
+            engine.rw_parity(&mut p);
+            dst.copy_from_slice(&p);
+        }
+        let mut raw = [0u8; 96];
+        self.interleaver.encode_sector(&cooked, &mut raw);
+        Ok(RwSector { raw, packed })
+    }
+}
+
+/// The caller's cooked R–W input for sector `lba` (zero without a stream).
+fn cooked_input(map: &DiscMap, lba: i32) -> Result<[u8; 96], Error> {
+    let mut b = [0u8; 96];
+    let Some(src) = map.rw_source() else {
+        return Ok(b);
+    };
+    if lba < map.leadin_start() || lba >= map.end() {
+        return Ok(b);
+    }
+    let off = (lba - map.leadin_start()) as u64 * 96;
+    src.read_at(off, &mut b).map_err(|e| Error::Io {
+        path: src.name(),
+        source: e,
+    })?;
+    if let Some(i) = b.iter().position(|&x| x & 0xC0 != 0) {
+        return Err(Error::Layout(LayoutError::RwPqBits {
+            offset: off + i as u64,
+            value: b[i],
+        }));
+    }
+    Ok(b)
+}
+
+/// Cooked history for the interleaver: empty before LBA −150 (D16).
+fn history(map: &DiscMap, lba: i32) -> Result<[u8; 96], Error> {
+    if lba < -150 {
+        Ok([0u8; 96])
+    } else {
+        cooked_input(map, lba)
+    }
+}
+
+/// Writes the subchannel of one sector in `format` (0, 16 or 96 bytes) into `out`.
+pub fn write_subchannel(
+    format: SubchannelFormat,
+    info: &SectorInfo,
+    rw: &RwSector,
+    out: &mut [u8],
+) {
+    match format {
+        SubchannelFormat::None => {}
+        SubchannelFormat::Pq16 => out[..16].copy_from_slice(&pq16(info.p, &info.q)),
+        SubchannelFormat::Raw96 | SubchannelFormat::Packed96 => {
+            let mut pw = [0u8; 96];
+            let sym = if format == SubchannelFormat::Raw96 {
+                &rw.raw
+            } else {
+                &rw.packed
+            };
+            write_pw(&mut pw, info.p, &info.q, Some(sym));
+            out[..96].copy_from_slice(&pw);
+        }
+    }
+}
+
+/// One generated sector.
+#[derive(Debug, Clone)]
+pub struct Sector {
+    /// Its LBA.
+    pub lba: i32,
+    /// What the map says about it.
+    pub info: SectorInfo,
+    /// Main channel (scrambled if the generator scrambles and it is a data sector).
+    pub main: [u8; SECTOR_SIZE],
+    /// R–W in both forms.
+    pub rw: RwSector,
+}
+
+/// Iterates every sector of the session from the lead-in start, in order.
+pub struct Generator<'a, E: Engine + ?Sized> {
+    map: &'a DiscMap,
+    engine: &'a E,
+    scramble: bool,
+    next: i32,
+    rw: RwState,
+}
+
+impl<'a, E: Engine + ?Sized> Generator<'a, E> {
+    /// A generator; `scramble` scrambles data sectors (the raw drive stream) or not (bin/img).
+    pub fn new(map: &'a DiscMap, engine: &'a E, scramble: bool) -> Self {
+        Generator {
+            map,
+            engine,
+            scramble,
+            next: map.leadin_start(),
+            rw: RwState::new(),
+        }
+    }
+}
+
+impl<E: Engine + ?Sized> Iterator for Generator<'_, E> {
+    type Item = Result<Sector, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let lba = self.next;
+        let info = self.map.sector(lba)?;
+        self.next += 1;
+        let mut main = [0u8; SECTOR_SIZE];
+        if let Err(e) = encode_main(self.map, self.engine, &info, &mut main) {
+            self.next = self.map.end();
+            return Some(Err(e));
+        }
+        if self.scramble && info.is_data() {
+            self.engine.scramble(&mut main);
+        }
+        let rw = match self.rw.next(self.map, self.engine, lba) {
+            Ok(rw) => rw,
+            Err(e) => {
+                self.next = self.map.end();
+                return Some(Err(e));
+            }
+        };
+        Some(Ok(Sector {
+            lba,
+            info,
+            main,
+            rw,
+        }))
+    }
+}
+
+/// The whole raw drive stream (what IMAPI `CreateResultImage` returns) in the map's format:
+/// each sector's scrambled main channel followed by its subchannel.
+///
+/// # Errors
+/// As [`encode_main`].
+pub fn raw_stream<E: Engine + ?Sized>(map: &DiscMap, engine: &E) -> Result<Vec<u8>, Error> {
+    let f = map.format();
+    let mut out = Vec::with_capacity(map.sector_count() as usize * f.sector_bytes());
+    let mut sub = [0u8; 96];
+    for s in Generator::new(map, engine, true) {
+        let s = s?;
+        out.extend_from_slice(&s.main);
+        write_subchannel(f, &s.info, &s.rw, &mut sub);
+        out.extend_from_slice(&sub[..f.subchannel_bytes()]);
+    }
+    Ok(out)
+}

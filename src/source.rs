@@ -1,0 +1,269 @@
+//! Where a track's bytes come from: a memory-mapped file (the fast path), `Bytes`, or any
+//! `Read` with a declared length behind a sequential cursor.
+//!
+//! The memory map is opened in exactly one function, [`Source::map_file`]; it is the only
+//! `unsafe` in this module.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use bytes::Bytes;
+
+/// The bytes of one track (or of an R–W stream).
+///
+/// Cloning is cheap: mapped files and `Bytes` share their memory; a reader is shared behind a
+/// lock and can be read once, front to back.
+#[derive(Clone)]
+pub struct Source(Inner);
+
+#[derive(Clone)]
+enum Inner {
+    Bytes {
+        bytes: Bytes,
+        path: Option<PathBuf>,
+    },
+    Reader {
+        reader: std::sync::Arc<Mutex<ReaderState>>,
+        len: u64,
+        name: String,
+    },
+}
+
+struct ReaderState {
+    reader: Box<dyn Read + Send>,
+    pos: u64,
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Source({}, {} bytes)", self.name(), self.len())
+    }
+}
+
+/// A read-only memory map that owns its file handle, so the mapped bytes stay valid as long as
+/// any `Bytes` made from it lives.
+struct MappedFile {
+    map: memmap2::Mmap,
+    _file: File,
+}
+
+impl AsRef<[u8]> for MappedFile {
+    fn as_ref(&self) -> &[u8] {
+        &self.map
+    }
+}
+
+impl Source {
+    /// A source over bytes in memory (no copy).
+    pub fn from_bytes(bytes: impl Into<Bytes>) -> Source {
+        Source(Inner::Bytes {
+            bytes: bytes.into(),
+            path: None,
+        })
+    }
+
+    /// A source over any reader of exactly `len` bytes, read once, front to back. A reader that
+    /// ends early makes the stream fail with an I/O error naming `name`.
+    pub fn from_reader(reader: impl Read + Send + 'static, len: u64, name: &str) -> Source {
+        Source(Inner::Reader {
+            reader: std::sync::Arc::new(Mutex::new(ReaderState {
+                reader: Box::new(reader),
+                pos: 0,
+            })),
+            len,
+            name: name.to_string(),
+        })
+    }
+
+    /// Opens a file: memory-mapped (read-only, advised sequential) when possible, else read into
+    /// memory.
+    ///
+    /// # Errors
+    /// The file cannot be opened or read.
+    pub fn open(path: &Path) -> io::Result<Source> {
+        let file = File::open(path)?;
+        let len = file.metadata()?.len();
+        let bytes = if len == 0 {
+            Bytes::new()
+        } else {
+            match Self::map_file(file) {
+                Ok(m) => Bytes::from_owner(m),
+                Err(_) => Bytes::from(std::fs::read(path)?),
+            }
+        };
+        Ok(Source(Inner::Bytes {
+            bytes,
+            path: Some(path.to_path_buf()),
+        }))
+    }
+
+    fn map_file(file: File) -> io::Result<MappedFile> {
+        // SAFETY: the map is read-only and rawcd never writes to the file. Another process
+        // truncating the file while it is mapped would make reads past the new end fault
+        // (SIGBUS); rawcd's contract (README, "Sources") is that input files are not modified
+        // while a disc is being made. The length is taken from the open handle, so the map
+        // never starts larger than the file, and the handle lives as long as the map.
+        let map = unsafe { memmap2::Mmap::map(&file)? };
+        #[cfg(unix)]
+        {
+            let _ = map.advise(memmap2::Advice::Sequential);
+        }
+        Ok(MappedFile { map, _file: file })
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> u64 {
+        match &self.0 {
+            Inner::Bytes { bytes, .. } => bytes.len() as u64,
+            Inner::Reader { len, .. } => *len,
+        }
+    }
+
+    /// True when the source has no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A name for messages: the path, or `<memory>`, or the reader's name.
+    pub fn name(&self) -> String {
+        match &self.0 {
+            Inner::Bytes { path: Some(p), .. } => p.display().to_string(),
+            Inner::Bytes { path: None, .. } => "<memory>".to_string(),
+            Inner::Reader { name, .. } => name.clone(),
+        }
+    }
+
+    /// The bytes, when the source is in memory or mapped (zero-copy slicing possible).
+    pub fn bytes(&self) -> Option<&Bytes> {
+        match &self.0 {
+            Inner::Bytes { bytes, .. } => Some(bytes),
+            Inner::Reader { .. } => None,
+        }
+    }
+
+    /// A sub-range of a mapped or in-memory source as a new source (no copy).
+    ///
+    /// # Errors
+    /// The range is outside the source, or the source is a reader.
+    pub fn slice(&self, offset: u64, len: u64) -> io::Result<Source> {
+        match &self.0 {
+            Inner::Bytes { bytes, path } => {
+                let end = offset.checked_add(len).filter(|&e| e <= bytes.len() as u64);
+                match end {
+                    Some(end) => Ok(Source(Inner::Bytes {
+                        bytes: bytes.slice(offset as usize..end as usize),
+                        path: path.clone(),
+                    })),
+                    None => Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        format!(
+                            "{}: range {offset}+{len} past the end ({} bytes)",
+                            self.name(),
+                            bytes.len()
+                        ),
+                    )),
+                }
+            }
+            Inner::Reader { .. } => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "a reader source cannot be sliced",
+            )),
+        }
+    }
+
+    /// Copies `out.len()` bytes from `offset`; bytes past the end of the source read as zero
+    /// (the audio padding of a last partial sector). A reader source must be read in
+    /// non-decreasing offsets; it skips forward as needed.
+    ///
+    /// # Errors
+    /// A reader fails, ends early, or is asked to go backwards.
+    pub fn read_at(&self, offset: u64, out: &mut [u8]) -> io::Result<()> {
+        let len = self.len();
+        let avail = len.saturating_sub(offset).min(out.len() as u64) as usize;
+        out[avail..].fill(0);
+        if avail == 0 {
+            return Ok(());
+        }
+        match &self.0 {
+            Inner::Bytes { bytes, .. } => {
+                let o = offset as usize;
+                out[..avail].copy_from_slice(&bytes[o..o + avail]);
+                Ok(())
+            }
+            Inner::Reader { reader, name, .. } => {
+                let mut st = reader
+                    .lock()
+                    .map_err(|_| io::Error::other(format!("{name}: reader lock poisoned")))?;
+                if offset < st.pos {
+                    return Err(io::Error::new(
+                        io::ErrorKind::Unsupported,
+                        format!(
+                            "{name}: reader source read backwards ({offset} < {})",
+                            st.pos
+                        ),
+                    ));
+                }
+                let skip = offset - st.pos;
+                if skip > 0 {
+                    let copied = io::copy(&mut (&mut st.reader).take(skip), &mut io::sink())?;
+                    st.pos += copied;
+                    if copied < skip {
+                        return Err(eof(name, st.pos, len));
+                    }
+                }
+                let mut got = 0;
+                while got < avail {
+                    match st.reader.read(&mut out[got..avail]) {
+                        Ok(0) => return Err(eof(name, st.pos, len)),
+                        Ok(n) => {
+                            got += n;
+                            st.pos += n as u64;
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn eof(name: &str, pos: u64, len: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::UnexpectedEof,
+        format!("{name}: ended after {pos} of {len} declared bytes"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_and_reader_read_the_same() {
+        let data: Vec<u8> = (0..10_000u32).map(|i| (i * 7) as u8).collect();
+        let a = Source::from_bytes(data.clone());
+        let b = Source::from_reader(std::io::Cursor::new(data.clone()), 10_000, "cursor");
+        for off in [0u64, 100, 5000, 9990] {
+            let mut x = [0u8; 20];
+            let mut y = [0u8; 20];
+            a.read_at(off, &mut x).unwrap();
+            b.read_at(off, &mut y).unwrap();
+            assert_eq!(x, y);
+        }
+        let mut y = [0u8; 4];
+        assert!(b.read_at(0, &mut y).is_err(), "backwards read is refused");
+    }
+
+    #[test]
+    fn short_reader_is_an_error() {
+        let b = Source::from_reader(std::io::Cursor::new(vec![1u8; 10]), 100, "short");
+        let mut y = [0u8; 50];
+        let e = b.read_at(0, &mut y).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof);
+        assert!(e.to_string().contains("short: ended after 10 of 100"));
+    }
+}
