@@ -64,8 +64,8 @@ fn one_data_track() {
     assert_eq!(q(&map, -22644), frame("41 00 a1 95 00 06 00 01 00 00"));
     assert_eq!(q(&map, -22641), frame("41 00 a2 95 00 09 00 00 06 00"));
     assert_eq!(q(&map, -22638), frame("41 00 01 95 00 12 00 00 02 00"));
-    // Last lead-in sector, LBA −151 = 99:59:74: (−151 + 22650) mod 12 = 7 → entry 2 (A1).
-    assert_eq!(q(&map, -151), frame("41 00 a1 99 59 74 00 01 00 00"));
+    // Last lead-in sector, LBA −151 = 99:59:74: (−151 + 22650) mod 12 = 11 → entry 3 (A2).
+    assert_eq!(q(&map, -151), frame("41 00 a2 99 59 74 00 00 06 00"));
     // Lead-out: TNO AA, relative from 0, CTRL of the last track; P rule (D3).
     assert_eq!(q(&map, 300), frame("41 aa 01 00 00 00 00 00 06 00"));
     let p: Vec<bool> = (300..300 + 150 + 40)
