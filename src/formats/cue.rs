@@ -606,6 +606,25 @@ pub fn resolve(
     stat: &mut StatFn<'_>,
 ) -> Result<DiscPlan, ParseError> {
     let path = sheet.path.as_path();
+    // A sheet built by hand (the fields are public) may break what parse_cue guarantees.
+    if sheet.tracks.is_empty() || sheet.files.is_empty() {
+        return Err(ParseError::new(path, 0, 0, ParseErrorKind::NoTracks));
+    }
+    for t in &sheet.tracks {
+        let ordered = t
+            .indexes
+            .windows(2)
+            .all(|w| (w[0].file, w[0].frames) < (w[1].file, w[1].frames));
+        if t.indexes.is_empty() || !ordered || t.indexes.iter().any(|i| i.file >= sheet.files.len())
+        {
+            return Err(ParseError::new(
+                path,
+                t.line,
+                t.col,
+                ParseErrorKind::Index01Missing { track: t.number },
+            ));
+        }
+    }
     let mut warnings = sheet.warnings.clone();
     let mut infos = Vec::with_capacity(sheet.files.len());
     for f in &sheet.files {
@@ -637,7 +656,7 @@ pub fn resolve(
             while k < sheet.tracks.len() && sheet.tracks[k].indexes[0].file == fi {
                 let s = sheet.tracks[k].indexes[0].frames as u64;
                 let b = bps[owner.unwrap_or(k)];
-                cur_byte += (s - cur_frame) * b;
+                cur_byte += s.saturating_sub(cur_frame) * b;
                 cur_frame = s;
                 start_byte[k] = cur_byte;
                 owner = Some(k);
@@ -650,7 +669,7 @@ pub fn resolve(
         let t = &sheet.tracks[ti];
         let first = &t.indexes[0];
         if file == first.file {
-            start_byte[ti] + (frames - first.frames) as u64 * bps[ti]
+            start_byte[ti] + frames.saturating_sub(first.frames) as u64 * bps[ti]
         } else {
             frames as u64 * bps[ti]
         }
