@@ -658,7 +658,7 @@ pub fn resolve(
     let mut warnings = sheet.warnings.clone();
     let mut tracks = Vec::with_capacity(sheet.tracks.len());
     for (ti, t) in sheet.tracks.iter().enumerate() {
-        let number = ti as u8 + 1;
+        let number = u8::try_from(ti + 1).unwrap_or(u8::MAX);
         let mut plan = TrackPlan {
             number,
             mode: t.mode,
