@@ -105,7 +105,7 @@ FILE "disc.bin" BINARY
     assert_eq!(p.text.composer.as_deref(), Some("Comp Oser"));
     assert_eq!(p.text.arranger.as_deref(), Some("Arr"));
     assert_eq!(p.text.message.as_deref(), Some("Msg"));
-    assert_eq!(p.text.cdtext_file, Some(PathBuf::from("disc.cdt")));
+    assert_eq!(p.text.cdtext_file, Some(PathBuf::from("dir/disc.cdt")));
     assert_eq!(
         p.text.remarks,
         vec![

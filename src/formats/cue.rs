@@ -809,11 +809,15 @@ pub fn resolve(
         tracks.push(plan);
     }
     Ok(DiscPlan {
+        sheet: path.to_path_buf(),
         catalog: sheet.catalog.clone(),
         disc_type: sheet.tracks.iter().any(|t| t.cdi).then_some(DiscType::CdI),
         first_track,
         tracks,
-        text: sheet.text.clone(),
+        text: TextFields {
+            cdtext_file: sheet.text.cdtext_file.as_ref().map(|f| base_dir.join(f)),
+            ..sheet.text.clone()
+        },
         warnings,
     })
 }

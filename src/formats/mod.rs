@@ -9,8 +9,11 @@
 //! three steps. [`wav`] finds the samples of a WAV file without copying them.
 #![forbid(unsafe_code)]
 
+pub mod ccd;
 pub mod cdt;
+pub mod convert;
 pub mod cue;
+pub mod cue_write;
 pub mod error;
 pub mod files;
 pub mod lex;
@@ -21,6 +24,7 @@ pub mod wav;
 
 use std::path::Path;
 
+pub use convert::{plan_to_creator, ConvertError, ConvertOptions};
 pub use error::{ParseError, ParseErrorKind};
 pub use files::{load_cue, load_toc, stat_file};
 pub use plan::{

@@ -178,7 +178,8 @@ pub struct TextFields {
     pub arranger: Option<String>,
     /// Cue `MESSAGE`.
     pub message: Option<String>,
-    /// Cue `CDTEXTFILE` (disc level only), relative to the sheet's directory.
+    /// Cue `CDTEXTFILE` (disc level only): as written in the sheet, joined to the sheet's
+    /// directory once resolved.
     pub cdtext_file: Option<PathBuf>,
     /// TOC `CD_TEXT` language blocks.
     pub blocks: Vec<TextBlock>,
@@ -284,6 +285,8 @@ impl TrackPlan {
 /// A whole disc as a sheet describes it, files resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscPlan {
+    /// The sheet the plan was read from (for messages).
+    pub sheet: PathBuf,
     /// Media catalogue number.
     pub catalog: Option<Mcn>,
     /// Session type (TOC), or [`DiscType::CdI`] for cue `CDI/…` tracks.

@@ -837,6 +837,7 @@ pub fn resolve(
         tracks.push(plan);
     }
     Ok(DiscPlan {
+        sheet: path.to_path_buf(),
         catalog: sheet.catalog.clone(),
         disc_type: sheet.disc_type,
         first_track: 1,
