@@ -608,12 +608,12 @@ mod tests {
 
     #[test]
     fn parse_errors_have_line_and_column() {
-        let e = parse_ccd("[CloneCD]\nVersion=3\n[Entry 0]\nPoint=zz\n", Path::new("x.ccd"))
-            .unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "x.ccd:4:7: bad number \"zz\": not a number"
-        );
+        let e = parse_ccd(
+            "[CloneCD]\nVersion=3\n[Entry 0]\nPoint=zz\n",
+            Path::new("x.ccd"),
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "x.ccd:4:7: bad number \"zz\": not a number");
         let e = parse_ccd("[CloneCD]\nVersion\n", Path::new("x.ccd")).unwrap_err();
         assert_eq!((e.line, e.col), (2, 1));
         let e = parse_ccd("[Disc]\nTocEntries=0\n[TRACK 1]\n", Path::new("x.ccd")).unwrap_err();
@@ -626,8 +626,11 @@ mod tests {
         assert_eq!(e.line, 3);
         let e = parse_ccd("[CloneCD]\n[Entry 1]\n[TRACK 1]\n", Path::new("x.ccd")).unwrap_err();
         assert!(e.to_string().contains("no [Entry 0]"), "{e}");
-        let e = parse_ccd("[CloneCD]\n[TRACK 1]\nINDEX 1=99999999\n", Path::new("x.ccd"))
-            .unwrap_err();
+        let e = parse_ccd(
+            "[CloneCD]\n[TRACK 1]\nINDEX 1=99999999\n",
+            Path::new("x.ccd"),
+        )
+        .unwrap_err();
         assert_eq!((e.line, e.col), (3, 9));
         let e = parse_ccd("[CloneCD]\n[Entry 0]\nPoint=1\n", Path::new("x.ccd")).unwrap_err();
         assert_eq!(e.kind, ParseErrorKind::NoTracks);

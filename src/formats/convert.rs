@@ -230,7 +230,11 @@ enum Chunk {
     Owned(Vec<u8>),
 }
 
-fn read_segment(seg: &Segment, files: &mut FileCache, out: &mut Vec<u8>) -> Result<(), ConvertError> {
+fn read_segment(
+    seg: &Segment,
+    files: &mut FileCache,
+    out: &mut Vec<u8>,
+) -> Result<(), ConvertError> {
     match seg {
         Segment::Silence { byte_len } => {
             out.resize(out.len() + *byte_len as usize, 0);
@@ -523,9 +527,9 @@ pub fn plan_cdtext(plan: &DiscPlan) -> Option<CdText> {
     for (ti, t) in plan.tracks.iter().enumerate() {
         b.tracks[ti].texts = cue_texts(&t.text);
     }
-    let any = TextKind::ALL.iter().any(|&k| {
-        !b.disc.get(k).is_empty() || b.tracks.iter().any(|t| !t.texts.get(k).is_empty())
-    });
+    let any = TextKind::ALL
+        .iter()
+        .any(|&k| !b.disc.get(k).is_empty() || b.tracks.iter().any(|t| !t.texts.get(k).is_empty()));
     any.then_some(CdText { blocks: vec![b] })
 }
 

@@ -102,7 +102,12 @@ pub fn write_cue(map: &DiscMap, bin_name: &str, text: Option<&CdText>) -> String
         }
         let _ = writeln!(s, "    INDEX 01 {}", format_msf(t.index01.max(0) as u32));
         for (k, &lba) in t.indexes.iter().enumerate() {
-            let _ = writeln!(s, "    INDEX {:02} {}", k + 2, format_msf(lba.max(0) as u32));
+            let _ = writeln!(
+                s,
+                "    INDEX {:02} {}",
+                k + 2,
+                format_msf(lba.max(0) as u32)
+            );
         }
     }
     s
@@ -189,7 +194,12 @@ mod tests {
             assert_eq!(l, i64::from(t.index01), "track {}", t.number);
             assert_eq!(p.number, t.number);
             let first = t.first_lba.max(0);
-            assert_eq!(p.index1 as i32, t.index01 - first, "stored pre-gap {}", t.number);
+            assert_eq!(
+                p.index1 as i32,
+                t.index01 - first,
+                "stored pre-gap {}",
+                t.number
+            );
             assert_eq!(p.pregap_generated, 0);
             assert_eq!(p.control(), t.ctrl, "ctrl of track {}", t.number);
             assert_eq!(p.isrc, t.isrc);
