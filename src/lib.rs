@@ -27,6 +27,7 @@ pub mod error;
 pub mod formats;
 pub mod layout;
 pub mod pipeline;
+pub mod sink;
 pub mod source;
 pub mod units;
 
