@@ -16,6 +16,9 @@ pub enum Error {
     /// From the disc model.
     #[error(transparent)]
     Layout(#[from] crate::layout::LayoutError),
+    /// From the streaming pipeline.
+    #[error(transparent)]
+    Pipeline(#[from] crate::pipeline::PipelineError),
     /// I/O on a source or an output.
     #[error("{path}: {source}")]
     Io {
@@ -33,6 +36,7 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         match self {
             Error::Codec(_) | Error::Layout(_) => true,
+            Error::Pipeline(_) => false,
             Error::Io { source, .. } => matches!(
                 source.kind(),
                 std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData

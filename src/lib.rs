@@ -26,6 +26,8 @@ pub mod codec;
 pub mod error;
 pub mod formats;
 pub mod layout;
+pub mod pipeline;
+pub mod sink;
 pub mod source;
 pub mod units;
 

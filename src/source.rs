@@ -7,7 +7,7 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 
@@ -23,6 +23,8 @@ enum Inner {
     Bytes {
         bytes: Bytes,
         path: Option<PathBuf>,
+        /// The mapping and where `bytes` starts in it, for size checks and page release.
+        map: Option<(Arc<MappedFile>, u64)>,
     },
     Reader {
         reader: std::sync::Arc<Mutex<ReaderState>>,
@@ -46,12 +48,15 @@ impl std::fmt::Debug for Source {
 /// any `Bytes` made from it lives.
 struct MappedFile {
     map: memmap2::Mmap,
-    _file: File,
+    file: File,
 }
 
-impl AsRef<[u8]> for MappedFile {
+/// Shares the mapping between `Bytes` views and the source's size checks.
+struct SharedMap(Arc<MappedFile>);
+
+impl AsRef<[u8]> for SharedMap {
     fn as_ref(&self) -> &[u8] {
-        &self.map
+        &self.0.map
     }
 }
 
@@ -61,6 +66,7 @@ impl Source {
         Source(Inner::Bytes {
             bytes: bytes.into(),
             path: None,
+            map: None,
         })
     }
 
@@ -85,32 +91,37 @@ impl Source {
     pub fn open(path: &Path) -> io::Result<Source> {
         let file = File::open(path)?;
         let len = file.metadata()?.len();
-        let bytes = if len == 0 {
-            Bytes::new()
+        let (bytes, map) = if len == 0 {
+            (Bytes::new(), None)
         } else {
             match Self::map_file(file) {
-                Ok(m) => Bytes::from_owner(m),
-                Err(_) => Bytes::from(std::fs::read(path)?),
+                Ok(m) => {
+                    let m = Arc::new(m);
+                    (Bytes::from_owner(SharedMap(m.clone())), Some((m, 0)))
+                }
+                Err(_) => (Bytes::from(std::fs::read(path)?), None),
             }
         };
         Ok(Source(Inner::Bytes {
             bytes,
             path: Some(path.to_path_buf()),
+            map,
         }))
     }
 
     fn map_file(file: File) -> io::Result<MappedFile> {
         // SAFETY: the map is read-only and rawcd never writes to the file. Another process
         // truncating the file while it is mapped would make reads past the new end fault
-        // (SIGBUS); rawcd's contract (README, "Sources") is that input files are not modified
-        // while a disc is being made. The length is taken from the open handle, so the map
-        // never starts larger than the file, and the handle lives as long as the map.
+        // (SIGBUS). The guard: the handle lives as long as the map, and the pipeline calls
+        // `Source::check_available` (an fstat on this handle) before it touches a range, so a
+        // truncation is reported as an I/O error; only a truncation racing that check by
+        // microseconds is not caught (documented in the README, "Sources").
         let map = unsafe { memmap2::Mmap::map(&file)? };
         #[cfg(unix)]
         {
             let _ = map.advise(memmap2::Advice::Sequential);
         }
-        Ok(MappedFile { map, _file: file })
+        Ok(MappedFile { map, file })
     }
 
     /// Length in bytes.
@@ -149,12 +160,13 @@ impl Source {
     /// The range is outside the source, or the source is a reader.
     pub fn slice(&self, offset: u64, len: u64) -> io::Result<Source> {
         match &self.0 {
-            Inner::Bytes { bytes, path } => {
+            Inner::Bytes { bytes, path, map } => {
                 let end = offset.checked_add(len).filter(|&e| e <= bytes.len() as u64);
                 match end {
                     Some(end) => Ok(Source(Inner::Bytes {
                         bytes: bytes.slice(offset as usize..end as usize),
                         path: path.clone(),
+                        map: map.as_ref().map(|(m, base)| (m.clone(), base + offset)),
                     })),
                     None => Err(io::Error::new(
                         io::ErrorKind::UnexpectedEof,
@@ -170,6 +182,64 @@ impl Source {
                 io::ErrorKind::Unsupported,
                 "a reader source cannot be sliced",
             )),
+        }
+    }
+
+    /// True for a `Read` source (must be read once, in order).
+    pub fn is_reader(&self) -> bool {
+        matches!(self.0, Inner::Reader { .. })
+    }
+
+    /// For a mapped file: checks (fstat on the held handle) that the file still holds
+    /// `offset..offset + len` of this source, so that touching the map cannot fault.
+    ///
+    /// # Errors
+    /// The file shrank below the range (truncated after mapping).
+    pub fn check_available(&self, offset: u64, len: u64) -> io::Result<()> {
+        if let Inner::Bytes {
+            map: Some((m, base)),
+            ..
+        } = &self.0
+        {
+            let need = base + (offset + len).min(self.len());
+            let now = m.file.metadata()?.len();
+            if now < need {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "{}: file shrank to {now} bytes while in use (needs {need})",
+                        self.name()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// For a mapped file: tells the kernel the pages wholly inside `offset..offset + len` of
+    /// this source are no longer needed, so resident memory stays flat behind the stream.
+    /// Reading them again later is still correct (they are re-read from the file).
+    pub fn release(&self, offset: u64, len: u64) {
+        if let Inner::Bytes {
+            map: Some((m, base)),
+            ..
+        } = &self.0
+        {
+            const PAGE: u64 = 4096;
+            let start = (base + offset).div_ceil(PAGE) * PAGE;
+            let end = ((base + offset + len).min(m.map.len() as u64) / PAGE) * PAGE;
+            if end > start {
+                // SAFETY: DONTNEED on a read-only, file-backed private view only drops cached
+                // pages; later reads fault them back in from the file. No `&[u8]` is
+                // invalidated in content.
+                let _ = unsafe {
+                    m.map.unchecked_advise_range(
+                        memmap2::UncheckedAdvice::DontNeed,
+                        start as usize,
+                        (end - start) as usize,
+                    )
+                };
+            }
         }
     }
 

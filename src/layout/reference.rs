@@ -23,14 +23,9 @@ pub fn encode_main<E: Engine + ?Sized>(
     info: &SectorInfo,
     out: &mut [u8; SECTOR_SIZE],
 ) -> Result<(), Error> {
-    let lba = crate::units::Lba(info.lba);
     match info.main {
-        MainSource::Generated => generated_sector(engine, info.ty, lba, out)?,
-        MainSource::Source {
-            source,
-            offset,
-            unscrambled_raw,
-        } => {
+        MainSource::Generated => encode_main_input(engine, info, &[], out),
+        MainSource::Source { source, offset, .. } => {
             let src = &map.sources()[source];
             let n = info.ty.input_size();
             let mut buf = [0u8; SECTOR_SIZE];
@@ -38,13 +33,39 @@ pub fn encode_main<E: Engine + ?Sized>(
                 path: src.name(),
                 source: e,
             })?;
-            if unscrambled_raw {
-                out.copy_from_slice(&buf);
-                check_raw(info.ty, lba, out)?;
-            } else {
-                encode_sector(engine, info.ty, lba, &buf[..n], out)?;
-            }
+            encode_main_input(engine, info, &buf[..n], out)
         }
+    }
+}
+
+/// Encodes the main channel of `info` from its input bytes (ignored for generated sectors).
+///
+/// # Errors
+/// Raw input that does not match its position; a wrong input size.
+pub fn encode_main_input<E: Engine + ?Sized>(
+    engine: &E,
+    info: &SectorInfo,
+    input: &[u8],
+    out: &mut [u8; SECTOR_SIZE],
+) -> Result<(), Error> {
+    let lba = crate::units::Lba(info.lba);
+    match info.main {
+        MainSource::Generated => generated_sector(engine, info.ty, lba, out)?,
+        MainSource::Source {
+            unscrambled_raw: true,
+            ..
+        } => {
+            if input.len() != SECTOR_SIZE {
+                return Err(crate::codec::CodecError::BufferSize {
+                    expected: SECTOR_SIZE,
+                    got: input.len(),
+                }
+                .into());
+            }
+            out.copy_from_slice(input);
+            check_raw(info.ty, lba, out)?;
+        }
+        MainSource::Source { .. } => encode_sector(engine, info.ty, lba, input, out)?,
     }
     Ok(())
 }
@@ -79,12 +100,18 @@ impl RwState {
     pub fn resume(map: &DiscMap, lba: i32) -> Result<RwState, Error> {
         let prev2 = history(map, lba - 2)?;
         let prev1 = history(map, lba - 1)?;
-        Ok(RwState {
-            interleaver: RwInterleaver::resume(&prev2, &prev1),
-        })
+        Ok(RwState::resume_from(&prev2, &prev1))
     }
 
-    /// R–W of sector `lba`. Sectors ≥ −150 must be asked for in order.
+    /// A state about to produce a sector, given the cooked input of the two sectors before it
+    /// (zero for sectors before LBA −150).
+    pub fn resume_from(prev2: &[u8; 96], prev1: &[u8; 96]) -> RwState {
+        RwState {
+            interleaver: RwInterleaver::resume(prev2, prev1),
+        }
+    }
+
+    /// R–W of sector `lba`, reading the caller's stream. Sectors ≥ −150 must come in order.
     ///
     /// # Errors
     /// Reading the caller's R–W stream fails, or it has P/Q bits set.
@@ -94,18 +121,29 @@ impl RwState {
         engine: &E,
         lba: i32,
     ) -> Result<RwSector, Error> {
+        let cooked = cooked_input(map, lba)?;
+        Ok(self.next_with(map, engine, lba, &cooked))
+    }
+
+    /// R–W of sector `lba` from its cooked input (the caller's stream bytes for this sector).
+    /// In the lead-in, CD-Text (if any) takes the place of the input, placed plainly (D17).
+    pub fn next_with<E: Engine + ?Sized>(
+        &mut self,
+        map: &DiscMap,
+        engine: &E,
+        lba: i32,
+        cooked: &[u8; 96],
+    ) -> RwSector {
         if lba < -150 {
-            let plain = match (map.cdtext(), map.rw_source()) {
-                (Some(ct), _) => ct.rw_for_lba(lba),
-                (None, Some(_)) => cooked_input(map, lba)?,
-                (None, None) => [0u8; 96],
+            let plain = match map.cdtext() {
+                Some(ct) => ct.rw_for_lba(lba),
+                None => *cooked,
             };
-            return Ok(RwSector {
+            return RwSector {
                 raw: plain,
                 packed: plain,
-            });
+            };
         }
-        let cooked = cooked_input(map, lba)?;
         let mut packed = [0u8; 96];
         for (dst, src) in packed.chunks_exact_mut(24).zip(cooked.chunks_exact(24)) {
             let mut p = [0u8; 24];
@@ -116,13 +154,16 @@ impl RwState {
             dst.copy_from_slice(&p);
         }
         let mut raw = [0u8; 96];
-        self.interleaver.encode_sector(&cooked, &mut raw);
-        Ok(RwSector { raw, packed })
+        self.interleaver.encode_sector(cooked, &mut raw);
+        RwSector { raw, packed }
     }
 }
 
 /// The caller's cooked R–W input for sector `lba` (zero without a stream).
-fn cooked_input(map: &DiscMap, lba: i32) -> Result<[u8; 96], Error> {
+///
+/// # Errors
+/// A read fails or a byte has P/Q bits set.
+pub fn cooked_input(map: &DiscMap, lba: i32) -> Result<[u8; 96], Error> {
     let mut b = [0u8; 96];
     let Some(src) = map.rw_source() else {
         return Ok(b);
@@ -145,7 +186,10 @@ fn cooked_input(map: &DiscMap, lba: i32) -> Result<[u8; 96], Error> {
 }
 
 /// Cooked history for the interleaver: empty before LBA −150 (D16).
-fn history(map: &DiscMap, lba: i32) -> Result<[u8; 96], Error> {
+///
+/// # Errors
+/// As [`cooked_input`].
+pub fn history(map: &DiscMap, lba: i32) -> Result<[u8; 96], Error> {
     if lba < -150 {
         Ok([0u8; 96])
     } else {

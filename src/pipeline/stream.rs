@@ -1,0 +1,458 @@
+//! The threads of a stream and its pull side, [`ResultImage`].
+#![forbid(unsafe_code)]
+
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use bytes::{Bytes, BytesMut};
+use crossbeam_channel::{bounded, Receiver, Sender};
+
+use crate::codec::engine::Auto;
+use crate::error::Error;
+use crate::layout::reference::cooked_input;
+use crate::layout::{DiscMap, MainSource};
+
+use super::batch::{encode_batch, BatchInput};
+use super::progress::{Counters, ProgressHandle};
+use super::{PipelineError, PipelineOptions, SectorForm};
+
+/// A read-only run of whole encoded sectors, in stream order.
+#[derive(Debug, Clone)]
+pub struct SectorBatch {
+    pub(crate) first_lba: i32,
+    pub(crate) count: u32,
+    pub(crate) form: SectorForm,
+    pub(crate) bytes: Bytes,
+}
+
+impl SectorBatch {
+    /// LBA of the first sector.
+    pub fn first_lba(&self) -> i32 {
+        self.first_lba
+    }
+    /// Number of sectors.
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+    /// Layout of each sector.
+    pub fn form(&self) -> SectorForm {
+        self.form
+    }
+    /// The bytes (`count × form.sector_bytes()`), shared, no copy.
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+    /// Sector `i` of the batch.
+    pub fn sector(&self, i: usize) -> &[u8] {
+        let sb = self.form.sector_bytes();
+        &self.bytes[i * sb..(i + 1) * sb]
+    }
+}
+
+type Outcome = (u64, Result<SectorBatch, Error>);
+
+struct Job {
+    seq: u64,
+    input: BatchInput,
+}
+
+/// The result stream of a disc (IMAPI `CreateResultImage`): implements [`Read`] and yields
+/// [`SectorBatch`]es (whole sectors, `bytes::Bytes`) in order. Dropping it (or
+/// [`ProgressHandle::cancel`]) stops and joins every thread.
+pub struct ResultImage {
+    form: SectorForm,
+    progress: ProgressHandle,
+    results: Option<Receiver<Outcome>>,
+    credits: Option<Sender<()>>,
+    pending: BTreeMap<u64, Result<SectorBatch, Error>>,
+    next_seq: u64,
+    total_batches: u64,
+    leadout: i32,
+    threads: Vec<JoinHandle<()>>,
+    current: Option<(Bytes, usize)>,
+    done: bool,
+}
+
+impl std::fmt::Debug for ResultImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResultImage")
+            .field("form", &self.form)
+            .field("next_seq", &self.next_seq)
+            .field("total_batches", &self.total_batches)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ResultImage {
+    /// Starts the scheduler and the workers over `map`.
+    ///
+    /// # Errors
+    /// Bad options or a thread that cannot start.
+    pub fn new(map: &DiscMap, opts: PipelineOptions) -> Result<ResultImage, Error> {
+        Self::start(map, opts, None)
+    }
+
+    /// Like [`ResultImage::new`], with a worker that panics on the batch holding `lba`: a
+    /// fault-injection hook for testing the panic path.
+    #[doc(hidden)]
+    pub fn with_panic_at(
+        map: &DiscMap,
+        opts: PipelineOptions,
+        lba: i32,
+    ) -> Result<ResultImage, Error> {
+        Self::start(map, opts, Some(lba))
+    }
+
+    fn start(
+        map: &DiscMap,
+        opts: PipelineOptions,
+        panic_at: Option<i32>,
+    ) -> Result<ResultImage, Error> {
+        let form = opts.form.unwrap_or_else(|| map.format().into());
+        let (start, end) = opts.range.unwrap_or((map.leadin_start(), map.end()));
+        if start < map.leadin_start() || end > map.end() || start > end {
+            return Err(PipelineError::Options(format!(
+                "range {start}..{end} outside the session {}..{}",
+                map.leadin_start(),
+                map.end()
+            ))
+            .into());
+        }
+        let threads = opts.threads.max(1);
+        let batch = opts.batch_sectors.max(1);
+        let batch_bytes = batch * form.sector_bytes();
+        let credits_n = (opts.buffer_bytes / batch_bytes).max(1);
+        let cap = opts.channel_capacity.unwrap_or(2 * threads).max(1);
+        let total_sectors = (end - start) as u64;
+        let total_batches = total_sectors.div_ceil(batch as u64);
+        let counters = Arc::new(Counters {
+            last_used: i64::MIN.into(),
+            ..Default::default()
+        });
+        let progress = ProgressHandle {
+            c: counters.clone(),
+            total_sectors,
+            buffer_bytes: (credits_n * batch_bytes) as u64,
+        };
+        let engine = Arc::new(match opts.engine {
+            Some(k) => Auto::with_kind(k),
+            None => Auto::detect(),
+        });
+        let (credit_tx, credit_rx) = bounded::<()>(credits_n);
+        for _ in 0..credits_n {
+            let _ = credit_tx.send(());
+        }
+        let (job_tx, job_rx) = bounded::<Job>(cap);
+        let (res_tx, res_rx) = bounded::<Outcome>(cap);
+        let mut handles = Vec::new();
+        let spawn_err = |e: io::Error| Error::from(PipelineError::Spawn(e.to_string()));
+        // Scheduler: batches in order, reading `Read` sources and the R–W stream ahead.
+        {
+            let map = map.clone();
+            let res_tx = res_tx.clone();
+            let c = counters.clone();
+            let h = std::thread::Builder::new()
+                .name("rawcd-schedule".into())
+                .spawn(move || {
+                    schedule(
+                        &map, start, end, batch, form, &credit_rx, &job_tx, &res_tx, &c,
+                    )
+                })
+                .map_err(spawn_err)?;
+            handles.push(h);
+        }
+        for w in 0..threads {
+            let map = map.clone();
+            let job_rx = job_rx.clone();
+            let res_tx = res_tx.clone();
+            let engine = engine.clone();
+            let c = counters.clone();
+            let scramble = opts.scramble;
+            let h = std::thread::Builder::new()
+                .name(format!("rawcd-encode-{w}"))
+                .spawn(move || {
+                    while let Ok(job) = job_rx.recv() {
+                        if c.cancelled.load(Ordering::Acquire) {
+                            break;
+                        }
+                        let first = job.input.first;
+                        let count = job.input.count;
+                        let r = catch_unwind(AssertUnwindSafe(|| {
+                            if let Some(p) = panic_at {
+                                if p >= first && p < first + count as i32 {
+                                    panic!("injected fault at LBA {p}");
+                                }
+                            }
+                            let mut buf = BytesMut::zeroed(count as usize * form.sector_bytes());
+                            encode_batch(&map, &*engine, form, scramble, &job.input, &mut buf).map(
+                                |()| SectorBatch {
+                                    first_lba: first,
+                                    count,
+                                    form,
+                                    bytes: buf.freeze(),
+                                },
+                            )
+                        }));
+                        let r = r.unwrap_or_else(|p| {
+                            let message = p
+                                .downcast_ref::<String>()
+                                .cloned()
+                                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                                .unwrap_or_else(|| "unknown panic".into());
+                            Err(PipelineError::WorkerPanic {
+                                first,
+                                end: first + count as i32,
+                                message,
+                            }
+                            .into())
+                        });
+                        if res_tx.send((job.seq, r)).is_err() {
+                            break;
+                        }
+                    }
+                })
+                .map_err(spawn_err)?;
+            handles.push(h);
+        }
+        drop(res_tx);
+        Ok(ResultImage {
+            form,
+            progress,
+            results: Some(res_rx),
+            credits: Some(credit_tx),
+            pending: BTreeMap::new(),
+            next_seq: 0,
+            total_batches,
+            leadout: map.start_of_leadout(),
+            threads: handles,
+            current: None,
+            done: total_batches == 0,
+        })
+    }
+
+    /// A handle on the running counters (cheap to clone, usable from another thread).
+    pub fn progress(&self) -> ProgressHandle {
+        self.progress.clone()
+    }
+
+    /// Per-sector layout of the stream.
+    pub fn form(&self) -> SectorForm {
+        self.form
+    }
+
+    /// Stops the stream: workers stop within one batch, [`ResultImage::next_batch`] returns
+    /// `Err(Cancelled)`.
+    pub fn cancel(&self) {
+        self.progress.cancel();
+    }
+
+    fn finish(&mut self) {
+        self.done = true;
+        self.progress.c.finished.store(true, Ordering::Release);
+    }
+
+    /// The next batch in order; `None` at the end.
+    pub fn next_batch(&mut self) -> Option<Result<SectorBatch, Error>> {
+        if self.done {
+            return None;
+        }
+        if self.progress.c.cancelled.load(Ordering::Acquire) {
+            self.finish();
+            self.shutdown();
+            return Some(Err(PipelineError::Cancelled.into()));
+        }
+        loop {
+            if let Some(r) = self.pending.remove(&self.next_seq) {
+                self.next_seq += 1;
+                if let Some(c) = &self.credits {
+                    let _ = c.try_send(());
+                }
+                return Some(match r {
+                    Ok(b) => {
+                        let c = &self.progress.c;
+                        c.in_flight_bytes
+                            .fetch_sub(b.bytes.len() as u64, Ordering::AcqRel);
+                        c.sectors.fetch_add(b.count as u64, Ordering::AcqRel);
+                        c.bytes.fetch_add(b.bytes.len() as u64, Ordering::AcqRel);
+                        let hi = (b.first_lba + b.count as i32 - 1).min(self.leadout - 1);
+                        if hi >= 0 {
+                            c.last_used.fetch_max(hi as i64, Ordering::AcqRel);
+                        }
+                        if self.next_seq == self.total_batches {
+                            self.finish();
+                        }
+                        Ok(b)
+                    }
+                    Err(e) => {
+                        self.finish();
+                        self.shutdown();
+                        Err(e)
+                    }
+                });
+            }
+            let Some(rx) = &self.results else {
+                self.finish();
+                return Some(Err(PipelineError::Cancelled.into()));
+            };
+            match rx.recv() {
+                Ok((seq, r)) => {
+                    self.pending.insert(seq, r);
+                }
+                Err(_) => {
+                    self.finish();
+                    let cancelled = self.progress.c.cancelled.load(Ordering::Acquire);
+                    return Some(Err(if cancelled {
+                        PipelineError::Cancelled
+                    } else {
+                        PipelineError::WorkerPanic {
+                            first: 0,
+                            end: 0,
+                            message: "the pipeline's threads ended before the stream".into(),
+                        }
+                    }
+                    .into()));
+                }
+            }
+        }
+    }
+
+    fn shutdown(&mut self) {
+        self.progress.c.cancelled.store(true, Ordering::Release);
+        self.results = None;
+        self.credits = None;
+        self.pending.clear();
+        for h in self.threads.drain(..) {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for ResultImage {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl Iterator for ResultImage {
+    type Item = Result<SectorBatch, Error>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_batch()
+    }
+}
+
+impl Read for ResultImage {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if let Some((b, pos)) = &mut self.current {
+                if *pos < b.len() {
+                    let n = (b.len() - *pos).min(out.len());
+                    out[..n].copy_from_slice(&b[*pos..*pos + n]);
+                    *pos += n;
+                    return Ok(n);
+                }
+                self.current = None;
+            }
+            match self.next_batch() {
+                None => return Ok(0),
+                Some(Ok(b)) => self.current = Some((b.bytes, 0)),
+                Some(Err(e)) => return Err(io::Error::other(e.to_string())),
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn schedule(
+    map: &DiscMap,
+    start: i32,
+    end: i32,
+    batch: usize,
+    form: SectorForm,
+    credits: &Receiver<()>,
+    jobs: &Sender<Job>,
+    results: &Sender<Outcome>,
+    c: &Counters,
+) {
+    let has_reader = map.sources().iter().any(|s| s.is_reader());
+    let rw_needed = map.rw_source().is_some() && form != SectorForm::Main;
+    let mut rw_hist: Vec<u8> = Vec::new();
+    let mut seq = 0u64;
+    let mut first = start;
+    while first < end {
+        if credits.recv().is_err() || c.cancelled.load(Ordering::Acquire) {
+            return;
+        }
+        let count = (end - first).min(batch as i32) as u32;
+        let mut input = BatchInput {
+            first,
+            count,
+            ..Default::default()
+        };
+        let r = (|| -> Result<(), Error> {
+            if has_reader {
+                for lba in first..first + count as i32 {
+                    let Some(info) = map.sector(lba) else {
+                        continue;
+                    };
+                    if let MainSource::Source { source, offset, .. } = info.main {
+                        let src = &map.sources()[source];
+                        if src.is_reader() {
+                            let n = info.ty.input_size();
+                            let at = input.prefetched.len();
+                            input.prefetched.resize(at + n, 0);
+                            src.read_at(offset, &mut input.prefetched[at..])
+                                .map_err(|e| Error::Io {
+                                    path: src.name(),
+                                    source: io::Error::new(e.kind(), format!("LBA {lba}: {e}")),
+                                })?;
+                        }
+                    }
+                }
+            }
+            if rw_needed {
+                // Cooked R–W of first−2 .. first+count, read in order (history kept here).
+                let mut v = Vec::with_capacity((count as usize + 2) * 96);
+                if rw_hist.len() == 192 && first > start {
+                    v.extend_from_slice(&rw_hist);
+                } else {
+                    for l in [first - 2, first - 1] {
+                        v.extend_from_slice(&if l < -150 {
+                            [0u8; 96]
+                        } else {
+                            cooked_input(map, l)?
+                        });
+                    }
+                }
+                for l in first..first + count as i32 {
+                    v.extend_from_slice(&cooked_input(map, l)?);
+                }
+                rw_hist = v[v.len() - 192..].to_vec();
+                for (i, l) in [first + count as i32 - 2, first + count as i32 - 1]
+                    .iter()
+                    .enumerate()
+                {
+                    if *l < -150 {
+                        rw_hist[96 * i..96 * i + 96].fill(0);
+                    }
+                }
+                input.rw = Some(v);
+            }
+            Ok(())
+        })();
+        if let Err(e) = r {
+            let _ = results.send((seq, Err(e)));
+            return;
+        }
+        c.in_flight_bytes
+            .fetch_add(count as u64 * form.sector_bytes() as u64, Ordering::AcqRel);
+        if jobs.send(Job { seq, input }).is_err() {
+            return;
+        }
+        seq += 1;
+        first += count as i32;
+    }
+}
