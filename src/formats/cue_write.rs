@@ -60,7 +60,10 @@ fn quoted(bytes: &[u8]) -> String {
 ///   e.g. hidden track one audio: `INDEX 00 00:00:00`), `INDEX 01`, `INDEX 02..`;
 /// * generated pre- and post-gaps are in the file, so no `PREGAP`/`POSTGAP` is written.
 ///
-/// Lines end in LF.
+/// Lines end in LF. Checked with `cdrdao show-toc` 1.2.4 on a Mode 1 + 2 audio disc (START,
+/// PREGAP, END, ISRC, COPY/PRE-EMPHASIS, CATALOG all as the map says), except that cdrdao
+/// 1.2.4 reads `INDEX 02+` relative to INDEX 01 (interface.md §2) and so rejects a track's
+/// absolute INDEX 02 as "Index beyond track end"; rawcd keeps the standard absolute form.
 pub fn write_cue(map: &DiscMap, bin_name: &str, text: Option<&CdText>) -> String {
     let block = text.and_then(|t| t.blocks.iter().find(|b| b.charset != Charset::MsJis));
     let mut s = String::new();
