@@ -30,5 +30,6 @@ pub mod pipeline;
 pub mod sink;
 pub mod source;
 pub mod units;
+pub mod verify;
 
 pub use error::Error;

@@ -823,6 +823,8 @@ pub fn symbols_to_pack(symbols: &[u8; 24]) -> [u8; PACK_SIZE] {
 pub struct LeadinCdText {
     /// Symbols of the padded pack list.
     symbols: Vec<[u8; 24]>,
+    /// The packs as given (before padding).
+    packs: Vec<Pack>,
 }
 
 impl LeadinCdText {
@@ -838,7 +840,15 @@ impl LeadinCdText {
         for _ in 0..repeat {
             symbols.extend_from_slice(&one);
         }
-        Self { symbols }
+        Self {
+            symbols,
+            packs: packs.to_vec(),
+        }
+    }
+
+    /// The packs as given (before padding), e.g. for a `.ccd` `[CDText]` section.
+    pub fn packs(&self) -> &[Pack] {
+        &self.packs
     }
 
     /// Packs after padding (N′).

@@ -1,0 +1,182 @@
+//! Command-line arguments (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// rawcd: the raw disc-at-once CD stream, bit-exact (sectors with EDC/ECC/scrambling and the
+/// full P–W subchannel), from ISO/WAV files, cue sheets and cdrdao TOC files.
+#[derive(Debug, Parser)]
+#[command(name = "rawcd", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a disc image: bin/cue, CloneCD (img/ccd/sub) or the raw drive stream.
+    Image(ImageArgs),
+    /// Print the layout: tracks, indexes, LBAs/MSF, flags, ISRC, MCN, lead-out.
+    Toc(TocArgs),
+    /// Check an image (.cue, .ccd or .raw): sync, address, mode, EDC, ECC, Q CRC and positions.
+    Verify(VerifyArgs),
+    /// Synthesise a small mixed-mode disc, write it in all three formats and verify each.
+    Demo(DemoArgs),
+    /// Dry-run a burn: stream into a simulated drive buffer at a write speed.
+    Simulate(SimulateArgs),
+}
+
+/// Where the disc comes from.
+#[derive(Debug, Args, Clone)]
+pub struct SourceArgs {
+    /// A .cue sheet, a cdrdao .toc file, or a list of .iso (Mode 1) and .wav (audio) files.
+    #[arg(required = true)]
+    pub sources: Vec<PathBuf>,
+    /// MCN (13 digits) for a plain file list.
+    #[arg(long)]
+    pub catalog: Option<String>,
+    /// ISRC of track N for a plain file list, as N=CODE (repeatable).
+    #[arg(long, value_name = "N=CODE")]
+    pub isrc: Vec<String>,
+    /// CD-Text disc title for a plain file list.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// CD-Text disc performer for a plain file list.
+    #[arg(long)]
+    pub performer: Option<String>,
+    /// No 2-second gaps between audio tracks of a plain file list.
+    #[arg(long)]
+    pub gapless: bool,
+    /// For cue MODE2/2336: recompute EDC/ECC from each subheader instead of passing through.
+    #[arg(long)]
+    pub regenerate_edc: bool,
+}
+
+/// Output formats of `image`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// OUT.bin + OUT.cue (program area, unscrambled).
+    Bin,
+    /// OUT.img + OUT.ccd + OUT.sub (CloneCD).
+    Clonecd,
+    /// OUT.raw: the drive stream from the lead-in start.
+    Raw,
+}
+
+/// Subchannel forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sub {
+    /// 2352 bytes per sector.
+    None,
+    /// 2368: 16-byte PQ.
+    Pq16,
+    /// 2448: packed P–W.
+    Packed96,
+    /// 2448: raw interleaved P–W.
+    Raw96,
+}
+
+/// `image` arguments.
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub src: SourceArgs,
+    /// Output path prefix (OUT.bin, OUT.cue, …).
+    #[arg(short, long)]
+    pub out: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "bin")]
+    pub format: Format,
+    /// Subchannel of the raw stream.
+    #[arg(long, value_enum, default_value = "raw96")]
+    pub subchannel: Sub,
+    /// Lead-in start of the raw stream: imapi (95:00:00), none (LBA −150) or MM:SS:FF.
+    #[arg(long, default_value = "imapi")]
+    pub leadin: String,
+    /// Encoder threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Memory for encoded sectors in flight, in MiB.
+    #[arg(long, default_value_t = 16)]
+    pub buffer_mb: usize,
+    /// No progress line.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `toc` arguments.
+#[derive(Debug, Args)]
+pub struct TocArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub src: SourceArgs,
+    /// One JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `verify` arguments.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A .cue (with its .bin), a .ccd (with .img and .sub) or a .raw stream.
+    pub image: PathBuf,
+    /// Subchannel form of a .raw stream (default: detected from size and content).
+    #[arg(long, value_enum)]
+    pub subchannel: Option<Sub>,
+    /// Lead-in start of a .raw stream (default: detected from the first sector's Q).
+    #[arg(long)]
+    pub leadin: Option<String>,
+    /// Problems to print at most (all are counted).
+    #[arg(long, default_value_t = 100)]
+    pub max_problems: usize,
+}
+
+/// `demo` arguments.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Directory to write the demo disc into (created if missing).
+    pub out_dir: PathBuf,
+}
+
+/// `simulate` arguments.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Inputs (or `--generate MINUTES` for a generated data disc).
+    #[command(flatten)]
+    pub src: SimSource,
+    /// Write speed (1× = 75 sectors/s).
+    #[arg(long, default_value_t = 52.0)]
+    pub speed: f64,
+    /// Drive buffer in MiB.
+    #[arg(long, default_value_t = 2.0)]
+    pub drive_buffer_mb: f64,
+    /// Subchannel form sent to the drive.
+    #[arg(long, value_enum, default_value = "raw96")]
+    pub subchannel: Sub,
+    /// Extra threads that keep the CPU busy during the burn.
+    #[arg(long, default_value_t = 0)]
+    pub load: usize,
+    /// Encoder threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// One JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Sources of `simulate`.
+#[derive(Debug, Args, Clone)]
+pub struct SimSource {
+    /// A .cue, .toc, or .iso/.wav list.
+    pub sources: Vec<PathBuf>,
+    /// Instead of sources: a generated Mode 1 disc of this many minutes.
+    #[arg(long, value_name = "MINUTES")]
+    pub generate: Option<f64>,
+    /// MCN for a plain file list.
+    #[arg(long)]
+    pub catalog: Option<String>,
+}

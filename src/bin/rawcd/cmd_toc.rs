@@ -1,0 +1,177 @@
+//! `rawcd toc`: the layout as a table or as the JSON object of interface.md §2.
+
+use rawcd::layout::{CopySetting, DiscMap};
+use rawcd::units::Msf;
+
+use crate::args::TocArgs;
+use crate::{plan, CliResult};
+
+fn msf(lba: i32) -> String {
+    Msf::from_lba(lba).map_or_else(|| "--:--:--".into(), |m| m.to_string())
+}
+
+fn json_str(s: &str) -> String {
+    let mut o = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+/// The `toc --json` object.
+pub fn json(map: &DiscMap) -> String {
+    let t = map.tracks();
+    let mut s = String::from("{");
+    s += &format!(
+        "\"first_track\": {}, \"last_track\": {}, \"mcn\": {}, \"leadout_lba\": {}, \"last_used_user_sector\": {}, ",
+        t[0].number,
+        t[t.len() - 1].number,
+        map.mcn().map_or("null".into(), |m| json_str(&m.to_string())),
+        map.start_of_leadout(),
+        map.last_used_user_sector()
+    );
+    s += "\"tracks\": [";
+    for (i, tr) in t.iter().enumerate() {
+        if i > 0 {
+            s += ", ";
+        }
+        let mut idx = Vec::new();
+        if i == 0 {
+            idx.push((0u8, -150));
+        } else if tr.first_lba < tr.index01 {
+            idx.push((0, tr.first_lba));
+        }
+        idx.push((1, tr.index01));
+        for (k, &l) in tr.indexes.iter().enumerate() {
+            idx.push((k as u8 + 2, l));
+        }
+        let idx: Vec<String> = idx
+            .iter()
+            .map(|(n, l)| format!("{{\"index\": {n}, \"lba\": {l}}}"))
+            .collect();
+        s += &format!(
+            "{{\"number\": {}, \"sector_type\": {}, \"control\": {}, \"start_lba\": {}, \"sectors\": {}, \"indexes\": [{}], \"isrc\": {}, \"copy\": {}, \"preemphasis\": {}, \"scms\": {}, \"four_channel\": {}}}",
+            tr.number,
+            json_str(tr.type_name()),
+            tr.ctrl,
+            tr.index01,
+            tr.end - tr.index01,
+            idx.join(", "),
+            tr.isrc.as_ref().map_or("null".into(), |i| json_str(i.as_str())),
+            tr.copy == CopySetting::Permitted,
+            tr.preemphasis,
+            tr.copy == CopySetting::Scms,
+            tr.four_channel,
+        );
+    }
+    s += "]";
+    if let Some(ct) = crate::cmd_image::cdtext_of(map) {
+        if let Some(b) = ct.blocks.first() {
+            let get = |k| String::from_utf8_lossy(b.disc.get(k)).to_string();
+            s += &format!(
+                ", \"cdtext\": {{\"title\": {}, \"performer\": {}, \"blocks\": {}}}",
+                json_str(&get(rawcd::codec::cdtext::TextKind::Title)),
+                json_str(&get(rawcd::codec::cdtext::TextKind::Performer)),
+                ct.blocks.len()
+            );
+        }
+    }
+    let w: Vec<String> = map.warnings().iter().map(|w| json_str(w)).collect();
+    s += &format!(", \"warnings\": [{}]", w.join(", "));
+    s += "}";
+    s
+}
+
+/// Runs `rawcd toc`.
+pub fn run(a: TocArgs) -> CliResult {
+    let c = plan::creator(&a.src, true)?;
+    let map = c.build()?;
+    if a.json {
+        println!("{}", json(&map));
+        return Ok(0);
+    }
+    let t = map.tracks();
+    println!(
+        "tracks {}..{}  MCN {}  lead-out LBA {} ({})  last used user sector {}",
+        t[0].number,
+        t[t.len() - 1].number,
+        map.mcn().map_or("-".into(), |m| m.to_string()),
+        map.start_of_leadout(),
+        msf(map.start_of_leadout()),
+        map.last_used_user_sector()
+    );
+    println!("track  type        ctrl  index   LBA       MSF        sectors  flags / ISRC");
+    for tr in t {
+        let mut flags = Vec::new();
+        match tr.copy {
+            CopySetting::Permitted => flags.push("DCP".to_string()),
+            CopySetting::Scms => flags.push("SCMS".to_string()),
+            CopySetting::Prohibited => {}
+        }
+        if tr.preemphasis {
+            flags.push("PRE".into());
+        }
+        if tr.four_channel {
+            flags.push("4CH".into());
+        }
+        if let Some(i) = &tr.isrc {
+            flags.push(format!("ISRC {i}"));
+        }
+        let pregap = if tr.number == t[0].number {
+            -150
+        } else {
+            tr.first_lba
+        };
+        if pregap < tr.index01 {
+            println!(
+                "{:>5}  {:<11} {:>4}  00     {:>7}   {}",
+                tr.number,
+                tr.type_name(),
+                tr.ctrl,
+                pregap,
+                msf(pregap)
+            );
+        }
+        println!(
+            "{:>5}  {:<11} {:>4}  01     {:>7}   {}   {:>7}  {}",
+            tr.number,
+            tr.type_name(),
+            tr.ctrl,
+            tr.index01,
+            msf(tr.index01),
+            tr.end - tr.index01,
+            flags.join(" ")
+        );
+        for (k, &l) in tr.indexes.iter().enumerate() {
+            println!(
+                "{:>5}  {:<11} {:>4}  {:02}     {:>7}   {}",
+                "",
+                "",
+                "",
+                k + 2,
+                l,
+                msf(l)
+            );
+        }
+    }
+    if let Some(ct) = crate::cmd_image::cdtext_of(&map) {
+        for b in &ct.blocks {
+            println!(
+                "CD-Text block language {:#04x}: title {:?}, performer {:?}",
+                b.language,
+                String::from_utf8_lossy(b.disc.get(rawcd::codec::cdtext::TextKind::Title)),
+                String::from_utf8_lossy(b.disc.get(rawcd::codec::cdtext::TextKind::Performer))
+            );
+        }
+    }
+    for w in map.warnings() {
+        println!("warning: {w}");
+    }
+    Ok(0)
+}

@@ -1,0 +1,68 @@
+//! The progress line (on a terminal only) and Ctrl-C handling.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rawcd::pipeline::ProgressHandle;
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the Ctrl-C handler once: it only raises a flag, the stream loop cancels the
+/// pipeline and the atomic output files remove their temporary names as they drop.
+pub fn install_interrupt() {
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+}
+
+/// True after Ctrl-C.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// A progress line that updates from the stream's progress handle.
+pub struct Line {
+    bar: Option<ProgressBar>,
+    handle: ProgressHandle,
+}
+
+impl Line {
+    /// A line on stderr when it is a terminal and not `quiet`.
+    pub fn new(handle: ProgressHandle, quiet: bool) -> Line {
+        let total = handle.snapshot().total_sectors;
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let b =
+                ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(8));
+            b.set_style(
+                ProgressStyle::with_template("{bar:30} {pos}/{len} sectors  {msg}  ETA {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            b.enable_steady_tick(Duration::from_millis(250));
+            b
+        });
+        Line { bar, handle }
+    }
+
+    /// Refreshes from the handle.
+    pub fn tick(&self, elapsed: Duration) {
+        if let Some(b) = &self.bar {
+            let p = self.handle.snapshot();
+            b.set_position(p.sectors_written);
+            let mbs = p.bytes_written as f64 / elapsed.as_secs_f64().max(1e-6) / 1e6;
+            let fill = 100.0 * p.buffer_fill as f64 / p.buffer_capacity.max(1) as f64;
+            let lu = p
+                .last_used_user_sector
+                .map_or("-".to_string(), |v| v.to_string());
+            b.set_message(format!(
+                "{mbs:.1} MB/s  buffer {fill:.0}%  last used user sector {lu}"
+            ));
+        }
+    }
+
+    /// Removes the line.
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
