@@ -1,0 +1,287 @@
+//! The `rawcd` command end to end, on generated ISO and WAV files.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is a failure with its location
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn rawcd(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_rawcd"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
+}
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("rawcd-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn iso(sectors: usize) -> Vec<u8> {
+    (0..sectors * 2048).map(|i| (i * 7 % 251) as u8).collect()
+}
+
+fn wav_bytes(frames: usize, channels: u16, bits: u16, rate: u32) -> Vec<u8> {
+    let block = channels * bits / 8;
+    let data: Vec<u8> = (0..frames * block as usize)
+        .map(|i| (i * 13 % 256) as u8)
+        .collect();
+    let mut v = b"RIFF".to_vec();
+    v.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
+    v.extend_from_slice(b"WAVEfmt ");
+    v.extend_from_slice(&16u32.to_le_bytes());
+    v.extend_from_slice(&1u16.to_le_bytes());
+    v.extend_from_slice(&channels.to_le_bytes());
+    v.extend_from_slice(&rate.to_le_bytes());
+    v.extend_from_slice(&(rate * block as u32).to_le_bytes());
+    v.extend_from_slice(&block.to_le_bytes());
+    v.extend_from_slice(&bits.to_le_bytes());
+    v.extend_from_slice(b"data");
+    v.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    v.extend_from_slice(&data);
+    v
+}
+
+fn setup(tag: &str) -> PathBuf {
+    let d = tmpdir(tag);
+    std::fs::write(d.join("a.iso"), iso(400)).unwrap();
+    std::fs::write(d.join("b.wav"), wav_bytes(588 * 320 + 100, 2, 16, 44100)).unwrap();
+    std::fs::write(d.join("c.wav"), wav_bytes(588 * 300, 2, 16, 44100)).unwrap();
+    d
+}
+
+const LIST: &[&str] = &[
+    "a.iso",
+    "b.wav",
+    "c.wav",
+    "--catalog",
+    "0724385356926",
+    "--isrc",
+    "2=USRC17607839",
+    "--title",
+    "Demo",
+];
+
+#[test]
+fn toc_json_matches_hand_computed_layout() {
+    let d = setup("toc");
+    let mut args = vec!["toc"];
+    args.extend_from_slice(LIST);
+    args.push("--json");
+    let (code, out, err) = rawcd(&d, &args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // Track 1: Mode 1, 400 sectors + 150 post-gap (D14). Track 2: 150 pre-gap, 321 sectors
+    // (320 + a padded partial one). Track 3: 150 pre-gap, 300 sectors.
+    assert_eq!(v["first_track"], 1);
+    assert_eq!(v["last_track"], 3);
+    assert_eq!(v["mcn"], "0724385356926");
+    assert_eq!(v["leadout_lba"], 550 + 150 + 321 + 150 + 300);
+    assert_eq!(v["last_used_user_sector"], 1470);
+    let t = &v["tracks"];
+    assert_eq!(t[0]["sector_type"], "mode1");
+    assert_eq!(t[0]["control"], 4);
+    assert_eq!(t[0]["sectors"], 550);
+    assert_eq!(t[0]["indexes"][0]["lba"], -150);
+    assert_eq!(t[1]["start_lba"], 700);
+    assert_eq!(t[1]["indexes"][0]["lba"], 550);
+    assert_eq!(t[1]["isrc"], "USRC17607839");
+    assert_eq!(t[1]["sectors"], 321);
+    assert_eq!(t[2]["start_lba"], 1171);
+    assert_eq!(t[2]["isrc"], serde_json::Value::Null);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn outputs_verify_and_round_trip() {
+    let d = setup("out");
+    for f in ["bin", "clonecd", "raw"] {
+        let mut args = vec!["image"];
+        args.extend_from_slice(LIST);
+        args.extend_from_slice(&["-o", f, "--format", f, "--quiet"]);
+        let (code, _, err) = rawcd(&d, &args);
+        assert_eq!(code, 0, "{f}: {err}");
+    }
+    // bin: the model's prediction, piece by piece.
+    let bin = std::fs::read(d.join("bin.bin")).unwrap();
+    assert_eq!(bin.len(), 1471 * 2352);
+    let iso = iso(400);
+    for i in [0usize, 17, 399] {
+        assert_eq!(
+            &bin[i * 2352 + 16..i * 2352 + 2064],
+            &iso[i * 2048..(i + 1) * 2048]
+        );
+        assert_eq!(
+            &bin[i * 2352 + 12..i * 2352 + 15],
+            &rawcd::units::Msf::from_lba(i as i32).unwrap().to_bcd()
+        );
+    }
+    let wav = std::fs::read(d.join("b.wav")).unwrap();
+    let pcm = &wav[44..];
+    assert_eq!(&bin[700 * 2352..700 * 2352 + pcm.len()], pcm);
+    assert!(
+        bin[550 * 2352..700 * 2352].iter().all(|&b| b == 0),
+        "silent pre-gap"
+    );
+    // The written cue parses back to the same layout.
+    let (_, a, _) = rawcd(&d, &["toc", "bin.cue", "--json"]);
+    let mut args = vec!["toc"];
+    args.extend_from_slice(LIST);
+    args.push("--json");
+    let (_, b, _) = rawcd(&d, &args);
+    let (a, b): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&a).unwrap(),
+        serde_json::from_str(&b).unwrap(),
+    );
+    for k in [
+        "first_track",
+        "last_track",
+        "mcn",
+        "leadout_lba",
+        "last_used_user_sector",
+    ] {
+        assert_eq!(a[k], b[k], "{k}");
+    }
+    for i in 0..3 {
+        for k in ["number", "control", "start_lba", "sectors", "isrc"] {
+            assert_eq!(a["tracks"][i][k], b["tracks"][i][k], "track {i} {k}");
+        }
+    }
+    // CloneCD img equals the bin.
+    assert_eq!(std::fs::read(d.join("clonecd.img")).unwrap(), bin);
+    // verify passes on every output.
+    for f in ["bin.cue", "clonecd.ccd", "raw.raw"] {
+        let (code, out, _) = rawcd(&d, &["verify", f]);
+        assert_eq!(code, 0, "{f}: {out}");
+        assert!(out.contains(": OK"), "{out}");
+    }
+    // A byte flip in a data sector: verify names the LBA.
+    let mut b2 = bin.clone();
+    b2[123 * 2352 + 500] ^= 0x10;
+    std::fs::write(d.join("bin.bin"), &b2).unwrap();
+    let (code, out, _) = rawcd(&d, &["verify", "bin.cue"]);
+    assert_ne!(code, 0);
+    assert!(out.contains("LBA 123: EDC mismatch"), "{out}");
+    // A Q CRC bit flip in the .sub.
+    let mut sub = std::fs::read(d.join("clonecd.sub")).unwrap();
+    sub[321 * 96 + 12 + 10] ^= 0x01;
+    std::fs::write(d.join("clonecd.sub"), &sub).unwrap();
+    let (code, out, _) = rawcd(&d, &["verify", "clonecd.ccd"]);
+    assert_ne!(code, 0);
+    assert!(out.contains("LBA 321: Q CRC mismatch"), "{out}");
+    // And in the raw stream: flip a Q bit of LBA 900 (sector index 900 + 22650).
+    let mut raw = std::fs::read(d.join("raw.raw")).unwrap();
+    let at = (900 + 22650) * 2448 + 2352 + 8 * 3; // Q bit of byte 3 (bit 6 of raw byte 24)
+    raw[at] ^= 0x40;
+    std::fs::write(d.join("raw.raw"), &raw).unwrap();
+    let (code, out, _) = rawcd(&d, &["verify", "raw.raw"]);
+    assert_ne!(code, 0);
+    assert!(out.contains("LBA 900: Q CRC mismatch"), "{out}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn cue_and_toc_inputs() {
+    let d = setup("sheets");
+    std::fs::write(
+        d.join("disc.cue"),
+        "CATALOG 0724385356926\nFILE \"a.iso\" BINARY\n  TRACK 01 MODE1/2048\n    INDEX 01 00:00:00\n    POSTGAP 00:02:00\nFILE \"b.wav\" WAVE\n  TRACK 02 AUDIO\n    PREGAP 00:02:00\n    INDEX 01 00:00:00\n    INDEX 02 00:01:00\n",
+    )
+    .unwrap();
+    let (code, out, err) = rawcd(&d, &["toc", "disc.cue", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["tracks"][1]["start_lba"], 700);
+    assert_eq!(v["tracks"][1]["indexes"][2]["lba"], 775);
+    std::fs::write(
+        d.join("disc.toc"),
+        "CD_ROM\nCATALOG \"0724385356926\"\nTRACK MODE1\nDATAFILE \"a.iso\"\nTRACK AUDIO\nISRC \"USRC17607839\"\nPREGAP 0:2:0\nFILE \"c.wav\" 0\n",
+    )
+    .unwrap();
+    let (code, out, err) = rawcd(&d, &["toc", "disc.toc", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["tracks"][1]["start_lba"], 550);
+    assert_eq!(v["tracks"][1]["isrc"], "USRC17607839");
+    for sheet in ["disc.cue", "disc.toc"] {
+        let (code, _, err) = rawcd(&d, &["image", sheet, "-o", "s", "--quiet"]);
+        assert_eq!(code, 0, "{sheet}: {err}");
+        let (code, out, _) = rawcd(&d, &["verify", "s.cue"]);
+        assert_eq!(code, 0, "{sheet}: {out}");
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn bad_inputs_exit_2_with_one_line_and_no_output() {
+    let d = setup("bad");
+    std::fs::write(d.join("odd.iso"), vec![0u8; 2049 * 300]).unwrap();
+    std::fs::write(d.join("short.iso"), vec![0u8; 2048 * 100]).unwrap();
+    std::fs::write(d.join("mono8.wav"), wav_bytes(588 * 400, 1, 8, 22050)).unwrap();
+    std::fs::write(
+        d.join("unk.cue"),
+        "FILE \"a.iso\" BINARY\n  TRACK 01 MODE1/2048\n  FROB 1\n    INDEX 01 00:00:00\n",
+    )
+    .unwrap();
+    // 90 minutes of sparse ISO: past the lead-out limit.
+    let f = std::fs::File::create(d.join("huge.iso")).unwrap();
+    f.set_len(405_000 * 2048).unwrap();
+    let many: Vec<String> = (0..100).map(|_| "c.wav".to_string()).collect();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["missing.iso"], "missing.iso"),
+        (vec!["unk.cue"], "unk.cue:3:3"),
+        (vec!["short.iso"], "minimum is 300"),
+        (many.iter().map(|s| s.as_str()).collect(), "99"),
+        (vec!["odd.iso"], "not a multiple of 2048"),
+        (vec!["mono8.wav"], "mono8.wav"),
+        (vec!["a.iso", "--catalog", "123456789012"], "13 digits"),
+        (vec!["b.wav", "--isrc", "1=US-R$-17-607839"], "ISRC"),
+        (vec!["huge.iso"], "404849"),
+    ];
+    for (srcs, needle) in cases {
+        let mut args = vec!["image"];
+        args.extend_from_slice(&srcs);
+        args.extend_from_slice(&["-o", "x", "--quiet"]);
+        let (code, _, err) = rawcd(&d, &args);
+        assert_eq!(code, 2, "{srcs:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{srcs:?}: one line: {err}");
+        assert!(err.contains(needle), "{srcs:?}: {err}");
+        assert!(!err.contains("panicked"));
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('x') || n.contains("rawcd-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // An unwritable output directory: exit 1.
+    let (code, _, err) = rawcd(
+        &d,
+        &["image", "a.iso", "-o", "/nonexistent-dir/x", "--quiet"],
+    );
+    assert_eq!(code, 1, "{err}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn simulate_json() {
+    let d = tmpdir("sim");
+    let (code, out, err) = rawcd(
+        &d,
+        &["simulate", "--generate", "0.5", "--speed", "52", "--json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["underruns"], 0);
+    assert_eq!(v["buffer_bytes"], 2_097_152);
+    assert!(v["headroom"].as_f64().unwrap() > 1.0);
+    std::fs::remove_dir_all(&d).unwrap();
+}
