@@ -18,7 +18,7 @@ const SECTORS: usize = 20_000;
 
 fn bench(c: &mut Criterion) {
     let path = std::env::temp_dir().join(format!("rawcd-bench-{}.iso", std::process::id()));
-    let data: Vec<u8> = (0..SECTORS * 2048).map(|i| (i * 31 >> 7) as u8).collect();
+    let data: Vec<u8> = (0..SECTORS * 2048).map(|i| ((i * 31) >> 7) as u8).collect();
     std::fs::write(&path, &data).unwrap();
     drop(data);
     let mut g = c.benchmark_group("pipeline_20000_mode1_sectors");

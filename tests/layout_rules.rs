@@ -248,7 +248,7 @@ fn indexes_and_mcn_isrc_placement() {
     let lo = map.start_of_leadout(); // 1000
     assert_eq!(lo, 1000);
     assert_eq!(map.sector(1037).unwrap().q.adr(), 1); // a = 1187 → residue 87, no ISRC
-    assert_eq!(map.sector(987).unwrap().q.adr(), 2 + 0 * 1); // a = 1137 → MCN
+    assert_eq!(map.sector(987).unwrap().q.adr(), 2); // a = 1137 → MCN
     assert_eq!(map.sector(1087).unwrap().q.adr(), 1); // a = 1237: in the first 150 → dropped
     assert_eq!(map.sector(1187).unwrap().q.adr(), 2); // a = 1337: MCN again
                                                       // Exactly one MCN in each 100 sectors away from moves.
