@@ -125,9 +125,8 @@ pub const FORM2_SUBHEADER: [u8; 8] = [0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x20, 
 /// CD-Text (`CDTEXTFILE` packs, TOC `CD_TEXT` blocks, or cue TITLE/PERFORMER/… fields as one
 /// English ISO-8859-1 block).
 ///
-/// Tracks with stored subchannel (cue `CDG`, TOC `RW`/`RW_RAW`) are refused with
-/// [`ConvertError::Unsupported`]: the R–W stream [`ImageCreator::add_subcode_rw`] takes covers
-/// the whole image from the lead-in start, which the caller chooses later.
+/// Tracks with stored subchannel (cue `CDG`, TOC `RW`/`RW_RAW`) keep their R–W as the track's
+/// own cooked R–W stream ([`ImageCreator::set_track_rw`]), de-interleaved first when raw.
 ///
 /// # Errors
 /// [`ConvertError`]: a file that cannot be opened or is shorter than the plan says, a layout
@@ -156,15 +155,25 @@ pub fn plan_to_creator(
     let mut files = FileCache::default();
     for t in &plan.tracks {
         if t.sub.is_some() || t.mode == TrackMode::Cdg {
-            return Err(ConvertError::Unsupported {
-                sheet: plan.sheet.clone(),
-                track: t.number,
-                what: if t.mode == TrackMode::Cdg {
-                    "CD+G (CDG) subchannel data"
-                } else {
-                    "subchannel data stored with the track (RW, RW_RAW)"
-                },
-            });
+            let (main, cooked) = split_subchannel(t, &mut files)?;
+            let layout = TrackLayout {
+                pregap_generated: t.pregap_generated,
+                pregap_stored: t.index1,
+                postgap_generated: t.postgap_generated,
+            };
+            let unscrambled = matches!(t.mode, TrackMode::Mode1Raw | TrackMode::Mode2Raw);
+            let n = c
+                .add_track_explicit(
+                    t.mode.sector_type(),
+                    vec![TrackPiece::Source(Source::from_bytes(main))],
+                    layout,
+                    unscrambled,
+                )
+                .map_err(layout_err)?;
+            c.set_track_rw(u32::from(n), Source::from_bytes(cooked))
+                .map_err(layout_err)?;
+            set_flags(&mut c, t, n).map_err(layout_err)?;
+            continue;
         }
         let pieces = track_pieces(t, opts, &mut files)?;
         let layout = TrackLayout {
@@ -176,24 +185,77 @@ pub fn plan_to_creator(
         let n = c
             .add_track_explicit(t.mode.sector_type(), pieces, layout, unscrambled)
             .map_err(layout_err)?;
-        let s = c.track_info_mut(u32::from(n)).map_err(layout_err)?;
-        s.isrc = t.isrc.clone();
-        s.copy = if t.scms {
-            CopySetting::Scms
-        } else if t.copy {
-            CopySetting::Permitted
-        } else {
-            CopySetting::Prohibited
-        };
-        s.preemphasis = t.preemphasis;
-        s.four_channel = t.four_channel;
-        s.indexes = t.indexes.iter().map(|&i| i - t.index1).collect();
-        s.label = (t.mode == TrackMode::Mode2FormMix).then_some("mode2mixed");
+        set_flags(&mut c, t, n).map_err(layout_err)?;
     }
     if let Some(packs) = plan_cdtext_packs(plan)? {
         c.set_cdtext_packs(&packs);
     }
     Ok(c)
+}
+
+fn set_flags(c: &mut ImageCreator, t: &TrackPlan, n: u8) -> Result<(), LayoutError> {
+    let s = c.track_info_mut(u32::from(n))?;
+    s.isrc = t.isrc.clone();
+    s.copy = if t.scms {
+        CopySetting::Scms
+    } else if t.copy {
+        CopySetting::Permitted
+    } else {
+        CopySetting::Prohibited
+    };
+    s.preemphasis = t.preemphasis;
+    s.four_channel = t.four_channel;
+    s.indexes = t.indexes.iter().map(|&i| i - t.index1).collect();
+    s.label = (t.mode == TrackMode::Mode2FormMix).then_some("mode2mixed");
+    Ok(())
+}
+
+/// A track stored with its subchannel (cue `CDG`: 2352 audio + 96 raw interleaved P–W, D20;
+/// TOC `RW_RAW`: the same after any mode; TOC `RW`: 96 packed bytes): the main channel and the
+/// track's cooked R–W, both in memory. Raw R–W is de-interleaved (the decoder lags 2 sectors,
+/// so its output is shifted back by 2); P and Q bits are dropped (rawcd regenerates them).
+fn split_subchannel(
+    t: &TrackPlan,
+    files: &mut FileCache,
+) -> Result<(Vec<u8>, Vec<u8>), ConvertError> {
+    use crate::codec::rw::RwDeinterleaver;
+    use crate::formats::plan::SubchannelInput;
+    let total = t.sector_bytes() as usize;
+    let main_size = total - 96;
+    let mut all = Vec::new();
+    for seg in &t.segments {
+        read_segment(seg, files, &mut all)?;
+    }
+    let sectors = all.len().div_ceil(total);
+    all.resize(sectors * total, 0);
+    let mut main = Vec::with_capacity(sectors * main_size);
+    let mut sub = Vec::with_capacity(sectors * 96);
+    for s in all.chunks_exact(total) {
+        main.extend_from_slice(&s[..main_size]);
+        sub.extend(s[main_size..].iter().map(|b| b & 0x3F));
+    }
+    let raw = t.mode == TrackMode::Cdg || t.sub == Some(SubchannelInput::Raw);
+    if !raw {
+        return Ok((main, sub));
+    }
+    let mut d = RwDeinterleaver::new();
+    let mut cooked = vec![0u8; sectors * 96];
+    let zero = [0u8; 96];
+    for k in 0..sectors + 2 {
+        let mut r = [0u8; 96];
+        if k < sectors {
+            r.copy_from_slice(&sub[96 * k..96 * k + 96]);
+        }
+        let mut out = [0u8; 96];
+        let _ = d.decode_sector(if k < sectors { &r } else { &zero }, &mut out);
+        if k >= 2 {
+            cooked[96 * (k - 2)..96 * (k - 1)].copy_from_slice(&out);
+        }
+    }
+    for b in &mut cooked {
+        *b &= 0x3F;
+    }
+    Ok((main, cooked))
 }
 
 /// Opened data files, by path: one memory map per file however many tracks use it.

@@ -189,6 +189,8 @@ pub(super) struct TrackSpec {
     pub(super) settings: TrackSettings,
     /// 2352-byte data input that is not scrambled (cue/toc raw tracks, D23).
     pub(super) unscrambled_raw: bool,
+    /// This track's own cooked R–W (CD+G), from its first content sector.
+    pub(super) rw: Option<Source>,
 }
 
 /// Builder for one session's disc, after IMAPI2's `IRawCDImageCreator`.
@@ -354,6 +356,7 @@ impl ImageCreator {
             explicit,
             settings: TrackSettings::default(),
             unscrambled_raw,
+            rw: None,
         });
         Ok(number)
     }
@@ -388,6 +391,19 @@ impl ImageCreator {
     /// length and bits are checked when the disc is built (bits of a reader source as it streams).
     pub fn add_subcode_rw(&mut self, source: Source) {
         self.rw = Some(source);
+    }
+
+    /// Gives track `n` its own R–W stream (CD+G): cooked packs, 96 bytes per sector with bits
+    /// 7 and 6 zero, aligned with the track's first content sector (a `.cdg` file beside the
+    /// audio). Sectors past the stream's end carry no R–W. Cannot be combined with
+    /// [`ImageCreator::add_subcode_rw`].
+    ///
+    /// # Errors
+    /// No such track.
+    pub fn set_track_rw(&mut self, n: u32, source: Source) -> Result<(), LayoutError> {
+        let i = self.index_of(n)?;
+        self.tracks[i].rw = Some(source);
+        Ok(())
     }
 
     /// IMAPI `ResultingImageType`.

@@ -189,6 +189,8 @@ struct Inner {
     toc: Vec<TocEntry>,
     format: SubchannelFormat,
     rw: Option<Source>,
+    /// Per-track R–W streams (CD+G): (first LBA, sectors, source).
+    track_rw: Vec<(i32, u32, Source)>,
     cdtext: Option<LeadinCdText>,
     warnings: Vec<String>,
 }
@@ -566,7 +568,15 @@ impl DiscMap {
             .iter()
             .map(|t| vec![None; t.pieces.len()])
             .collect();
+        let mut content_start: Vec<Option<i32>> = vec![None; n];
         for s in &segs {
+            if let SegKind::Content {
+                track: ct,
+                offset: 0,
+            } = s.kind
+            {
+                content_start[ct].get_or_insert(lba);
+            }
             let t = &tracks[s.track];
             let area = Area::Track(t.number);
             match s.kind {
@@ -704,6 +714,37 @@ impl DiscMap {
             point: 0xA2,
             p: [m, s, f],
         });
+        // Per-track R–W streams (CD+G).
+        let mut track_rw = Vec::new();
+        for (i, spec) in c.tracks.iter().enumerate() {
+            if let Some(src) = &spec.rw {
+                let number = tracks[i].number;
+                if c.rw.is_some() {
+                    return Err(LayoutError::RwBothForms { track: number });
+                }
+                if c.result_type == SubchannelFormat::Pq16 {
+                    return Err(LayoutError::RwWithPqOnly);
+                }
+                if src.len() % 96 != 0 {
+                    return Err(LayoutError::RwPartial {
+                        track: number,
+                        bytes: src.len(),
+                    });
+                }
+                if let Some(b) = src.bytes() {
+                    if let Some(pos) = b.iter().position(|&x| x & 0xC0 != 0) {
+                        return Err(LayoutError::RwPqBits {
+                            offset: pos as u64,
+                            value: b[pos],
+                        });
+                    }
+                }
+                let start = content_start[i].unwrap_or(tracks[i].index01);
+                let room = (tracks[i].end - start).max(0) as u64;
+                let sectors = (src.len() / 96).min(room) as u32;
+                track_rw.push((start, sectors, src.clone()));
+            }
+        }
         // R–W stream checks.
         if let Some(rw) = &c.rw {
             if c.result_type == SubchannelFormat::Pq16 {
@@ -739,6 +780,7 @@ impl DiscMap {
             toc,
             format: c.result_type,
             rw: c.rw.clone(),
+            track_rw,
             cdtext: c.cdtext.clone(),
             warnings,
         })))
@@ -792,6 +834,26 @@ impl DiscMap {
     /// The caller's R–W stream, if any.
     pub fn rw_source(&self) -> Option<&Source> {
         self.0.rw.as_ref()
+    }
+
+    /// True when any sector has caller R–W input (an image-wide stream or a track's own).
+    pub fn has_rw_input(&self) -> bool {
+        self.0.rw.is_some() || !self.0.track_rw.is_empty()
+    }
+
+    /// The caller R–W input of sector `lba`: the source and byte offset of its 96 bytes.
+    pub fn rw_input_at(&self, lba: i32) -> Option<(&Source, u64)> {
+        if let Some(src) = &self.0.rw {
+            if lba >= self.0.leadin_start && lba < self.0.end {
+                return Some((src, (lba - self.0.leadin_start) as u64 * 96));
+            }
+            return None;
+        }
+        self.0
+            .track_rw
+            .iter()
+            .find(|(s, n, _)| lba >= *s && lba < *s + *n as i32)
+            .map(|(s, _, src)| (src, (lba - s) as u64 * 96))
     }
 
     /// CD-Text for the lead-in, if any.

@@ -119,6 +119,20 @@ pub enum LayoutError {
         /// Sectors in the image.
         sectors: u64,
     },
+    /// Both a whole-image R–W stream and a track's own R–W stream.
+    #[error("an image-wide R-W stream and track {track}'s own R-W stream cannot be combined")]
+    RwBothForms {
+        /// The track with its own stream.
+        track: u8,
+    },
+    /// A track R–W stream that is not whole 96-byte sectors.
+    #[error("track {track}: R-W stream of {bytes} bytes is not a multiple of 96")]
+    RwPartial {
+        /// Track number.
+        track: u8,
+        /// Its length.
+        bytes: u64,
+    },
     /// An R–W stream with the PQ-only output, which cannot carry it.
     #[error("an R-W stream cannot be written with the 16-byte PQ subchannel format")]
     RwWithPqOnly,

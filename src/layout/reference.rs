@@ -165,13 +165,9 @@ impl RwState {
 /// A read fails or a byte has P/Q bits set.
 pub fn cooked_input(map: &DiscMap, lba: i32) -> Result<[u8; 96], Error> {
     let mut b = [0u8; 96];
-    let Some(src) = map.rw_source() else {
+    let Some((src, off)) = map.rw_input_at(lba) else {
         return Ok(b);
     };
-    if lba < map.leadin_start() || lba >= map.end() {
-        return Ok(b);
-    }
-    let off = (lba - map.leadin_start()) as u64 * 96;
     src.read_at(off, &mut b).map_err(|e| Error::Io {
         path: src.name(),
         source: e,

@@ -378,7 +378,7 @@ fn schedule(
     c: &Counters,
 ) {
     let has_reader = map.sources().iter().any(|s| s.is_reader());
-    let rw_needed = map.rw_source().is_some() && form != SectorForm::Main;
+    let rw_needed = map.has_rw_input() && form != SectorForm::Main;
     let mut rw_hist: Vec<u8> = Vec::new();
     let mut seq = 0u64;
     let mut first = start;
