@@ -16,6 +16,7 @@ pub mod cue;
 pub mod cue_write;
 pub mod error;
 pub mod files;
+pub mod iso9660;
 pub mod lex;
 pub mod plan;
 pub mod toc;
