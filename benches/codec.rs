@@ -81,5 +81,58 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-criterion_group!(codec, benches);
+/// R–W interleave of one sector (parity + delay line) and a CD-Text pack list build, each next
+/// to a memcpy of the same output size.
+fn rw_and_cdtext(c: &mut Criterion) {
+    use rawcd::codec::cdtext::{Block, CdText, Charset, EncodeOptions, TextKind};
+    use rawcd::codec::rw::RwInterleaver;
+    let mut g = c.benchmark_group("rw_encode_sector");
+    g.throughput(Throughput::Bytes(96));
+    let src: Vec<u8> = payload()[..96].iter().map(|b| b & 0x3F).collect();
+    let mut dst = [0u8; 96];
+    g.bench_function("memcpy", |b| {
+        b.iter(|| {
+            dst.copy_from_slice(black_box(&src));
+            black_box(&dst);
+        })
+    });
+    let mut cooked = [0u8; 96];
+    cooked.copy_from_slice(&src);
+    let mut il = RwInterleaver::new();
+    g.bench_function("table", |b| {
+        b.iter(|| {
+            il.encode_sector(black_box(&cooked), &mut dst);
+            black_box(&dst);
+        })
+    });
+    g.finish();
+    let mut block = Block::new(0x09, Charset::Iso8859_1, 1, 12);
+    *block.disc.get_mut(TextKind::Title) = b"A benchmark album title".to_vec();
+    *block.disc.get_mut(TextKind::Performer) = b"The rawcd ensemble".to_vec();
+    for (i, t) in block.tracks.iter_mut().enumerate() {
+        *t.texts.get_mut(TextKind::Title) = format!("Track number {i} of the album").into_bytes();
+        *t.texts.get_mut(TextKind::Performer) = b"The rawcd ensemble".to_vec();
+    }
+    let text = CdText {
+        blocks: vec![block],
+    };
+    let packs = text.encode(&EncodeOptions::default()).unwrap();
+    let bytes = packs.len() * 18;
+    let mut g = c.benchmark_group("cdtext_pack_build_12_tracks");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    let src = vec![1u8; bytes];
+    let mut dst = vec![0u8; bytes];
+    g.bench_function("memcpy", |b| {
+        b.iter(|| {
+            dst.copy_from_slice(black_box(&src));
+            black_box(&dst);
+        })
+    });
+    g.bench_function("encode", |b| {
+        b.iter(|| black_box(text.encode(&EncodeOptions::default()).unwrap().len()))
+    });
+    g.finish();
+}
+
+criterion_group!(codec, benches, rw_and_cdtext);
 criterion_main!(codec);

@@ -338,6 +338,17 @@ pub enum CdTextError {
         /// Track number (0 = disc).
         track: u8,
     },
+    /// A track string that is exactly the TAB character, which readers take as "same as the
+    /// previous track" (D18), so it cannot be written as text.
+    #[error("CD-Text block {block}, type {pack_type:#04x}, track {track}: a string that is only a TAB reads as \"same as previous track\"")]
+    TabString {
+        /// Block number.
+        block: usize,
+        /// Pack type.
+        pack_type: u8,
+        /// Track number.
+        track: u8,
+    },
     /// A double-byte string with an odd number of bytes.
     #[error("CD-Text block {block}, type {pack_type:#04x}, track {track}: odd length {len} in a double-byte block")]
     OddLength {
@@ -433,8 +444,18 @@ impl StreamBuilder {
         });
     }
 
+    /// Appends a track's TAB shortcut ("same as the previous track") and its terminator.
+    fn tab(&mut self, track: u8) -> Result<(), CdTextError> {
+        let w = self.width;
+        self.text(&[TAB; 2][..w], track, true)
+    }
+
     /// Appends `s` and its terminator (one NUL per byte of a character).
     fn string(&mut self, s: &[u8], track: u8) -> Result<(), CdTextError> {
+        self.text(s, track, false)
+    }
+
+    fn text(&mut self, s: &[u8], track: u8, shortcut: bool) -> Result<(), CdTextError> {
         let w = self.width;
         if s.len() % w != 0 {
             return Err(CdTextError::OddLength {
@@ -446,6 +467,13 @@ impl StreamBuilder {
         }
         if s.chunks_exact(w).any(|c| c.iter().all(|&b| b == 0)) {
             return Err(CdTextError::NulInText {
+                block: self.block,
+                pack_type: self.pack_type,
+                track,
+            });
+        }
+        if !shortcut && track != 0 && s.len() == w && s.iter().all(|&b| b == TAB) {
+            return Err(CdTextError::TabString {
                 block: self.block,
                 pack_type: self.pack_type,
                 track,
@@ -528,7 +556,7 @@ fn encode_block_text(
         for (i, tr) in b.tracks.iter().enumerate() {
             let s = tr.texts.get(kind);
             if opts.tab_shortcut && !s.is_empty() && prev == Some(s) {
-                sb.string(&[TAB; 2][..width], track_no(i))?;
+                sb.tab(track_no(i))?;
             } else {
                 sb.string(s, track_no(i))?;
             }
