@@ -400,16 +400,10 @@ fn errors_name_the_file() {
         "FILE \"g.bin\" BINARY\n  TRACK 01 CDG\n    INDEX 01 00:00:00\n",
     )
     .unwrap();
+    // CD+G tracks are supported: the 96 extra bytes become the track's own R–W stream.
     let p = load_cue(&d.join("g.cue")).unwrap();
-    let e = plan_to_creator(&p, &Default::default()).unwrap_err();
-    assert!(matches!(e, ConvertError::Unsupported { track: 1, .. }));
-    assert_eq!(
-        e.to_string(),
-        format!(
-            "{}: track 01: CD+G (CDG) subchannel data is not supported",
-            d.join("g.cue").display()
-        )
-    );
+    let map = plan_to_creator(&p, &Default::default()).unwrap().build().unwrap();
+    assert!(map.has_rw_input());
     // A file that disappeared after resolving.
     std::fs::write(d.join("s.bin"), vec![0u8; 100 * 2352]).unwrap();
     std::fs::write(
