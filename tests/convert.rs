@@ -402,7 +402,10 @@ fn errors_name_the_file() {
     .unwrap();
     // CD+G tracks are supported: the 96 extra bytes become the track's own R–W stream.
     let p = load_cue(&d.join("g.cue")).unwrap();
-    let map = plan_to_creator(&p, &Default::default()).unwrap().build().unwrap();
+    let map = plan_to_creator(&p, &Default::default())
+        .unwrap()
+        .build()
+        .unwrap();
     assert!(map.has_rw_input());
     // A file that disappeared after resolving.
     std::fs::write(d.join("s.bin"), vec![0u8; 100 * 2352]).unwrap();

@@ -47,6 +47,9 @@ pub struct SourceArgs {
     /// CD-Text disc performer for a plain file list.
     #[arg(long)]
     pub performer: Option<String>,
+    /// CD-Text for the lead-in from a file: a `.cdt` pack file or a Sony input sheet (v07t text).
+    #[arg(long, value_name = "FILE")]
+    pub cdtext: Option<PathBuf>,
     /// No 2-second gaps between audio tracks of a plain file list.
     #[arg(long)]
     pub gapless: bool,

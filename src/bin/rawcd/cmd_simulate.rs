@@ -37,6 +37,7 @@ pub fn run(a: SimulateArgs) -> CliResult {
                 isrc: vec![],
                 title: None,
                 performer: None,
+                cdtext: None,
                 gapless: false,
                 regenerate_edc: false,
             },

@@ -10,6 +10,11 @@ fn msf(lba: i32) -> String {
     Msf::from_lba(lba).map_or_else(|| "--:--:--".into(), |m| m.to_string())
 }
 
+/// CD-Text bytes as text: ISO-8859-1 and ASCII map byte for byte to characters.
+fn text(b: &[u8]) -> String {
+    b.iter().map(|&c| c as char).collect()
+}
+
 fn json_str(s: &str) -> String {
     let mut o = String::from("\"");
     for c in s.chars() {
@@ -73,7 +78,7 @@ pub fn json(map: &DiscMap) -> String {
     s += "]";
     if let Some(ct) = crate::cmd_image::cdtext_of(map) {
         if let Some(b) = ct.blocks.first() {
-            let get = |k| String::from_utf8_lossy(b.disc.get(k)).to_string();
+            let get = |k| text(b.disc.get(k));
             s += &format!(
                 ", \"cdtext\": {{\"title\": {}, \"performer\": {}, \"blocks\": {}}}",
                 json_str(&get(rawcd::codec::cdtext::TextKind::Title)),
@@ -165,8 +170,8 @@ pub fn run(a: TocArgs) -> CliResult {
             println!(
                 "CD-Text block language {:#04x}: title {:?}, performer {:?}",
                 b.language,
-                String::from_utf8_lossy(b.disc.get(rawcd::codec::cdtext::TextKind::Title)),
-                String::from_utf8_lossy(b.disc.get(rawcd::codec::cdtext::TextKind::Performer))
+                text(b.disc.get(rawcd::codec::cdtext::TextKind::Title)),
+                text(b.disc.get(rawcd::codec::cdtext::TextKind::Performer))
             );
         }
     }

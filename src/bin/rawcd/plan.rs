@@ -49,7 +49,12 @@ pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> 
                 CliError::Io(e.to_string())
             }
         })?;
-        if a.catalog.is_some() || !a.isrc.is_empty() || a.title.is_some() || a.performer.is_some() {
+        if a.catalog.is_some()
+            || !a.isrc.is_empty()
+            || a.title.is_some()
+            || a.performer.is_some()
+            || a.cdtext.is_some()
+        {
             apply_metadata(&mut c, a)?;
         }
         for w in &plan.warnings {
@@ -123,6 +128,22 @@ fn apply_metadata(c: &mut ImageCreator, a: &SourceArgs) -> Result<(), CliError> 
         }
         c.set_cdtext(&CdText { blocks: vec![b] })
             .map_err(|e| CliError::BadInput(format!("CD-Text: {e}")))?;
+    }
+    if let Some(p) = &a.cdtext {
+        let bytes =
+            std::fs::read(p).map_err(|e| CliError::BadInput(format!("{}: {e}", p.display())))?;
+        if ext(p) == "cdt" {
+            let packs = rawcd::formats::cdt::read_cdt(&bytes)
+                .map_err(|e| CliError::BadInput(format!("{}: {e}", p.display())))?;
+            c.set_cdtext_packs(&packs);
+        } else {
+            let block = rawcd::formats::v07t::parse_v07t(&bytes, &p.display().to_string())
+                .map_err(|e| CliError::BadInput(e.to_string()))?;
+            c.set_cdtext(&CdText {
+                blocks: vec![block],
+            })
+            .map_err(|e| CliError::BadInput(format!("{}: CD-Text: {e}", p.display())))?;
+        }
     }
     for w in c.warnings() {
         eprintln!("rawcd: warning: {w}");
