@@ -82,6 +82,24 @@ fn load_u64(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(w)
 }
 
+/// From the Horner sums `h` (= s1 / α²) and the plain sums `s0` of `vectors` lanes, stores
+/// p0 = (s0 ⊕ s1) / 3 at `at + v` and p1 = s0 ⊕ p0 at `at + vectors + v`.
+#[inline(always)]
+fn store_parity(h: &[u64], s0: &[u64], sector: &mut [u8; SECTOR_SIZE], at: usize, vectors: usize) {
+    for (j, (&hj, &s0j)) in h.iter().zip(s0).enumerate() {
+        let t = (s0j ^ mul_alpha_x8(mul_alpha_x8(hj))).to_le_bytes();
+        let s = s0j.to_le_bytes();
+        for l in 0..8 {
+            let v = 8 * j + l;
+            if v < vectors {
+                let p0 = MUL_INV3[t[l] as usize];
+                sector[at + v] = p0;
+                sector[at + vectors + v] = s[l] ^ p0;
+            }
+        }
+    }
+}
+
 /// For step k of Q, the word index (0..1118) of diagonal d, flattened [k][d].
 static Q_WORDS: [u16; Q_LEN * 26] = {
     let mut t = [0u16; Q_LEN * 26];
@@ -116,19 +134,7 @@ pub fn ecc_swar(sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
             *s0j ^= x;
         }
     }
-    let mut p = [0u8; 88 * 2];
-    for j in 0..11 {
-        let s1 = mul_alpha_x8(mul_alpha_x8(h[j]));
-        let t = (s0[j] ^ s1).to_le_bytes();
-        let s = s0[j].to_le_bytes();
-        for l in 0..8 {
-            let p0 = MUL_INV3[t[l] as usize];
-            p[8 * j + l] = p0;
-            p[88 + 8 * j + l] = s[l] ^ p0;
-        }
-    }
-    sector[P_OFFSET..P_OFFSET + 86].copy_from_slice(&p[..86]);
-    sector[P_OFFSET + 86..P_OFFSET + 172].copy_from_slice(&p[88..88 + 86]);
+    store_parity(&h, &s0, sector, P_OFFSET, P_VECTORS);
 
     // Q: 52 vectors (26 diagonals × 2 planes) in 7 words of 4 diagonals; step k gathers one
     // 16-bit word (both planes) per diagonal. The word array has 2048 entries so that masking
@@ -154,19 +160,7 @@ pub fn ecc_swar(sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
             s0[j] ^= x;
         }
     }
-    let mut q = [0u8; 56 * 2];
-    for j in 0..7 {
-        let s1 = mul_alpha_x8(mul_alpha_x8(h[j]));
-        let t = (s0[j] ^ s1).to_le_bytes();
-        let s = s0[j].to_le_bytes();
-        for l in 0..8 {
-            let p0 = MUL_INV3[t[l] as usize];
-            q[8 * j + l] = p0;
-            q[56 + 8 * j + l] = s[l] ^ p0;
-        }
-    }
-    sector[Q_OFFSET..Q_OFFSET + 52].copy_from_slice(&q[..52]);
-    sector[Q_OFFSET + 52..Q_OFFSET + 104].copy_from_slice(&q[56..56 + 52]);
+    store_parity(&h, &s0, sector, Q_OFFSET, Q_VECTORS);
     sector[12..16].copy_from_slice(&saved);
 }
 

@@ -24,13 +24,11 @@ pub struct BatchInput {
     pub rw: Option<Vec<u8>>,
 }
 
-fn err_at(e: Error, lba: i32) -> Error {
-    match e {
-        Error::Io { path, source } => Error::Io {
-            path,
-            source: std::io::Error::new(source.kind(), format!("LBA {lba}: {source}")),
-        },
-        other => other,
+/// An I/O error on `src` while producing sector `lba`.
+fn io_at(src: &crate::source::Source, lba: i32, e: std::io::Error) -> Error {
+    Error::Io {
+        path: src.name(),
+        source: std::io::Error::new(e.kind(), format!("LBA {lba}: {e}")),
     }
 }
 
@@ -64,15 +62,8 @@ pub fn encode_batch<E: Engine + ?Sized>(
             let len = (stop - lba) as u64 * size;
             if !map.sources()[source].is_reader() {
                 let src = &map.sources()[source];
-                src.check_available(from, len).map_err(|e| {
-                    err_at(
-                        Error::Io {
-                            path: src.name(),
-                            source: e,
-                        },
-                        lba,
-                    )
-                })?;
+                src.check_available(from, len)
+                    .map_err(|e| io_at(src, lba, e))?;
                 ranges.push((source, from, len));
             }
         }
@@ -117,28 +108,17 @@ pub fn encode_batch<E: Engine + ?Sized>(
                         .prefetched
                         .get(prefetched..prefetched + n)
                         .ok_or_else(|| {
-                            err_at(
-                                Error::Io {
-                                    path: src.name(),
-                                    source: std::io::Error::other(
-                                        "read-ahead shorter than the batch",
-                                    ),
-                                },
+                            io_at(
+                                src,
                                 lba,
+                                std::io::Error::other("read-ahead shorter than the batch"),
                             )
                         })?;
                     prefetched += n;
                     p
                 } else {
-                    src.read_at(offset, &mut buf[..n]).map_err(|e| {
-                        err_at(
-                            Error::Io {
-                                path: src.name(),
-                                source: e,
-                            },
-                            lba,
-                        )
-                    })?;
+                    src.read_at(offset, &mut buf[..n])
+                        .map_err(|e| io_at(src, lba, e))?;
                     &buf[..n]
                 }
             }

@@ -133,7 +133,9 @@ pub fn run(a: DemoArgs) -> CliResult {
             }
         );
         if !r.ok() {
-            cmd_verify::print(&target, &r, 10);
+            for p in r.problems.iter().take(10) {
+                println!("    LBA {}: {}", p.lba, p.what);
+            }
         }
     }
     println!(
