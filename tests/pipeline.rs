@@ -28,8 +28,16 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Live threads of the pipeline (named `rawcd-…`) in this process.
 fn threads_now() -> usize {
-    std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
+    std::fs::read_dir("/proc/self/task").map_or(0, |d| {
+        d.filter_map(|e| e.ok())
+            .filter(|e| {
+                std::fs::read_to_string(e.path().join("comm"))
+                    .is_ok_and(|c| c.starts_with("rawcd-"))
+            })
+            .count()
+    })
 }
 
 #[test]
@@ -84,7 +92,7 @@ fn drop_mid_stream_joins_every_thread() {
         .unwrap();
         let mut buf = vec![0u8; 100_000];
         img.read_exact(&mut buf).unwrap();
-        assert!(threads_now() >= before + 5);
+        assert_eq!(threads_now(), before + 5, "scheduler and 4 workers");
     }
     assert_eq!(threads_now(), before, "all pipeline threads joined on drop");
 }
