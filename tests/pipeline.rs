@@ -28,6 +28,18 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Polls the pipeline thread count for up to 5 s until it equals `want`; returns the last count.
+fn settle(want: usize) -> usize {
+    let t = std::time::Instant::now();
+    loop {
+        let n = threads_now();
+        if n == want || t.elapsed() > std::time::Duration::from_secs(5) {
+            return n;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 /// Live threads of the pipeline (named `rawcd-…`) in this process.
 fn threads_now() -> usize {
     std::fs::read_dir("/proc/self/task").map_or(0, |d| {
@@ -38,6 +50,24 @@ fn threads_now() -> usize {
             })
             .count()
     })
+}
+
+#[test]
+fn map_and_handles_are_send_and_sync_and_create_result_image_streams() {
+    let _g = serial();
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<DiscMap>();
+    assert_send_sync::<rawcd::pipeline::ProgressHandle>();
+    assert_send_sync::<Source>();
+    fn assert_send<T: Send>() {}
+    assert_send::<ResultImage>();
+    let mut c = ImageCreator::new();
+    c.add_track(SectorType::Audio, Source::from_bytes(vec![1u8; 2352 * 300]))
+        .unwrap();
+    let mut img = c.create_result_image().unwrap();
+    let mut v = Vec::new();
+    img.read_to_end(&mut v).unwrap();
+    assert_eq!(v.len() as u64, c.build().unwrap().sector_count() * 2448);
 }
 
 #[test]
@@ -79,7 +109,7 @@ fn running_last_used_user_sector_is_monotonic_and_ends_at_the_model() {
 fn drop_mid_stream_joins_every_thread() {
     let _g = serial();
     let map = disc(&[(SectorType::Mode1, 3000)]);
-    let before = threads_now();
+    let before = settle(0);
     {
         let mut img = ResultImage::new(
             &map,
@@ -92,9 +122,15 @@ fn drop_mid_stream_joins_every_thread() {
         .unwrap();
         let mut buf = vec![0u8; 100_000];
         img.read_exact(&mut buf).unwrap();
-        assert_eq!(threads_now(), before + 5, "scheduler and 4 workers");
+        // A new thread names itself once it runs: wait for all five to show.
+        assert_eq!(settle(before + 5), before + 5, "scheduler and 4 workers");
     }
-    assert_eq!(threads_now(), before, "all pipeline threads joined on drop");
+    // Joined threads leave /proc/self/task within moments.
+    assert_eq!(
+        settle(before),
+        before,
+        "all pipeline threads joined on drop"
+    );
 }
 
 #[test]

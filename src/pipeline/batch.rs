@@ -116,6 +116,19 @@ pub fn encode_batch<E: Engine + ?Sized>(
                         })?;
                     prefetched += n;
                     p
+                } else if let Some(b) = src.bytes() {
+                    // Mapped or in-memory: encode straight from the source bytes, so the user
+                    // data is copied once, into its output slot. Bytes past the end (the
+                    // padding of an audio track's last partial sector) go through `buf`.
+                    let o = offset as usize;
+                    match b.get(o..o + n) {
+                        Some(slice) => slice,
+                        None => {
+                            src.read_at(offset, &mut buf[..n])
+                                .map_err(|e| io_at(src, lba, e))?;
+                            &buf[..n]
+                        }
+                    }
                 } else {
                     src.read_at(offset, &mut buf[..n])
                         .map_err(|e| io_at(src, lba, e))?;

@@ -331,6 +331,17 @@ impl ResultImage {
     }
 }
 
+impl crate::layout::ImageCreator {
+    /// IMAPI `CreateResultImage`: builds the disc map and starts the stream with default
+    /// options (all cores, 16 MiB in flight, the result type's subchannel, data scrambled).
+    ///
+    /// # Errors
+    /// The layout cannot be built, or a thread cannot start.
+    pub fn create_result_image(&self) -> Result<ResultImage, Error> {
+        ResultImage::new(&self.build()?, PipelineOptions::default())
+    }
+}
+
 impl Drop for ResultImage {
     fn drop(&mut self) {
         self.shutdown();
