@@ -160,37 +160,35 @@ impl Parser<'_> {
         self.pos += 1;
         t
     }
-    fn string(&mut self, expected: &'static str) -> Result<(String, Token), ParseError> {
-        match self.peek().cloned() {
-            Some(
-                t @ Token {
-                    tok: Tok::Str(_), ..
-                },
-            ) => {
-                self.pos += 1;
-                let Tok::Str(s) = &t.tok else {
-                    return Err(self.expected(expected));
-                };
-                Ok((s.clone(), t))
-            }
-            _ => Err(self.expected(expected)),
+    /// Takes the next token if `pick` accepts it (returning its text), else errors.
+    fn take(
+        &mut self,
+        expected: &'static str,
+        pick: fn(&Tok) -> Option<&String>,
+    ) -> Result<(String, Token), ParseError> {
+        match self.peek() {
+            Some(t) => match pick(&t.tok) {
+                Some(s) => {
+                    let out = (s.clone(), t.clone());
+                    self.pos += 1;
+                    Ok(out)
+                }
+                None => Err(self.expected(expected)),
+            },
+            None => Err(self.expected(expected)),
         }
     }
+    fn string(&mut self, expected: &'static str) -> Result<(String, Token), ParseError> {
+        self.take(expected, |t| match t {
+            Tok::Str(s) => Some(s),
+            _ => None,
+        })
+    }
     fn word(&mut self, expected: &'static str) -> Result<(String, Token), ParseError> {
-        match self.peek().cloned() {
-            Some(
-                t @ Token {
-                    tok: Tok::Word(_), ..
-                },
-            ) => {
-                self.pos += 1;
-                let Tok::Word(w) = &t.tok else {
-                    return Err(self.expected(expected));
-                };
-                Ok((w.clone(), t))
-            }
-            _ => Err(self.expected(expected)),
-        }
+        self.take(expected, |t| match t {
+            Tok::Word(w) => Some(w),
+            _ => None,
+        })
     }
     fn open(&mut self) -> Result<(), ParseError> {
         match self.peek().map(|t| &t.tok) {
