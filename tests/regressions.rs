@@ -23,3 +23,22 @@ fn cdtext_track_string_of_only_tab_is_refused() {
     let packs = text.encode(&Default::default()).unwrap();
     assert_eq!(CdText::decode(&packs).unwrap(), text);
 }
+
+/// fuzz/toc_file: SILENCE lengths near u64::MAX samples summed past u64::MAX in a track's byte
+/// count (an add-overflow panic in debug builds). The count now saturates and the track is
+/// refused as too large, with the sheet's name and line.
+#[test]
+fn toc_silence_lengths_that_overflow_are_a_typed_error() {
+    use rawcd::formats::toc::{parse_toc, resolve};
+    use std::path::Path;
+    let text = "CD_DA\nTRACK AUDIO\nSILENCE 8000000000000000000\nSILENCE 8000000000000000000\n\
+                SILENCE 8000000000000000000\n";
+    let sheet = parse_toc(text, Path::new("big.toc")).unwrap();
+    let err = resolve(&sheet, Path::new("."), &mut |_, _| {
+        unreachable!("no files in this sheet")
+    })
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("big.toc:"), "{msg}");
+    assert!(msg.contains("too large"), "{msg}");
+}

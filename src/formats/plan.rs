@@ -239,8 +239,11 @@ impl TrackPlan {
     }
 
     /// Bytes of content (all segments).
+    /// Saturates instead of overflowing, so absurd sheets reach the size checks as "too large".
     pub fn content_bytes(&self) -> u64 {
-        self.segments.iter().map(Segment::byte_len).sum()
+        self.segments
+            .iter()
+            .fold(0u64, |a, s| a.saturating_add(s.byte_len()))
     }
 
     /// Sectors of content (an audio track's partial last sector counts as one).

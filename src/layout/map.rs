@@ -230,7 +230,12 @@ fn segments(
     let content: Vec<u32> = c
         .tracks
         .iter()
-        .map(|t| t.pieces.iter().map(Piece::sectors).sum())
+        .map(|t| {
+            // Saturating: an absurd size must reach the lead-out limit check, not overflow.
+            t.pieces
+                .iter()
+                .fold(0u32, |a, p| a.saturating_add(p.sectors()))
+        })
         .collect();
     // Per track: (pre-gap segments, stolen-from-previous count, post-gap segments).
     let mut pre: Vec<Vec<Segment>> = vec![Vec::new(); n];
