@@ -118,13 +118,13 @@ unsafe fn scramble_avx2(e: X86, sectors: &mut [[u8; SECTOR_SIZE]]) {
 // ---- EDC: carry-less multiplication folding ----
 
 /// The EDC polynomial in normal (non-reflected) form without its x³² term: 0x8001801B.
-pub const EDC_POLY: u32 = edc::EDC_POLY_REFLECTED.reverse_bits();
+const EDC_POLY: u32 = edc::EDC_POLY_REFLECTED.reverse_bits();
 
 /// Shortest input folded with PCLMULQDQ; shorter inputs go straight to the table CRC.
-pub const EDC_MIN_FOLD: usize = 64;
+const EDC_MIN_FOLD: usize = 64;
 
 /// x^e mod P (P = x³² + [`EDC_POLY`]), bit i holding the coefficient of xⁱ.
-pub const fn xpow_mod(e: u32) -> u32 {
+const fn xpow_mod(e: u32) -> u32 {
     let mut r: u32 = 1;
     let mut i = 0;
     while i < e {
@@ -412,11 +412,7 @@ impl X86 {
             self.store32(c, x);
         }
         // 2340 = 73·32 + 4
-        for (b, t) in chunks
-            .into_remainder()
-            .iter_mut()
-            .zip(table.remainder())
-        {
+        for (b, t) in chunks.into_remainder().iter_mut().zip(table.remainder()) {
             *b ^= *t;
         }
     }
@@ -482,7 +478,11 @@ mod tests {
             .collect();
         assert_eq!(e.edc(b"123456789"), 0x6EC2_EDC4);
         for len in (0..=200).chain([2048, 2056, 2064, 2332, 2336, 2340, 2352, 2400]) {
-            assert_eq!(e.edc(&data[..len]), edc::edc_reference(&data[..len]), "len {len}");
+            assert_eq!(
+                e.edc(&data[..len]),
+                edc::edc_reference(&data[..len]),
+                "len {len}"
+            );
         }
         // The codec's ranges: Mode 1 0..2064, Form 1 16..2072, Form 2 16..2348; and every
         // start offset (alignment) over a Mode 1 range.
