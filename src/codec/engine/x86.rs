@@ -1,11 +1,13 @@
 //! The x86-64 SIMD engine: PCLMULQDQ-folded EDC, AVX2 ECC, AVX2 scrambler.
 //!
 //! * **EDC.** Carry-less-multiply folding of a reflected CRC-32 (the technique of Intel's "Fast
-//!   CRC Computation for Generic Polynomials Using PCLMULQDQ"), four 128-bit accumulators
-//!   folded 512 bits at a time (eight measured no faster), then one accumulator folded 128 bits at a time. The fold
-//!   constants are `x^e mod P` for P = [`EDC_POLY`], computed by [`xpow_mod`] at compile time
-//!   (no pasted magic numbers). The last accumulator and the tail (< 16 bytes) go through the
-//!   table CRC. Inputs shorter than [`EDC_MIN_FOLD`] bytes use the table CRC directly.
+//!   CRC Computation for Generic Polynomials Using PCLMULQDQ"): four 128-bit accumulators
+//!   folded 512 bits at a time (eight measured no faster: the multiplier's throughput, not its
+//!   latency, is the limit), then one accumulator folded 128 bits at a time. The fold constants
+//!   are `x^e mod P` for P = [`EDC_POLY`], computed by [`xpow_mod`] at compile time (no pasted
+//!   magic numbers) and checked by the tests. The last accumulator and the tail (< 16 bytes) go
+//!   through the table CRC. Inputs shorter than [`EDC_MIN_FOLD`] bytes use the table CRC
+//!   directly.
 //! * **ECC.** The Horner evaluation of [`crate::codec::ecc::ecc_swar`] with 32 GF(2⁸) lanes per
 //!   AVX2 register: P takes its 86 vectors as 86 byte columns of 24 rows (3 registers per row).
 //!   Q uses that word `w` of the 26 × 43 word matrix is (diagonal d, step k) with
@@ -205,8 +207,9 @@ static Q_STEP_MASK: [u8; 2 * 74] = {
 /// Q diagonal groups: first diagonal d₀ of each 16-word register and how many lanes are used
 /// (lane j is diagonal d₀ − j).
 const Q_GROUPS: [(usize, usize); 2] = [(25, 16), (9, 10)];
-/// Steps of Q (k = 0..43), words per row of the Q matrix, words in it.
+/// Steps of each Q vector (k = 0..43).
 const Q_STEPS: i32 = 43;
+/// 16-bit words the Q vectors cover (26 rows × 43 columns, P parity included).
 const Q_WORDS: i32 = 1118;
 
 // ---- helpers: `self` proves AVX2 and PCLMULQDQ ----
