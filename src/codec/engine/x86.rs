@@ -207,8 +207,23 @@ static Q_STEP_MASK: [u8; 2 * 74] = {
 /// Q diagonal groups: first diagonal d₀ of each 16-word register and how many lanes are used
 /// (lane j is diagonal d₀ − j).
 const Q_GROUPS: [(usize, usize); 2] = [(25, 16), (9, 10)];
-/// Steps of each Q vector (k = 0..43).
-const Q_STEPS: i32 = 43;
+/// Q: for step t = −15..=42 (index t + 15), the sector offset of lane 0 of each group:
+/// 12 + 2·(43·d₀ + 44·t mod 1118).
+static Q_LOAD_AT: [[u16; 2]; 58] = {
+    let mut t = [[0u16; 2]; 58];
+    let mut i = 0;
+    while i < 58 {
+        let mut g = 0;
+        while g < 2 {
+            let w = (43 * Q_GROUPS[g].0 as i32 + 44 * (i as i32 - 15)).rem_euclid(Q_WORDS);
+            t[i][g] = (12 + 2 * w) as u16;
+            g += 1;
+        }
+        i += 1;
+    }
+    t
+};
+
 /// 16-bit words the Q vectors cover (26 rows × 43 columns, P parity included).
 const Q_WORDS: i32 = 1118;
 
@@ -387,16 +402,10 @@ impl X86 {
         sector.copy_within(12..44, Q_OFFSET);
         let mut h = [self.zero(); 2];
         let mut s0 = [self.zero(); 2];
-        // Word of lane 0 of each group at step t: 43·d₀ + 44·t mod 1118, from t = −15.
-        let mut w = Q_GROUPS.map(|(d0, _)| (43 * d0 as i32 - 44 * 15).rem_euclid(Q_WORDS) as usize);
-        for t in -15..Q_STEPS {
-            let live = self.load32(&Q_STEP_MASK[2 * (t + 15) as usize..]);
-            for (g, wg) in w.iter_mut().enumerate() {
-                let x = self.load32(&sector[12 + 2 * *wg..]);
-                *wg += 44;
-                if *wg >= Q_WORDS as usize {
-                    *wg -= Q_WORDS as usize;
-                }
+        for (i, at) in Q_LOAD_AT.iter().enumerate() {
+            let live = self.load32(&Q_STEP_MASK[2 * i..]);
+            for (g, &at) in at.iter().enumerate() {
+                let x = self.load32(&sector[at as usize..]);
                 // Lanes outside their 43 steps keep their sums.
                 // SAFETY: `self` proves AVX2 (X86::detect).
                 h[g] = unsafe { _mm256_blendv_epi8(h[g], self.xor(self.mul_alpha(h[g]), x), live) };
