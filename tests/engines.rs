@@ -63,4 +63,44 @@ proptest! {
             prop_assert_eq!(&a[..], &b[..]);
         }
     }
+    #[test]
+    fn edc_matches_reference_on_any_length(data in proptest::collection::vec(any::<u8>(), 0..2400),
+                                           skip in 0usize..16) {
+        let data = &data[skip.min(data.len())..];
+        let want = Reference.edc(data);
+        for e in available() {
+            prop_assert_eq!(e.edc(data), want, "{:?} len {}", e.kind(), data.len());
+        }
+    }
+
+    #[test]
+    fn scramble_matches_reference(data in proptest::collection::vec(any::<u8>(), 2352)) {
+        let mut want = [0u8; SECTOR_SIZE];
+        want.copy_from_slice(&data);
+        Reference.scramble(&mut want);
+        for e in available() {
+            let mut s = [0u8; SECTOR_SIZE];
+            s.copy_from_slice(&data);
+            e.scramble(&mut s);
+            prop_assert_eq!(&s[..], &want[..], "{:?}", e.kind());
+            let mut batch = vec![[0u8; SECTOR_SIZE]; 3];
+            for b in &mut batch {
+                b.copy_from_slice(&data);
+            }
+            e.scramble_batch(&mut batch);
+            prop_assert!(batch.iter().all(|b| b[..] == want[..]), "{:?} batch", e.kind());
+        }
+    }
+}
+
+#[test]
+fn available_lists_every_engine_this_cpu_runs() {
+    use rawcd::codec::engine::EngineKind;
+    let kinds: Vec<EngineKind> = available().iter().map(|e| e.kind()).collect();
+    assert_eq!(kinds[..2], [EngineKind::Reference, EngineKind::Table]);
+    #[cfg(target_arch = "x86_64")]
+    assert_eq!(
+        kinds.contains(&EngineKind::X86),
+        rawcd::codec::engine::X86::detect().is_some()
+    );
 }

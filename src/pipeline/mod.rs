@@ -73,7 +73,8 @@ pub struct PipelineOptions {
     pub scramble: bool,
     /// LBA range to produce; `None` = lead-in start to end of lead-out.
     pub range: Option<(i32, i32)>,
-    /// Engine; `None` = [`crate::codec::engine::Auto::detect`].
+    /// Engine; `None` = [`crate::codec::engine::Auto::detect`]. A kind this CPU cannot run
+    /// (`X86` without AVX2/PCLMULQDQ) falls back to `Table` ([`crate::codec::engine::Auto::with_kind`]).
     pub engine: Option<EngineKind>,
     /// Capacity of the job and result channels, in batches (default 2 × threads).
     pub channel_capacity: Option<usize>,

@@ -3,20 +3,27 @@
 //! | engine | technique | selected when |
 //! |---|---|---|
 //! | [`Reference`] | bit-at-a-time EDC, per-vector ECC from the formula, byte-wise scrambler: **the engine to read** | forced with `--cfg rawcd_engine="reference"` |
-//! | [`Table`] | slice-by-16 EDC (`crc` crate), SWAR ECC (8 GF(2⁸) lanes per word), word-wise scrambler | portable default |
+//! | [`Table`] | slice-by-16 EDC (`crc` crate), SWAR ECC (8 GF(2⁸) lanes per word), word-wise scrambler | portable default; forced with `--cfg rawcd_engine="table"` |
+//! | `X86` (x86-64 only) | PCLMULQDQ-folded EDC, AVX2 ECC (32 GF(2⁸) lanes per register, `pshufb` division by 3), AVX2 scrambler; R–W parity from [`Table`] | x86-64 CPUs with AVX2 and PCLMULQDQ, checked at run time by `X86::detect` |
 //!
-//! [`Auto`] picks one once, in this order: the engine forced by `rawcd_engine`, else [`Table`].
+//! [`Auto`] picks one once, in this order: the engine forced by `rawcd_engine`, else `X86` if
+//! the CPU has its features, else [`Table`].
 //! [`testing::available`] lists every engine this CPU can run.
-#![forbid(unsafe_code)]
+// deny, not forbid: `x86` allows unsafe for its SIMD kernels; every other file here forbids it.
+#![deny(unsafe_code)]
 
 mod auto;
 mod reference;
 mod table;
 pub mod testing;
+#[cfg(target_arch = "x86_64")]
+mod x86;
 
 pub use auto::Auto;
 pub use reference::Reference;
 pub use table::Table;
+#[cfg(target_arch = "x86_64")]
+pub use x86::X86;
 
 use super::sector::SECTOR_SIZE;
 
@@ -27,6 +34,9 @@ pub enum EngineKind {
     Reference,
     /// Portable tables and SWAR.
     Table,
+    /// x86-64 SIMD (AVX2 + PCLMULQDQ); only on CPUs that have them (see
+    /// [`Auto::try_with_kind`]).
+    X86,
 }
 
 impl EngineKind {
@@ -35,6 +45,7 @@ impl EngineKind {
         match self {
             EngineKind::Reference => "reference",
             EngineKind::Table => "table",
+            EngineKind::X86 => "x86",
         }
     }
 }

@@ -5,8 +5,8 @@ use super::{Auto, EngineKind};
 
 /// Every engine available on this CPU, reference first.
 pub fn available() -> Vec<Auto> {
-    vec![
-        Auto::with_kind(EngineKind::Reference),
-        Auto::with_kind(EngineKind::Table),
-    ]
+    [EngineKind::Reference, EngineKind::Table, EngineKind::X86]
+        .into_iter()
+        .filter_map(Auto::try_with_kind)
+        .collect()
 }
