@@ -1,7 +1,7 @@
 //! Where a track's bytes come from: a memory-mapped file (the fast path), `Bytes`, or any
 //! `Read` with a declared length behind a sequential cursor.
 //!
-//! The memory map is opened in exactly one function, [`Source::map_file`]; it is the only
+//! The memory map is opened in exactly one function, `Source::map_file`; it is the only
 //! `unsafe` in this module.
 
 use std::fs::File;

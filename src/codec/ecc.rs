@@ -100,7 +100,7 @@ fn store_parity(h: &[u64], s0: &[u64], sector: &mut [u8; SECTOR_SIZE], at: usize
     }
 }
 
-/// For step k of Q, the word index (0..1118) of diagonal d, flattened [k][d].
+/// For step k of Q, the word index (0..1118) of diagonal d, flattened `[k][d]`.
 static Q_WORDS: [u16; Q_LEN * 26] = {
     let mut t = [0u16; Q_LEN * 26];
     let mut k = 0;

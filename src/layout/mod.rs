@@ -1,6 +1,6 @@
 //! The disc model: [`ImageCreator`] (IMAPI2's `IRawCDImageCreator`), [`TrackInfo`], and the
 //! immutable, random-access [`DiscMap`] it builds, which answers for any LBA of the session
-//! what the sector's main channel comes from and what P and Q carry. [`reference`] generates
+//! what the sector's main channel comes from and what P and Q carry. [`reference`](mod@reference) generates
 //! the whole stream from the map, sequentially: the oracle of the streaming pipeline.
 //!
 //! It knows the codec and the sources; it knows nothing of threads or output files.
