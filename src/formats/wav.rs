@@ -245,7 +245,7 @@ pub(crate) mod tests {
         body.extend_from_slice(&bits.to_le_bytes());
         body.extend_from_slice(b"data");
         body.extend_from_slice(&declared.unwrap_or(data_len as u32).to_le_bytes());
-        body.extend(std::iter::repeat(0u8).take(data_len));
+        body.extend(std::iter::repeat_n(0u8, data_len));
         let mut f = b"RIFF".to_vec();
         f.extend_from_slice(&(body.len() as u32).to_le_bytes());
         f.extend(body);
