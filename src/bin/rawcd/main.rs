@@ -2,6 +2,9 @@
 //!
 //! Exit codes: 0 ok, 2 bad input (including a missing input file), 1 I/O or internal failure,
 //! 3 `simulate` saw an underrun, 1 `verify` found problems.
+//!
+//! No `unsafe` anywhere in the binary.
+#![forbid(unsafe_code)]
 
 mod args;
 mod cmd_demo;
