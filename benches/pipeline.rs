@@ -42,6 +42,8 @@ fn bench(c: &mut Criterion) {
         cr.add_track(SectorType::Mode1, Source::open(&path).unwrap())
             .unwrap();
         let map = cr.build().unwrap();
+        // Elements = output sectors (the input's 20,000 plus track 1's pre-gap and the lead-out).
+        g.throughput(Throughput::Elements(map.sector_count()));
         g.bench_function(format!("pipeline_{name}"), |b| {
             b.iter(|| {
                 let mut img = ResultImage::new(&map, PipelineOptions::default()).unwrap();
