@@ -42,3 +42,66 @@ fn toc_silence_lengths_that_overflow_are_a_typed_error() {
     assert!(msg.starts_with("big.toc:"), "{msg}");
     assert!(msg.contains("too large"), "{msg}");
 }
+
+mod layout {
+    use rawcd::codec::SectorType;
+    use rawcd::layout::{ImageCreator, LayoutError, TrackLayout, TrackPiece};
+    use rawcd::source::Source;
+
+    fn sized(sectors: u64) -> Source {
+        Source::from_reader(std::io::empty(), sectors * 2352, "test")
+    }
+
+    /// fuzz/disc_layout: relaxed mode (used to display sheets) accepted a track with no sector
+    /// from INDEX 01, giving a track with no Q frame of its own. Empty tracks are now refused in
+    /// every mode; short ones stay warnings when relaxed.
+    #[test]
+    fn relaxed_mode_refuses_an_empty_track() {
+        let mut c = ImageCreator::new();
+        c.set_relaxed(true);
+        c.add_track(SectorType::Audio, sized(0)).unwrap();
+        assert!(matches!(
+            c.build(),
+            Err(LayoutError::TrackTooShort { sectors: 0, .. })
+        ));
+        let mut c = ImageCreator::new();
+        c.set_relaxed(true);
+        c.add_track(SectorType::Audio, sized(10)).unwrap();
+        let map = c.build().unwrap();
+        assert_eq!(map.warnings().len(), 1, "{:?}", map.warnings());
+    }
+
+    /// fuzz/disc_layout: gapless audio took 150 sectors from a previous track shorter than that
+    /// (a subtract-overflow panic). It now takes what there is and the track is refused.
+    #[test]
+    fn gapless_after_a_track_shorter_than_150_sectors_is_an_error() {
+        let mut c = ImageCreator::new();
+        c.set_disable_gapless_audio(true).unwrap();
+        c.add_track(SectorType::Audio, sized(0)).unwrap();
+        c.add_track(SectorType::Audio, sized(400)).unwrap();
+        assert!(matches!(
+            c.build(),
+            Err(LayoutError::TrackTooShort { track: 1, .. })
+        ));
+    }
+
+    /// fuzz/disc_layout: an explicit layout whose stored and generated pre-gaps summed past
+    /// u32::MAX (an add-overflow panic). The sum saturates and the disc is refused as too long.
+    #[test]
+    fn explicit_pregaps_that_overflow_are_an_error() {
+        let mut c = ImageCreator::new();
+        let layout = TrackLayout {
+            pregap_generated: u32::MAX,
+            pregap_stored: 10,
+            postgap_generated: 0,
+        };
+        c.add_track_explicit(
+            SectorType::Audio,
+            vec![TrackPiece::Source(sized(400))],
+            layout,
+            false,
+        )
+        .unwrap();
+        assert!(matches!(c.build(), Err(LayoutError::DiscTooLong { .. })));
+    }
+}

@@ -537,8 +537,8 @@ impl ImageCreator {
         self.cdi = v;
     }
 
-    /// Relaxed mode for displaying sheets as written: tracks under 4 s become warnings instead
-    /// of errors.
+    /// Relaxed mode for displaying sheets as written: tracks under 4 s (but not empty ones)
+    /// become warnings instead of errors.
     pub fn set_relaxed(&mut self, v: bool) {
         self.relaxed = v;
     }

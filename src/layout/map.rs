@@ -251,7 +251,7 @@ fn segments(
         let t = &c.tracks[i];
         if let Some(l) = t.explicit {
             if i == 0 && c.special_pregap.is_none() {
-                let total = (l.pregap_generated + l.pregap_stored).max(150);
+                let total = l.pregap_generated.saturating_add(l.pregap_stored).max(150);
                 let fill = total - l.pregap_stored;
                 if fill > 0 {
                     pre[0].push(gen(0, t.ty, fill));
@@ -284,8 +284,9 @@ fn segments(
             (true, true) => {
                 if c.disable_gapless_audio {
                     // Gapless (D13 with TRUE): the last 150 sectors of the previous track's
-                    // data become this track's index 00.
-                    stolen_by_next[i - 1] = 150;
+                    // data become this track's index 00 (all of it if shorter: such a
+                    // track is then refused as too short, or warned about when relaxed).
+                    stolen_by_next[i - 1] = content[i - 1].min(150);
                 } else {
                     pre[i].push(gen(i, SectorType::Audio, 150));
                 }
@@ -413,7 +414,7 @@ fn check_sheet_gap(c: &ImageCreator, i: usize, warnings: &mut Vec<String>) {
     let num = c.starting_track_number as usize + i;
     let pregap = cur
         .explicit
-        .map_or(0, |l| l.pregap_generated + l.pregap_stored);
+        .map_or(0, |l| l.pregap_generated.saturating_add(l.pregap_stored));
     let postgap = prev.explicit.map_or(0, |l| l.postgap_generated);
     let (need_pre, need_post) = match (prev.ty.is_audio(), cur.ty.is_audio()) {
         (true, true) => (0, 0),
@@ -483,7 +484,9 @@ impl DiscMap {
                 p.sector_count
             };
             if len < 300 {
-                if c.relaxed {
+                // Relaxed mode tolerates short tracks, never empty ones (a track with no
+                // sector from INDEX 01 would have no Q frame of its own).
+                if c.relaxed && len > 0 {
                     warnings.push(format!(
                         "track {} has {len} sectors from INDEX 01; the minimum is 300 (4 s)",
                         p.number
