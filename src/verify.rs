@@ -462,7 +462,7 @@ pub fn detect_raw_sub(bytes: &[u8]) -> Option<RawSub> {
 
 /// The LBA of a raw stream's first sector, from its Q (TOC running time or absolute time).
 pub fn detect_raw_start(bytes: &[u8], sub: RawSub) -> Option<i32> {
-    let (_, q) = pq_of(sub, &bytes[..sub.stride()])?;
+    let (_, q) = pq_of(sub, bytes.get(..sub.stride())?)?;
     match q.parse() {
         QContent::Toc { running, .. } => running.map(|m| m.to_lba()),
         QContent::Position { abs, .. } => abs.map(|m| m.frames() - 150),
@@ -494,11 +494,17 @@ pub fn verify_raw(bytes: &[u8], sub: Option<RawSub>, start: Option<i32>) -> Resu
         None if sub == RawSub::None => -22_650,
         None => return Err(bad("cannot tell the first sector's LBA from its Q".into())),
     };
+    // The stream must lie where LBAs have an MSF: lead-in 90:00:00 (−45150) up to 404849.
+    let n = bytes.len() / st;
+    if start < -45_150 || start as i64 + n as i64 > 404_850 {
+        return Err(bad(format!(
+            "a stream of {n} sectors from LBA {start} does not fit LBAs -45150..=404849"
+        )));
+    }
     let mut r = Report {
         notes: vec![format!("{st} bytes per sector, first LBA {start}")],
         ..Default::default()
     };
-    let n = bytes.len() / st;
     r.sectors = n as u64;
     // Data sectors: by the Q CTRL data bit when there is a subchannel, by sync otherwise.
     let ctrl_data: Vec<bool> = (0..n)

@@ -105,3 +105,17 @@ mod layout {
         assert!(matches!(c.build(), Err(LayoutError::DiscTooLong { .. })));
     }
 }
+
+/// fuzz/raw_verify: a `.raw` stream shorter than one sector, with its subchannel form given,
+/// panicked while detecting its start LBA. Now a typed error; so is a start LBA outside the
+/// range that has MSF times.
+#[test]
+fn raw_verify_short_stream_and_bad_start_are_errors() {
+    use rawcd::verify::{verify_raw, RawSub};
+    assert!(verify_raw(&[0u8; 425], Some(RawSub::Pw96), None).is_err());
+    assert!(verify_raw(&[0u8; 2448], Some(RawSub::Pw96), Some(i32::MAX)).is_err());
+    assert!(verify_raw(&[0u8; 2448], Some(RawSub::Pw96), Some(-50_000)).is_err());
+    // An empty stream with everything given is an empty report, not a panic.
+    let r = verify_raw(&[], Some(RawSub::None), Some(-150)).unwrap();
+    assert_eq!(r.sectors, 0);
+}
