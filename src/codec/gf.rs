@@ -90,8 +90,11 @@ const fn mul_table(c: u8) -> [u8; 256] {
     t
 }
 
-/// x ↦ x / 3 in GF(2⁸) (= x · 0xF4).
-pub static MUL_INV3: [u8; 256] = mul_table(0xF4);
+/// 1/3 in GF(2⁸) (= α²³⁰): the P and Q parity divide by 3.
+pub const INV3: u8 = 0xF4;
+
+/// x ↦ x / 3 in GF(2⁸) (= x · [`INV3`]).
+pub static MUL_INV3: [u8; 256] = mul_table(INV3);
 
 const fn gf64_exp() -> [u8; 128] {
     let mut t = [0u8; 128];

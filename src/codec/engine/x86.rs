@@ -6,8 +6,8 @@
 //!   latency, is the limit), then one accumulator folded 128 bits at a time. The fold constants
 //!   are `x^e mod P` for P = [`EDC_POLY`], computed by [`xpow_mod`] at compile time (no pasted
 //!   magic numbers) and checked by the tests. The last accumulator and the tail (< 16 bytes) go
-//!   through the table CRC. Inputs shorter than [`EDC_MIN_FOLD`] bytes use the table CRC
-//!   directly.
+//!   through the table CRC. Inputs shorter than one block ([`FOLD_BLOCK`] bytes) use the
+//!   table CRC directly.
 //! * **ECC.** The Horner evaluation of [`crate::codec::ecc::ecc_swar`] with 32 GF(2⁸) lanes per
 //!   AVX2 register: P takes its 86 vectors as 86 byte columns of 24 rows (3 registers per row).
 //!   Q uses that word `w` of the 26 × 43 word matrix is (diagonal d, step k) with
@@ -39,7 +39,7 @@ use core::arch::x86_64::{
 
 use super::{Engine, EngineKind};
 use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
-use crate::codec::gf::gf256_mul_reference;
+use crate::codec::gf::{gf256_mul_reference, INV3};
 use crate::codec::scramble::{SCRAMBLE_TABLE, TABLE_LEN};
 use crate::codec::sector::SECTOR_SIZE;
 use crate::codec::{edc, rw};
@@ -122,9 +122,6 @@ unsafe fn scramble_avx2(e: X86, sectors: &mut [[u8; SECTOR_SIZE]]) {
 /// The EDC polynomial in normal (non-reflected) form without its x³² term: 0x8001801B.
 const EDC_POLY: u32 = edc::EDC_POLY_REFLECTED.reverse_bits();
 
-/// Shortest input folded with PCLMULQDQ; shorter inputs go straight to the table CRC.
-const EDC_MIN_FOLD: usize = FOLD_BLOCK;
-
 /// x^e mod P (P = x³² + [`EDC_POLY`]), bit i holding the coefficient of xⁱ.
 const fn xpow_mod(e: u32) -> u32 {
     let mut r: u32 = 1;
@@ -172,9 +169,6 @@ const FOLD_BY: [(u64, u64); FOLD_LANES + 1] = {
 };
 
 // ---- ECC tables ----
-
-/// 1/3 in GF(2⁸) (the P and Q parity divide by 3), as in [`crate::codec::gf::MUL_INV3`].
-const INV3: u8 = 0xF4;
 
 /// `pshufb` table for x·c with x < 16 (low nibble), repeated for both 128-bit halves.
 const fn nibble_table(c: u8, high: bool) -> [u8; 32] {
@@ -262,10 +256,8 @@ impl X86 {
 
     #[inline(always)]
     fn edc_fold(self, data: &[u8]) -> u32 {
-        if data.len() < EDC_MIN_FOLD {
-            return edc::edc_table(data);
-        }
         let mut blocks = data.chunks_exact(FOLD_BLOCK);
+        // Shorter than one block of lanes: nothing to fold.
         let Some(first) = blocks.next() else {
             return edc::edc_table(data);
         };
