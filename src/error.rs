@@ -20,7 +20,7 @@ pub enum Error {
     #[error(transparent)]
     Pipeline(#[from] crate::pipeline::PipelineError),
     /// I/O on a source or an output.
-    #[error("{path}: {source}")]
+    #[error("{}{source}", if path.is_empty() { String::new() } else { format!("{path}: ") })]
     Io {
         /// The file involved (may be empty for streams).
         path: String,

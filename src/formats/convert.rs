@@ -87,6 +87,21 @@ pub enum ConvertError {
         #[source]
         source: CdtError,
     },
+    /// A 2352-byte data track (cue `MODE1/2352`, `MODE2/2352`; TOC `MODE1_RAW`, `MODE2_RAW`)
+    /// whose file does not start a sector with the sync pattern where the sheet says one is.
+    #[error("{}: track {track:02} ({mode}): {}: no sync pattern at byte {byte}, so this is not a raw 2352-byte sector (is the track mode right?)", sheet.display(), file.display())]
+    NoSync {
+        /// The sheet.
+        sheet: PathBuf,
+        /// Track number.
+        track: u8,
+        /// The track mode as a cue sheet writes it.
+        mode: &'static str,
+        /// The data file.
+        file: PathBuf,
+        /// Byte offset of the sector in the file.
+        byte: u64,
+    },
     /// Something the sheet asks for that rawcd cannot do yet.
     #[error("{}: track {track:02}: {what} is not supported", sheet.display())]
     Unsupported {
@@ -175,6 +190,7 @@ pub fn plan_to_creator(
             set_flags(&mut c, t, n).map_err(layout_err)?;
             continue;
         }
+        check_sync(plan, t, &mut files)?;
         let pieces = track_pieces(t, opts, &mut files)?;
         let layout = TrackLayout {
             pregap_generated: t.pregap_generated,
@@ -386,6 +402,48 @@ enum Rewrite {
     Form2,
     /// `MODE2_FORM_MIX` with regenerated EDC/ECC.
     RegenerateXa,
+}
+
+/// For tracks of whole unscrambled 2352-byte sectors: the first sector of every file piece
+/// must start with the sync pattern (a mode given wrongly is caught here, naming the file;
+/// a later sector without sync is caught by the encoder, naming its LBA).
+fn check_sync(plan: &DiscPlan, t: &TrackPlan, files: &mut FileCache) -> Result<(), ConvertError> {
+    let mode = match t.mode {
+        TrackMode::Mode1Raw => "MODE1/2352",
+        TrackMode::Mode2Raw => "MODE2/2352",
+        _ => return Ok(()),
+    };
+    for seg in &t.segments {
+        if let Segment::File {
+            path,
+            byte_offset,
+            byte_len,
+            ..
+        } = seg
+        {
+            if *byte_len < 12 {
+                continue;
+            }
+            let mut head = [0u8; 12];
+            files
+                .slice(path, *byte_offset, 12)?
+                .read_at(0, &mut head)
+                .map_err(|source| ConvertError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+            if head != sector::SYNC {
+                return Err(ConvertError::NoSync {
+                    sheet: plan.sheet.clone(),
+                    track: t.number,
+                    mode,
+                    file: path.clone(),
+                    byte: *byte_offset,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn track_pieces(

@@ -251,6 +251,17 @@ pub fn parse_cue(text: &str, path: &Path) -> Result<CueSheet, ParseError> {
                 let mut it = rest.splitn(2, char::is_whitespace);
                 let key = it.next().unwrap_or("").to_ascii_uppercase();
                 let val = it.next().unwrap_or("").trim().trim_matches('"').to_string();
+                // Multi-session discs are not supported yet: refuse rather than flatten.
+                if key == "SESSION" && val.parse::<u32>().is_ok_and(|n| n > 1) {
+                    return Err(line.err(
+                        first,
+                        ParseErrorKind::Unsupported {
+                            what: format!(
+                                "REM SESSION {val} (a multi-session disc: rawcd writes one session and would merge them)"
+                            ),
+                        },
+                    ));
+                }
                 if !key.is_empty() {
                     let t = match sheet.tracks.last_mut() {
                         Some(t) => &mut t.text,

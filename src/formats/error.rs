@@ -201,6 +201,22 @@ pub enum ParseErrorKind {
         /// What went wrong.
         reason: String,
     },
+    /// A file named by a sheet that lies outside the sheet's folder (an absolute path, a
+    /// `..` that climbs out, or a symlink leading out), refused under the default
+    /// [`crate::formats::files::PathPolicy`].
+    #[error("{} is outside the sheet's folder {} (absolute, `..` or a symlink); refused unless any path is allowed (rawcd --allow-any-path)", file.display(), dir.display())]
+    PathOutsideSheet {
+        /// The file as the sheet names it, joined to the sheet's folder.
+        file: PathBuf,
+        /// The sheet's folder.
+        dir: PathBuf,
+    },
+    /// The sheet itself cannot be read.
+    #[error("cannot read the sheet: {reason}")]
+    Unreadable {
+        /// Why ("no such file", "not a regular file", the system's message).
+        reason: String,
+    },
     /// A position beyond the end of a data file.
     #[error("{file}: {what} at byte {position} is past the end of the file's {len} data bytes")]
     PastEnd {

@@ -55,6 +55,67 @@ fn find_dir(dir: &Path) -> Option<PathBuf> {
     found
 }
 
+/// Which files a sheet may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PathPolicy {
+    /// Only files inside the sheet's folder (or below it), after resolving `..` and symlinks:
+    /// a sheet from elsewhere cannot make rawcd read `/etc/shadow` into an image.
+    #[default]
+    SheetFolder,
+    /// Any file the process can read.
+    AnyPath,
+}
+
+/// How [`load_cue_with`] and [`load_toc_with`] treat the files a sheet names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LoadOptions {
+    /// Which paths `FILE`/`DATAFILE`/`CDTEXTFILE` lines may name.
+    pub paths: PathPolicy,
+}
+
+/// "not a regular file" for directories, FIFOs, devices; `None` for regular files and for
+/// paths that do not exist.
+fn not_regular(path: &Path) -> Option<String> {
+    match fs::metadata(path) {
+        Ok(m) if !m.is_file() => Some("not a regular file".into()),
+        _ => None,
+    }
+}
+
+/// Checks `file` (already joined to `dir`) against `policy`.
+///
+/// # Errors
+/// [`ParseErrorKind::PathOutsideSheet`].
+pub fn check_path(file: &Path, dir: &Path, policy: PathPolicy) -> Result<(), ParseErrorKind> {
+    if policy == PathPolicy::AnyPath {
+        return Ok(());
+    }
+    let outside = || ParseErrorKind::PathOutsideSheet {
+        file: file.to_path_buf(),
+        dir: dir.to_path_buf(),
+    };
+    let root = fs::canonicalize(dir).map_err(|_| outside())?;
+    // A file that does not exist yet is judged by its folder (the lookup fails later anyway).
+    let real = match fs::canonicalize(file) {
+        Ok(p) => p,
+        Err(_) => match (file.parent(), file.file_name()) {
+            (Some(p), Some(n)) => fs::canonicalize(if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            })
+            .map_err(|_| outside())?
+            .join(n),
+            _ => return Err(outside()),
+        },
+    };
+    if real.starts_with(&root) {
+        Ok(())
+    } else {
+        Err(outside())
+    }
+}
+
 /// Stats a data file on disk for `resolve`: its length, or for [`FileKind::Wave`] the data
 /// chunk's range.
 ///
@@ -66,6 +127,9 @@ pub fn stat_file(path: &Path, kind: FileKind) -> Result<FileInfo, ParseErrorKind
         file: path.to_path_buf(),
         reason,
     };
+    if let Some(why) = not_regular(path) {
+        return Err(io(why));
+    }
     let found = find_file(path).ok_or_else(|| io("no such file".into()))?;
     let meta = fs::metadata(&found).map_err(|e| io(e.to_string()))?;
     let len = meta.len();
@@ -93,16 +157,16 @@ pub fn stat_file(path: &Path, kind: FileKind) -> Result<FileInfo, ParseErrorKind
 }
 
 fn read_sheet(path: &Path) -> Result<String, ParseError> {
+    let unreadable = |reason: String| ParseError::new(path, 0, 0, ParseErrorKind::Unreadable { reason });
+    if let Some(why) = not_regular(path) {
+        return Err(unreadable(why));
+    }
     let bytes = fs::read(path).map_err(|e| {
-        ParseError::new(
-            path,
-            0,
-            0,
-            ParseErrorKind::File {
-                file: path.to_path_buf(),
-                reason: e.to_string(),
-            },
-        )
+        unreadable(match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".into(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+            _ => e.to_string(),
+        })
     })?;
     Ok(super::lex::decode_sheet(&bytes))
 }
@@ -114,22 +178,68 @@ fn base_dir(path: &Path) -> PathBuf {
     }
 }
 
-/// Reads, parses and resolves a cue sheet from disk.
+/// Reads, parses and resolves a cue sheet from disk, with the default [`LoadOptions`] (files
+/// outside the sheet's folder refused).
 ///
 /// # Errors
 /// Any [`ParseError`] of reading, parsing or resolving.
 pub fn load_cue(path: &Path) -> Result<DiscPlan, ParseError> {
-    let text = read_sheet(path)?;
-    let sheet = super::cue::parse_cue(&text, path)?;
-    super::cue::resolve(&sheet, &base_dir(path), &mut stat_file)
+    load_cue_with(path, &LoadOptions::default())
 }
 
-/// Reads, parses and resolves a cdrdao TOC file from disk.
+/// Reads, parses and resolves a cdrdao TOC file from disk, with the default [`LoadOptions`].
 ///
 /// # Errors
 /// Any [`ParseError`] of reading, parsing or resolving.
 pub fn load_toc(path: &Path) -> Result<DiscPlan, ParseError> {
+    load_toc_with(path, &LoadOptions::default())
+}
+
+/// [`load_cue`] with options.
+///
+/// # Errors
+/// Any [`ParseError`] of reading, parsing or resolving; a file outside the sheet's folder
+/// under [`PathPolicy::SheetFolder`] (at its `FILE` line).
+pub fn load_cue_with(path: &Path, opts: &LoadOptions) -> Result<DiscPlan, ParseError> {
+    let text = read_sheet(path)?;
+    let sheet = super::cue::parse_cue(&text, path)?;
+    let dir = base_dir(path);
+    let mut stat = |p: &Path, k: FileKind| {
+        check_path(p, &dir, opts.paths)?;
+        stat_file(p, k)
+    };
+    let plan = super::cue::resolve(&sheet, &dir, &mut stat)?;
+    check_cdtext_file(&plan, &dir, opts)?;
+    Ok(plan)
+}
+
+/// [`load_toc`] with options.
+///
+/// # Errors
+/// As [`load_cue_with`].
+pub fn load_toc_with(path: &Path, opts: &LoadOptions) -> Result<DiscPlan, ParseError> {
     let text = read_sheet(path)?;
     let sheet = super::toc::parse_toc(&text, path)?;
-    super::toc::resolve(&sheet, &base_dir(path), &mut stat_file)
+    let dir = base_dir(path);
+    let mut stat = |p: &Path, k: FileKind| {
+        check_path(p, &dir, opts.paths)?;
+        stat_file(p, k)
+    };
+    let plan = super::toc::resolve(&sheet, &dir, &mut stat)?;
+    check_cdtext_file(&plan, &dir, opts)?;
+    Ok(plan)
+}
+
+fn check_cdtext_file(plan: &DiscPlan, dir: &Path, opts: &LoadOptions) -> Result<(), ParseError> {
+    if let Some(f) = &plan.text.cdtext_file {
+        let kind = |k| ParseError::new(&plan.sheet, 0, 0, k);
+        check_path(f, dir, opts.paths).map_err(kind)?;
+        if let Some(why) = not_regular(f) {
+            return Err(kind(ParseErrorKind::File {
+                file: f.clone(),
+                reason: why,
+            }));
+        }
+    }
+    Ok(())
 }

@@ -20,6 +20,7 @@ pub mod iso9660;
 pub mod lex;
 pub mod plan;
 pub mod toc;
+pub mod toc_write;
 pub mod v07t;
 pub mod wav;
 
@@ -27,7 +28,7 @@ use std::path::Path;
 
 pub use convert::{plan_to_creator, ConvertError, ConvertOptions};
 pub use error::{ParseError, ParseErrorKind};
-pub use files::{load_cue, load_toc, stat_file};
+pub use files::{load_cue, load_cue_with, load_toc, load_toc_with, stat_file, LoadOptions, PathPolicy};
 pub use plan::{
     DiscPlan, DiscType, FileInfo, FileKind, Segment, SubchannelInput, TextBlock, TextFields,
     TextKey, TrackMode, TrackPlan, TrackText,

@@ -53,6 +53,17 @@ pub enum WavError {
         /// A description such as `8-bit mono 22050 Hz`.
         found: String,
     },
+    /// A `fmt ` chunk too small for what its format tag declares (16 bytes for PCM, 40 for
+    /// `WAVE_FORMAT_EXTENSIBLE`, whose sub-format would otherwise be read past the chunk).
+    #[error("fmt chunk of {size} bytes is too small for a {what} header ({needed} bytes)")]
+    FmtTooSmall {
+        /// The chunk's declared size.
+        size: u64,
+        /// Which header ("PCM", "WAVE_FORMAT_EXTENSIBLE").
+        what: &'static str,
+        /// Bytes that header needs.
+        needed: u64,
+    },
     /// PCM CD audio, but a block align other than 4.
     #[error("block align {found}, expected 4")]
     BlockAlign {
@@ -158,6 +169,13 @@ pub fn parse_wav_prefix(head: &[u8], file_len: u64) -> Result<WavData, WavError>
         let size = u32le(head, p + 4) as u64;
         let body = pos + 8;
         if id == b"fmt " {
+            if size < 16 {
+                return Err(WavError::FmtTooSmall {
+                    size,
+                    what: "PCM",
+                    needed: 16,
+                });
+            }
             need("fmt chunk", body + 16)?;
             let b = body as usize;
             let mut tag = u16le(head, b);
@@ -167,6 +185,13 @@ pub fn parse_wav_prefix(head: &[u8], file_len: u64) -> Result<WavData, WavError>
             let bits = u16le(head, b + 14);
             if tag == 0xFFFE {
                 // WAVE_FORMAT_EXTENSIBLE: cbSize (2), valid bits (2), channel mask (4), GUID.
+                if size < 40 {
+                    return Err(WavError::FmtTooSmall {
+                        size,
+                        what: "WAVE_FORMAT_EXTENSIBLE",
+                        needed: 40,
+                    });
+                }
                 need("extensible fmt chunk", body + 26)?;
                 let sub = u16le(head, b + 24);
                 if sub != 1 {

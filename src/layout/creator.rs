@@ -258,9 +258,22 @@ impl ImageCreator {
         }
     }
 
-    fn sectors_of(&self, ty: SectorType, source: &Source, track: u8) -> Result<u32, LayoutError> {
+    fn sectors_of(
+        &mut self,
+        ty: SectorType,
+        source: &Source,
+        track: u8,
+    ) -> Result<u32, LayoutError> {
         let size = ty.input_size() as u64;
         let len = source.len();
+        if ty.is_audio() && len % size != 0 {
+            let pad = size - len % size;
+            self.warnings.push(format!(
+                "track {track}: {}: the audio ends inside a sector; padded with {} samples ({pad} bytes) of silence",
+                source.name(),
+                pad / 4
+            ));
+        }
         if ty.is_data() && len % size != 0 {
             return Err(LayoutError::PartialSector {
                 track,
@@ -450,7 +463,7 @@ impl ImageCreator {
         let mcn = Mcn::parse(text)?;
         if !mcn.check_digit_ok() {
             self.warnings.push(format!(
-                "MCN {mcn}: the UPC/EAN check digit is wrong (accepted, D15)"
+                "MCN {mcn}: its last digit is not the UPC/EAN check digit of the first 12 (accepted: real discs carry such numbers)"
             ));
         }
         self.mcn = Some(mcn);

@@ -424,14 +424,26 @@ fn check_sheet_gap(c: &ImageCreator, i: usize, warnings: &mut Vec<String>) {
     };
     if pregap < need_pre {
         warnings.push(format!(
-            "track {num}: pre-gap of {pregap} sectors; cd-format §10.3 asks for {need_pre} at this transition"
+            "track {num}: pre-gap of {pregap} sectors; the Red Book asks for {need_pre} where {}",
+            transition(prev.ty, cur.ty)
         ));
     }
     if postgap < need_post {
         warnings.push(format!(
-            "track {}: post-gap of {postgap} sectors before an audio track; §10.3 asks for {need_post}",
+            "track {}: post-gap of {postgap} sectors; the Red Book asks for {need_post} after a data track that audio follows",
             num - 1
         ));
+    }
+}
+
+/// The kind of track change, in words, for gap warnings.
+fn transition(prev: SectorType, cur: SectorType) -> &'static str {
+    match (prev.is_audio(), cur.is_audio()) {
+        (true, false) => "a data track follows audio",
+        (false, true) => "audio follows a data track",
+        (false, false) if prev.mode() == cur.mode() => "a data track follows one of the same mode",
+        (false, false) => "a data track follows one of another mode",
+        (true, true) => "audio follows audio",
     }
 }
 

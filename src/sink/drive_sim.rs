@@ -82,6 +82,17 @@ impl DriveSimulator {
 
     /// Feeds `n` bytes, blocking while the buffer is full (as a drive does).
     pub fn push(&mut self, n: usize) {
+        // A batch larger than the whole buffer goes in as pieces that fit (else it never would).
+        let piece = (self.capacity as usize).max(1);
+        let mut left = n;
+        while left > piece {
+            self.push_fitting(piece);
+            left -= piece;
+        }
+        self.push_fitting(left);
+    }
+
+    fn push_fitting(&mut self, n: usize) {
         let n = n as f64;
         self.advance();
         if self.started {
@@ -99,6 +110,11 @@ impl DriveSimulator {
             self.advance();
         }
         self.fill += n;
+    }
+
+    /// Bytes in the buffer now.
+    pub fn fill_bytes(&self) -> u64 {
+        self.fill.max(0.0) as u64
     }
 
     /// The report so far.

@@ -2,13 +2,16 @@
 //! raw streams, split main/subchannel files, a null sink and the drive-buffer simulator.
 #![forbid(unsafe_code)]
 
+mod atomic;
 mod drive_sim;
 
+pub use atomic::{commit_set, remove_stale_temporaries, AtomicFile, FailPoint};
 pub use drive_sim::{DriveSimulator, SimReport};
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::Path;
+
+use atomic::io_err;
 
 use crate::error::Error;
 use crate::pipeline::{ResultImage, SectorBatch, SectorForm};
@@ -58,97 +61,11 @@ pub fn drain_into<S: ImageSink>(img: &mut ResultImage, sink: &mut S) -> Result<(
     sink.finish()
 }
 
-/// A file written under a temporary name in the same directory and renamed over `path` only
-/// by [`AtomicFile::commit`]; dropped uncommitted, the temporary file is removed, so a failed
-/// run leaves nothing partial behind.
-#[derive(Debug)]
-pub struct AtomicFile {
-    path: PathBuf,
-    tmp: PathBuf,
-    w: Option<BufWriter<File>>,
-}
-
-fn io_err(path: &Path, e: io::Error) -> Error {
-    Error::Io {
-        path: path.display().to_string(),
-        source: e,
-    }
-}
-
-impl AtomicFile {
-    /// Creates the temporary file beside `path`.
-    ///
-    /// # Errors
-    /// The directory is not writable.
-    pub fn create(path: &Path) -> Result<AtomicFile, Error> {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "out".into());
-        let tmp = path.with_file_name(format!(".{name}.rawcd-{}.tmp", std::process::id()));
-        let f = File::create(&tmp).map_err(|e| io_err(path, e))?;
-        Ok(AtomicFile {
-            path: path.to_path_buf(),
-            tmp,
-            w: Some(BufWriter::with_capacity(1 << 20, f)),
-        })
-    }
-
-    /// The temporary path (for signal handlers that must remove it).
-    pub fn temp_path(&self) -> &Path {
-        &self.tmp
-    }
-
-    /// Flushes and renames the file into place.
-    ///
-    /// # Errors
-    /// Flush or rename fails.
-    pub fn commit(mut self) -> Result<(), Error> {
-        if let Some(w) = self.w.take() {
-            let f = w
-                .into_inner()
-                .map_err(|e| io_err(&self.path, e.into_error()))?;
-            f.sync_data().map_err(|e| io_err(&self.path, e))?;
-            drop(f);
-            std::fs::rename(&self.tmp, &self.path).map_err(|e| io_err(&self.path, e))?;
-        }
-        Ok(())
-    }
-}
-
-impl Write for AtomicFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match &mut self.w {
-            Some(w) => w.write(buf),
-            None => Err(io::Error::other("file already committed")),
-        }
-    }
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match &mut self.w {
-            Some(w) => w.write_all(buf),
-            None => Err(io::Error::other("file already committed")),
-        }
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        match &mut self.w {
-            Some(w) => w.flush(),
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if self.w.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
-}
-
 /// Writes the stream as it comes to one file (the `raw` output).
 #[derive(Debug)]
 pub struct RawSink {
     file: Option<AtomicFile>,
+    defer: bool,
 }
 
 impl RawSink {
@@ -159,7 +76,25 @@ impl RawSink {
     pub fn create(path: &Path) -> Result<RawSink, Error> {
         Ok(RawSink {
             file: Some(AtomicFile::create(path)?),
+            defer: false,
         })
+    }
+
+    /// Leaves the commit to the caller: [`ImageSink::finish`] then does nothing and
+    /// [`RawSink::into_files`] hands the file over (to commit it with others, [`commit_set`]).
+    pub fn defer_commit(mut self) -> RawSink {
+        self.defer = true;
+        self
+    }
+
+    /// The output file, uncommitted (empty once committed).
+    pub fn into_files(mut self) -> Vec<AtomicFile> {
+        self.file.take().into_iter().collect()
+    }
+
+    /// The output file, to inject a failure in tests.
+    pub fn file_mut(&mut self) -> Option<&mut AtomicFile> {
+        self.file.as_mut()
     }
 }
 
@@ -167,12 +102,14 @@ impl ImageSink for RawSink {
     type Error = Error;
     fn write_batch(&mut self, b: &SectorBatch) -> Result<bool, Error> {
         if let Some(f) = &mut self.file {
-            let p = f.path.clone();
-            f.write_all(b.bytes()).map_err(|e| io_err(&p, e))?;
+            f.write_all(b.bytes()).map_err(|e| io_err(f.path(), e))?;
         }
         Ok(true)
     }
     fn finish(&mut self) -> Result<(), Error> {
+        if self.defer {
+            return Ok(());
+        }
         match self.file.take() {
             Some(f) => f.commit(),
             None => Ok(()),
@@ -187,6 +124,7 @@ impl ImageSink for RawSink {
 pub struct SplitSink {
     main: Option<AtomicFile>,
     sub: Option<AtomicFile>,
+    defer: bool,
 }
 
 impl SplitSink {
@@ -201,7 +139,30 @@ impl SplitSink {
                 Some(p) => Some(AtomicFile::create(p)?),
                 None => None,
             },
+            defer: false,
         })
+    }
+
+    /// Leaves the commit to the caller: [`ImageSink::finish`] then does nothing and
+    /// [`SplitSink::into_files`] hands the files over (to commit them with a descriptor,
+    /// [`commit_set`]).
+    pub fn defer_commit(mut self) -> SplitSink {
+        self.defer = true;
+        self
+    }
+
+    /// The main file then the subchannel file, uncommitted (empty once committed).
+    pub fn into_files(mut self) -> Vec<AtomicFile> {
+        self.main.take().into_iter().chain(self.sub.take()).collect()
+    }
+
+    /// The main file (`false`) or the subchannel file (`true`), to inject a failure in tests.
+    pub fn file_mut(&mut self, sub: bool) -> Option<&mut AtomicFile> {
+        if sub {
+            self.sub.as_mut()
+        } else {
+            self.main.as_mut()
+        }
     }
 }
 
@@ -211,26 +172,22 @@ impl ImageSink for SplitSink {
         let sb = b.form().sector_bytes();
         for s in b.bytes().chunks_exact(sb) {
             if let Some(m) = &mut self.main {
-                let p = m.path.clone();
-                m.write_all(&s[..2352]).map_err(|e| io_err(&p, e))?;
+                m.write_all(&s[..2352]).map_err(|e| io_err(m.path(), e))?;
             }
             if sb > 2352 {
                 if let Some(x) = &mut self.sub {
-                    let p = x.path.clone();
-                    x.write_all(&s[2352..]).map_err(|e| io_err(&p, e))?;
+                    x.write_all(&s[2352..]).map_err(|e| io_err(x.path(), e))?;
                 }
             }
         }
         Ok(true)
     }
     fn finish(&mut self) -> Result<(), Error> {
-        if let Some(m) = self.main.take() {
-            m.commit()?;
+        if self.defer {
+            return Ok(());
         }
-        if let Some(s) = self.sub.take() {
-            s.commit()?;
-        }
-        Ok(())
+        // Both or neither (a failed .sub must not leave the .img behind).
+        commit_set(self.main.take().into_iter().chain(self.sub.take()).collect())
     }
 }
 
@@ -246,5 +203,38 @@ impl ImageSink for NullSink {
     fn write_batch(&mut self, b: &SectorBatch) -> Result<bool, Error> {
         self.bytes += b.bytes().len() as u64;
         Ok(true)
+    }
+}
+
+/// Writes the stream as it comes to any writer (`rawcd image -o - --format raw` writes to
+/// stdout for a pipe into a burner); nothing to commit or remove.
+#[derive(Debug)]
+pub struct WriterSink<W: Write> {
+    w: W,
+    name: String,
+}
+
+impl<W: Write> WriterSink<W> {
+    /// A sink writing to `w`; `name` names it in errors (`<stdout>`).
+    pub fn new(w: W, name: &str) -> WriterSink<W> {
+        WriterSink {
+            w,
+            name: name.to_string(),
+        }
+    }
+}
+
+impl<W: Write> ImageSink for WriterSink<W> {
+    type Error = Error;
+    fn write_batch(&mut self, b: &SectorBatch) -> Result<bool, Error> {
+        self.w
+            .write_all(b.bytes())
+            .map_err(|e| io_err(Path::new(&self.name), e))?;
+        Ok(true)
+    }
+    fn finish(&mut self) -> Result<(), Error> {
+        self.w
+            .flush()
+            .map_err(|e| io_err(Path::new(&self.name), e))
     }
 }

@@ -27,6 +27,18 @@ pub enum Command {
     Demo(DemoArgs),
     /// Dry-run a burn: stream into a simulated drive buffer at a write speed.
     Simulate(SimulateArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on stdout: `rawcd man | man -l -`.
+    Man,
+}
+
+/// `completions` arguments.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where the disc comes from.
@@ -56,6 +68,15 @@ pub struct SourceArgs {
     /// For cue MODE2/2336: recompute EDC/ECC from each subheader instead of passing through.
     #[arg(long)]
     pub regenerate_edc: bool,
+    /// Accept tracks shorter than 4 seconds (300 sectors) with a warning (real discs have them).
+    #[arg(long)]
+    pub allow_short_tracks: bool,
+    /// Accept every rule a real disc may break (short tracks; gap rules only ever warn).
+    #[arg(long)]
+    pub relaxed: bool,
+    /// Let a sheet's FILE lines name files outside its folder (absolute, `..`, symlinks).
+    #[arg(long)]
+    pub allow_any_path: bool,
 }
 
 /// Output formats of `image`.
@@ -65,8 +86,10 @@ pub enum Format {
     Bin,
     /// OUT.img + OUT.ccd + OUT.sub (CloneCD).
     Clonecd,
-    /// OUT.raw: the drive stream from the lead-in start.
+    /// OUT.raw: the drive stream from the lead-in start (`-o -`: to stdout).
     Raw,
+    /// OUT.bin + OUT.toc for `cdrdao write` (CATALOG, ISRC, pre-gaps, indexes, flags, CD_TEXT).
+    Cdrdao,
 }
 
 /// Subchannel forms.
@@ -88,27 +111,31 @@ pub struct ImageArgs {
     /// Inputs.
     #[command(flatten)]
     pub src: SourceArgs,
-    /// Output path prefix (OUT.bin, OUT.cue, …).
+    /// Output path prefix (OUT.bin, OUT.cue, …); `-` writes a raw stream to stdout.
     #[arg(short, long)]
     pub out: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value = "bin")]
     pub format: Format,
-    /// Subchannel of the raw stream.
-    #[arg(long, value_enum, default_value = "raw96")]
-    pub subchannel: Sub,
-    /// Lead-in start of the raw stream: imapi (95:00:00), none (LBA −150) or MM:SS:FF.
-    #[arg(long, default_value = "imapi")]
-    pub leadin: String,
-    /// Encoder threads (default: all cores).
+    /// Subchannel of the raw stream [default: raw96] (raw format only).
+    #[arg(long, value_enum)]
+    pub subchannel: Option<Sub>,
+    /// Lead-in start of the raw stream: imapi (95:00:00), none (LBA −150) or MM:SS:FF
+    /// [default: imapi] (raw format only).
+    #[arg(long)]
+    pub leadin: Option<String>,
+    /// Encoder threads, 1 to 256 (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Memory for encoded sectors in flight, in MiB.
+    /// Memory for encoded sectors in flight, in MiB (1 to 4096).
     #[arg(long, default_value_t = 16)]
     pub buffer_mb: usize,
     /// No progress line.
     #[arg(short, long)]
     pub quiet: bool,
+    /// One JSON object on stdout: the files written and the disc's layout summary.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `toc` arguments.
@@ -136,6 +163,12 @@ pub struct VerifyArgs {
     /// Problems to print at most (all are counted).
     #[arg(long, default_value_t = 100)]
     pub max_problems: usize,
+    /// One JSON object on stdout: what was checked and every problem with its LBA.
+    #[arg(long)]
+    pub json: bool,
+    /// Let the sheet's FILE lines name files outside its folder.
+    #[arg(long)]
+    pub allow_any_path: bool,
 }
 
 /// `demo` arguments.
@@ -151,19 +184,19 @@ pub struct SimulateArgs {
     /// Inputs (or `--generate MINUTES` for a generated data disc).
     #[command(flatten)]
     pub src: SimSource,
-    /// Write speed (1× = 75 sectors/s).
+    /// Write speed, 1 to 100 (1× = 75 sectors/s).
     #[arg(long, default_value_t = 52.0)]
     pub speed: f64,
-    /// Drive buffer in MiB.
+    /// Drive buffer in MiB, 0.25 to 1024.
     #[arg(long, default_value_t = 2.0)]
     pub drive_buffer_mb: f64,
     /// Subchannel form sent to the drive.
     #[arg(long, value_enum, default_value = "raw96")]
     pub subchannel: Sub,
-    /// Extra threads that keep the CPU busy during the burn.
+    /// Extra threads that keep the CPU busy during the burn (0 to 64).
     #[arg(long, default_value_t = 0)]
     pub load: usize,
-    /// Encoder threads (default: all cores).
+    /// Encoder threads, 1 to 256 (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
     /// One JSON object on stdout.
@@ -176,10 +209,19 @@ pub struct SimulateArgs {
 pub struct SimSource {
     /// A .cue, .toc, or .iso/.wav list.
     pub sources: Vec<PathBuf>,
-    /// Instead of sources: a generated Mode 1 disc of this many minutes.
+    /// Instead of sources: a generated Mode 1 disc of this many minutes (0.07 to 79.9).
     #[arg(long, value_name = "MINUTES")]
     pub generate: Option<f64>,
     /// MCN for a plain file list.
     #[arg(long)]
     pub catalog: Option<String>,
+    /// Accept tracks shorter than 4 seconds with a warning.
+    #[arg(long)]
+    pub allow_short_tracks: bool,
+    /// Accept every rule a real disc may break.
+    #[arg(long)]
+    pub relaxed: bool,
+    /// Let a sheet's FILE lines name files outside its folder.
+    #[arg(long)]
+    pub allow_any_path: bool,
 }

@@ -108,7 +108,14 @@ pub fn run(a: DemoArgs) -> CliResult {
         (Format::Bin, "cue"),
         (Format::Clonecd, "ccd"),
         (Format::Raw, "raw"),
+        (Format::Cdrdao, "toc"),
     ] {
+        // The cdrdao set has its own name: its .bin would otherwise replace the bin/cue's.
+        let prefix = if format == Format::Cdrdao {
+            a.out_dir.join("demo-cdrdao")
+        } else {
+            prefix.clone()
+        };
         let files =
             cmd_image::write_image(&map, &prefix, format, PipelineOptions::default(), true)?;
         let target = prefix.with_extension(check);
@@ -121,6 +128,7 @@ pub fn run(a: DemoArgs) -> CliResult {
                 Format::Bin => "bin/cue",
                 Format::Clonecd => "CloneCD",
                 Format::Raw => "raw",
+                Format::Cdrdao => "cdrdao",
             },
             names.join(" "),
             r.sectors,

@@ -1,4 +1,5 @@
-//! `rawcd image`: bin/cue, CloneCD or the raw drive stream, through the pipeline, atomically.
+//! `rawcd image`: bin/cue, CloneCD, cdrdao bin/toc or the raw drive stream, through the
+//! pipeline; every output set appears whole or not at all (`rawcd::sink::commit_set`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -7,9 +8,13 @@ use std::time::Instant;
 use rawcd::codec::cdtext::CdText;
 use rawcd::formats::ccd::write_ccd;
 use rawcd::formats::cue_write::write_cue;
+use rawcd::formats::toc_write::write_toc;
 use rawcd::layout::DiscMap;
 use rawcd::pipeline::{PipelineOptions, ResultImage, SectorForm};
-use rawcd::sink::{AtomicFile, ImageSink, RawSink, SplitSink};
+use rawcd::sink::{
+    commit_set, remove_stale_temporaries, AtomicFile, FailPoint, ImageSink, RawSink, SplitSink,
+    WriterSink,
+};
 
 use crate::args::{Format, ImageArgs};
 use crate::{plan, progress, CliError, CliResult};
@@ -25,7 +30,45 @@ fn io(e: impl std::fmt::Display) -> CliError {
     CliError::Io(e.to_string())
 }
 
-/// Streams `img` into `sink`, with progress and Ctrl-C.
+fn bad(m: String) -> CliError {
+    CliError::BadInput(m)
+}
+
+/// The files of an output set, data files first and the descriptor last.
+pub fn members(out: &Path, format: Format) -> Vec<PathBuf> {
+    let exts: &[&str] = match format {
+        Format::Bin => &["bin", "cue"],
+        Format::Clonecd => &["img", "sub", "ccd"],
+        Format::Raw => &["raw"],
+        Format::Cdrdao => &["bin", "toc"],
+    };
+    exts.iter().map(|e| with_ext(out, e)).collect()
+}
+
+/// A failure injected by the environment (`RAWCD_INJECT_FAILURE=EXT:write|sync|place`), so the
+/// integration tests can show that a failure at any member of any output set leaves nothing.
+fn inject(f: &mut AtomicFile) {
+    let Ok(spec) = std::env::var("RAWCD_INJECT_FAILURE") else {
+        return;
+    };
+    let Some((ext, point)) = spec.split_once(':') else {
+        return;
+    };
+    if f.path().extension().and_then(|e| e.to_str()) != Some(ext) {
+        return;
+    }
+    let p = match point {
+        "write" => FailPoint::Write {
+            after_bytes: 100_000,
+        },
+        "sync" => FailPoint::Sync,
+        "place" => FailPoint::Place,
+        _ => return,
+    };
+    f.inject_failure(p);
+}
+
+/// Streams `img` into `sink`, with progress and Ctrl-C / SIGTERM / SIGHUP.
 pub fn stream<S: ImageSink<Error = rawcd::Error>>(
     mut img: ResultImage,
     sink: &mut S,
@@ -39,7 +82,9 @@ pub fn stream<S: ImageSink<Error = rawcd::Error>>(
         if progress::interrupted() {
             img.cancel();
             line.finish();
-            return Err(CliError::Io("interrupted".into()));
+            return Err(CliError::Io(
+                "interrupted by a signal; nothing was written".into(),
+            ));
         }
         let b = b.map_err(|e| {
             line.finish();
@@ -55,12 +100,13 @@ pub fn stream<S: ImageSink<Error = rawcd::Error>>(
     sink.finish().map_err(io)
 }
 
-/// Writes a small text file atomically.
-pub fn write_text(path: &Path, text: &str) -> Result<(), CliError> {
+/// A small text file as an uncommitted member of an output set.
+fn text_member(path: &Path, text: &str) -> Result<AtomicFile, CliError> {
     let mut f = AtomicFile::create(path).map_err(io)?;
+    inject(&mut f);
     f.write_all(text.as_bytes())
         .map_err(|e| CliError::Io(format!("{}: {e}", path.display())))?;
-    f.commit().map_err(io)
+    Ok(f)
 }
 
 /// The decoded CD-Text of the map, if any.
@@ -68,7 +114,39 @@ pub fn cdtext_of(map: &DiscMap) -> Option<CdText> {
     map.cdtext().and_then(|c| CdText::decode(c.packs()).ok())
 }
 
-/// Writes `map` in `format` under the prefix `out`.
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// Streams the program area (LBA 0 .. lead-out) as 2352-byte sectors into `bin`, returning
+/// the uncommitted file.
+fn program_area(
+    map: &DiscMap,
+    bin: &Path,
+    opts: PipelineOptions,
+    quiet: bool,
+) -> Result<Vec<AtomicFile>, CliError> {
+    let img = ResultImage::new(
+        map,
+        PipelineOptions {
+            form: Some(SectorForm::Main),
+            scramble: false,
+            range: Some((0, map.start_of_leadout())),
+            ..opts
+        },
+    )?;
+    let mut sink = SplitSink::create(bin, None).map_err(io)?.defer_commit();
+    if let Some(f) = sink.file_mut(false) {
+        inject(f);
+    }
+    stream(img, &mut sink, quiet)?;
+    Ok(sink.into_files())
+}
+
+/// Writes `map` in `format` under the prefix `out` (`-` with `Raw`: stdout). Every file of
+/// the set appears together, or none does.
 pub fn write_image(
     map: &DiscMap,
     out: &Path,
@@ -80,37 +158,47 @@ pub fn write_image(
     if map.tracks()[0].index01 > 0 && format != Format::Raw {
         eprintln!(
             "rawcd: warning: hidden track one audio before LBA 0 cannot be stored in a {} image; it is in the raw stream only",
-            if format == Format::Bin { "bin" } else { "CloneCD" }
+            match format {
+                Format::Bin => "bin",
+                Format::Cdrdao => "cdrdao",
+                _ => "CloneCD",
+            }
         );
     }
-    match format {
-        Format::Bin => {
-            let bin = with_ext(out, "bin");
-            let cue = with_ext(out, "cue");
-            let img = ResultImage::new(
-                map,
-                PipelineOptions {
-                    form: Some(SectorForm::Main),
-                    scramble: false,
-                    range: Some((0, leadout)),
-                    ..opts
-                },
-            )?;
-            let mut sink = SplitSink::create(&bin, None).map_err(io)?;
-            stream(img, &mut sink, quiet)?;
-            let name = bin
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            write_text(&cue, &write_cue(map, &name, cdtext_of(map).as_ref()))?;
-            Ok(vec![bin, cue])
+    if out == Path::new("-") {
+        let img = ResultImage::new(
+            map,
+            PipelineOptions {
+                scramble: true,
+                ..opts
+            },
+        )?;
+        let mut sink = WriterSink::new(std::io::stdout().lock(), "<stdout>");
+        stream(img, &mut sink, quiet)?;
+        return Ok(vec![PathBuf::from("-")]);
+    }
+    let paths = members(out, format);
+    for p in &paths {
+        for r in remove_stale_temporaries(p) {
+            eprintln!(
+                "rawcd: removed {}, a temporary file left by an interrupted run",
+                r.display()
+            );
+        }
+    }
+    let mut files = match format {
+        Format::Bin | Format::Cdrdao => {
+            let mut files = program_area(map, &paths[0], opts, quiet)?;
+            let name = file_name(&paths[0]);
+            let text = if format == Format::Bin {
+                write_cue(map, &name, cdtext_of(map).as_ref())
+            } else {
+                write_toc(map, &name, cdtext_of(map).as_ref())
+            };
+            files.push(text_member(&paths[1], &text)?);
+            files
         }
         Format::Clonecd => {
-            let (imgp, subp, ccdp) = (
-                with_ext(out, "img"),
-                with_ext(out, "sub"),
-                with_ext(out, "ccd"),
-            );
             let img = ResultImage::new(
                 map,
                 PipelineOptions {
@@ -120,14 +208,21 @@ pub fn write_image(
                     ..opts
                 },
             )?;
-            let mut sink = SplitSink::create(&imgp, Some(&subp)).map_err(io)?;
+            let mut sink = SplitSink::create(&paths[0], Some(&paths[1]))
+                .map_err(io)?
+                .defer_commit();
+            for sub in [false, true] {
+                if let Some(f) = sink.file_mut(sub) {
+                    inject(f);
+                }
+            }
             stream(img, &mut sink, quiet)?;
+            let mut files = sink.into_files();
             let packs = map.cdtext().map(|c| c.packs().to_vec());
-            write_text(&ccdp, &write_ccd(map, packs.as_deref()))?;
-            Ok(vec![imgp, ccdp, subp])
+            files.push(text_member(&paths[2], &write_ccd(map, packs.as_deref()))?);
+            files
         }
         Format::Raw => {
-            let raw = with_ext(out, "raw");
             let img = ResultImage::new(
                 map,
                 PipelineOptions {
@@ -135,43 +230,173 @@ pub fn write_image(
                     ..opts
                 },
             )?;
-            let mut sink = RawSink::create(&raw).map_err(io)?;
+            let mut sink = RawSink::create(&paths[0]).map_err(io)?.defer_commit();
+            if let Some(f) = sink.file_mut() {
+                inject(f);
+            }
             stream(img, &mut sink, quiet)?;
-            Ok(vec![raw])
+            sink.into_files()
+        }
+    };
+    if progress::interrupted() {
+        files.clear();
+        return Err(CliError::Io(
+            "interrupted by a signal; nothing was written".into(),
+        ));
+    }
+    commit_set(files).map_err(io)?;
+    Ok(paths)
+}
+
+/// True when `a` and `b` name the same file, or would (an output not yet there whose folder
+/// and name are the input's).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+        return x.dev() == y.dev() && x.ino() == y.ino();
+    }
+    false
+}
+
+/// The refusals that must happen before anything is read or written.
+fn check_args(a: &ImageArgs) -> Result<(), CliError> {
+    let raw = a.format == Format::Raw;
+    if a.subchannel.is_some() && !raw {
+        return Err(bad(
+            "--subchannel applies to --format raw only (bin and cdrdao images have no subchannel; CloneCD's .sub is always 96-byte P-W)".into(),
+        ));
+    }
+    if a.leadin.is_some() && !raw {
+        return Err(bad(
+            "--leadin applies to --format raw only (the other formats start at LBA 0)".into(),
+        ));
+    }
+    if let Some(t) = a.threads {
+        if !(1..=256).contains(&t) {
+            return Err(bad(format!("--threads {t}: must be 1 to 256")));
         }
     }
+    if !(1..=4096).contains(&a.buffer_mb) {
+        return Err(bad(format!(
+            "--buffer-mb {}: must be 1 to 4096",
+            a.buffer_mb
+        )));
+    }
+    if a.out == Path::new("-") {
+        if !raw {
+            return Err(bad(format!(
+                "-o -: only --format raw can be written to stdout ({} is several files)",
+                match a.format {
+                    Format::Bin => "bin",
+                    Format::Clonecd => "clonecd",
+                    _ => "cdrdao",
+                }
+            )));
+        }
+        if a.json {
+            return Err(bad(
+                "--json and -o - both want stdout; drop one of them".into(),
+            ));
+        }
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            return Err(bad(
+                "-o -: stdout is a terminal; pipe it into a burner or a file".into(),
+            ));
+        }
+        return Ok(());
+    }
+    let s = a.out.to_string_lossy();
+    let name = a.out.file_name();
+    if a.out.is_dir()
+        || s.ends_with('/')
+        || name.is_none()
+        || name.is_some_and(|n| n == "." || n == "..")
+    {
+        return Err(bad(format!(
+            "-o {s}: is a directory; give a path prefix such as {}/disc (writes disc.bin, disc.cue, ...)",
+            s.trim_end_matches('/')
+        )));
+    }
+    let inputs = plan::input_files(&a.src);
+    for m in members(&a.out, a.format) {
+        if let Some(i) = inputs.iter().find(|i| same_file(i, &m)) {
+            return Err(bad(format!(
+                "-o {s}: {} would overwrite the input {}",
+                m.display(),
+                i.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn json_str(s: &str) -> String {
+    crate::cmd_toc::json_str(s)
 }
 
 /// Runs `rawcd image`.
 pub fn run(a: ImageArgs) -> CliResult {
+    check_args(&a)?;
     progress::install_interrupt();
     let mut c = plan::creator(&a.src, false)?;
-    c.set_leadin(plan::leadin(&a.leadin)?);
-    c.set_result_type(plan::sub(a.subchannel));
-    let map = c.build()?;
-    for w in map.warnings() {
-        eprintln!("rawcd: warning: {w}");
+    if let Some(l) = &a.leadin {
+        c.set_leadin(plan::leadin(l)?);
     }
+    c.set_result_type(plan::sub(a.subchannel.unwrap_or(crate::args::Sub::Raw96)));
+    let map = plan::build(&c, &a.src)?;
+    plan::print_warnings(&map, &a.src);
     let mut opts = PipelineOptions {
-        buffer_bytes: a.buffer_mb.max(1) << 20,
+        buffer_bytes: a.buffer_mb << 20,
         ..Default::default()
     };
     if let Some(t) = a.threads {
-        opts.threads = t.max(1);
+        opts.threads = t;
     }
     let t = Instant::now();
-    let files = write_image(&map, &a.out, a.format, opts, a.quiet)?;
-    if !a.quiet {
-        let secs = t.elapsed().as_secs_f64();
-        for f in &files {
-            eprintln!("rawcd: wrote {}", f.display());
-        }
-        eprintln!(
-            "rawcd: {} tracks, lead-out at LBA {}, last used user sector {}, {:.2} s",
-            map.tracks().len(),
+    let quiet = a.quiet || a.json;
+    let files = write_image(&map, &a.out, a.format, opts, quiet).map_err(|e| match e {
+        // A stream error (a short read, a sector without sync) names the sheet it came from.
+        CliError::BadInput(m) => match plan::sheet(&a.src) {
+            Some(s) if !m.starts_with(&s.display().to_string()) => {
+                CliError::BadInput(format!("{}: {m}", s.display()))
+            }
+            _ => CliError::BadInput(m),
+        },
+        e => e,
+    })?;
+    let secs = t.elapsed().as_secs_f64();
+    let n = map.tracks().len();
+    if a.json {
+        let fl: Vec<String> = files
+            .iter()
+            .map(|f| {
+                let bytes = std::fs::metadata(f).map_or(0, |m| m.len());
+                format!(
+                    "{{\"path\": {}, \"bytes\": {bytes}}}",
+                    json_str(&f.display().to_string())
+                )
+            })
+            .collect();
+        let w: Vec<String> = map.warnings().iter().map(|w| json_str(w)).collect();
+        println!(
+            "{{\"format\": {}, \"files\": [{}], \"tracks\": {n}, \"leadout_lba\": {}, \"last_used_user_sector\": {}, \"seconds\": {secs:.3}, \"warnings\": [{}]}}",
+            json_str(&format!("{:?}", a.format).to_lowercase()),
+            fl.join(", "),
             map.start_of_leadout(),
             map.last_used_user_sector(),
-            secs
+            w.join(", ")
+        );
+    } else if !a.quiet {
+        for f in &files {
+            if f != Path::new("-") {
+                eprintln!("rawcd: wrote {}", f.display());
+            }
+        }
+        eprintln!(
+            "rawcd: {n} track{}, lead-out at LBA {}, last used user sector {}, {secs:.2} s",
+            if n == 1 { "" } else { "s" },
+            map.start_of_leadout(),
+            map.last_used_user_sector(),
         );
     }
     Ok(0)

@@ -6,16 +6,82 @@ use std::sync::Arc;
 use rawcd::codec::SectorType;
 use rawcd::layout::ImageCreator;
 use rawcd::pipeline::{PipelineOptions, ResultImage};
-use rawcd::sink::{drain_into, DriveSimulator};
+use rawcd::pipeline::SectorBatch;
+use rawcd::sink::{drain_into, DriveSimulator, ImageSink};
 use rawcd::source::Source;
 
 use crate::args::{SimulateArgs, SourceArgs};
 use crate::{plan, CliError, CliResult};
 
+/// The simulator with a progress line on a terminal (buffer fill, sectors, underruns so far).
+struct Shown {
+    sim: DriveSimulator,
+    line: crate::progress::Bar,
+}
+
+impl ImageSink for Shown {
+    type Error = rawcd::Error;
+    fn begin(&mut self, f: rawcd::pipeline::SectorForm, total: u64) -> Result<(), rawcd::Error> {
+        self.sim.begin(f, total)
+    }
+    fn write_batch(&mut self, b: &SectorBatch) -> Result<bool, rawcd::Error> {
+        let r = self.sim.write_batch(b);
+        let rep = self.sim.report();
+        let fill = self.sim.fill_bytes();
+        self.line.show(
+            rep.sectors,
+            format!(
+                "buffer {:.0}%  underruns {}",
+                100.0 * fill as f64 / rep.buffer_bytes.max(1) as f64,
+                rep.underruns
+            ),
+        );
+        r
+    }
+}
+
+/// The range checks of `simulate`'s numbers: every out-of-range value is one line, exit 2.
+fn check_args(a: &SimulateArgs) -> Result<(), CliError> {
+    let bad = |m: String| Err(CliError::BadInput(m));
+    if !(a.speed >= 1.0 && a.speed <= 100.0) {
+        return bad(format!(
+            "--speed {}: must be 1 to 100 (times 75 sectors/s)",
+            a.speed
+        ));
+    }
+    if !(a.drive_buffer_mb >= 0.25 && a.drive_buffer_mb <= 1024.0) {
+        return bad(format!(
+            "--drive-buffer-mb {}: must be 0.25 to 1024 (real drives have 2 to 8)",
+            a.drive_buffer_mb
+        ));
+    }
+    if let Some(g) = a.src.generate {
+        // 300 sectors (the shortest track) up to 359,850 (80 minutes with the 2 s pre-gap).
+        if !(g * 4500.0 >= 300.0 && g * 4500.0 <= 359_850.0) {
+            return bad(format!(
+                "--generate {g}: must be 0.07 to 79.96 minutes (a track of 4 s up to an 80-minute disc)"
+            ));
+        }
+        if !a.src.sources.is_empty() {
+            return bad("--generate replaces the sources; give one or the other".into());
+        }
+    }
+    if a.load > 64 {
+        return bad(format!("--load {}: must be 0 to 64", a.load));
+    }
+    if let Some(t) = a.threads {
+        if !(1..=256).contains(&t) {
+            return bad(format!("--threads {t}: must be 1 to 256"));
+        }
+    }
+    Ok(())
+}
+
 /// Runs `rawcd simulate`.
 pub fn run(a: SimulateArgs) -> CliResult {
+    check_args(&a)?;
     let mut c = if let Some(min) = a.src.generate {
-        let sectors = ((min * 60.0 * 75.0) as usize).clamp(300, 359_850);
+        let sectors = (min * 4500.0).round() as usize;
         let mut c = ImageCreator::new();
         // A generated data track: distinct bytes per sector, in memory (no input file).
         let mut data = vec![0u8; sectors * 2048];
@@ -40,12 +106,34 @@ pub fn run(a: SimulateArgs) -> CliResult {
                 cdtext: None,
                 gapless: false,
                 regenerate_edc: false,
+                allow_short_tracks: a.src.allow_short_tracks,
+                relaxed: a.src.relaxed,
+                allow_any_path: a.src.allow_any_path,
             },
             false,
         )?
     };
     c.set_result_type(plan::sub(a.subchannel));
-    let map = c.build()?;
+    let map = if a.src.generate.is_some() {
+        c.build()?
+    } else {
+        let sa = SourceArgs {
+            sources: a.src.sources.clone(),
+            catalog: None,
+            isrc: vec![],
+            title: None,
+            performer: None,
+            cdtext: None,
+            gapless: false,
+            regenerate_edc: false,
+            allow_short_tracks: false,
+            relaxed: false,
+            allow_any_path: false,
+        };
+        let map = plan::build(&c, &sa)?;
+        plan::print_warnings(&map, &sa);
+        map
+    };
     let stop = Arc::new(AtomicBool::new(false));
     let load: Vec<_> = (0..a.load)
         .map(|_| {
@@ -63,11 +151,16 @@ pub fn run(a: SimulateArgs) -> CliResult {
         .collect();
     let mut opts = PipelineOptions::default();
     if let Some(t) = a.threads {
-        opts.threads = t.max(1);
+        opts.threads = t;
     }
     let buffer = (a.drive_buffer_mb * 1024.0 * 1024.0) as u64;
-    let mut sim = DriveSimulator::new(buffer, a.speed);
-    let r = ResultImage::new(&map, opts).and_then(|mut img| drain_into(&mut img, &mut sim));
+    let mut shown = Shown {
+        sim: DriveSimulator::new(buffer, a.speed),
+        line: crate::progress::Bar::new(map.sector_count(), a.json),
+    };
+    let r = ResultImage::new(&map, opts).and_then(|mut img| drain_into(&mut img, &mut shown));
+    shown.line.finish();
+    let sim = shown.sim;
     stop.store(true, Ordering::Relaxed);
     for h in load {
         let _ = h.join();

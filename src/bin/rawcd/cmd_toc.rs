@@ -15,7 +15,8 @@ fn text(b: &[u8]) -> String {
     b.iter().map(|&c| c as char).collect()
 }
 
-fn json_str(s: &str) -> String {
+/// A JSON string literal.
+pub fn json_str(s: &str) -> String {
     let mut o = String::from("\"");
     for c in s.chars() {
         match c {
@@ -96,7 +97,8 @@ pub fn json(map: &DiscMap) -> String {
 /// Runs `rawcd toc`.
 pub fn run(a: TocArgs) -> CliResult {
     let c = plan::creator(&a.src, true)?;
-    let map = c.build()?;
+    let map = plan::build(&c, &a.src)?;
+    plan::print_warnings(&map, &a.src);
     if a.json {
         println!("{}", json(&map));
         return Ok(0);
@@ -174,9 +176,6 @@ pub fn run(a: TocArgs) -> CliResult {
                 text(b.disc.get(rawcd::codec::cdtext::TextKind::Performer))
             );
         }
-    }
-    for w in map.warnings() {
-        println!("warning: {w}");
     }
     Ok(0)
 }

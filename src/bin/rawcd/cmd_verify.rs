@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use rawcd::formats::convert::{plan_to_creator, ConvertOptions};
-use rawcd::formats::{load_cue, load_toc};
+use rawcd::formats::{load_cue_with, load_toc_with};
 use rawcd::source::Source;
 use rawcd::verify::{verify_clonecd, verify_map_sources, verify_raw, RawSub, Report};
 
@@ -16,6 +16,17 @@ fn bad(e: impl std::fmt::Display) -> CliError {
 
 /// Checks one image, returning its report.
 pub fn check(path: &Path, sub: Option<Sub>, leadin: Option<&str>) -> Result<Report, CliError> {
+    check_with(path, sub, leadin, false)
+}
+
+/// [`check`], with `--allow-any-path` for a sheet's FILE lines.
+pub fn check_with(
+    path: &Path,
+    sub: Option<Sub>,
+    leadin: Option<&str>,
+    allow_any_path: bool,
+) -> Result<Report, CliError> {
+    let opts = plan::load_options(allow_any_path);
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -23,9 +34,9 @@ pub fn check(path: &Path, sub: Option<Sub>, leadin: Option<&str>) -> Result<Repo
     match ext.as_str() {
         "cue" | "toc" => {
             let plan = if ext == "cue" {
-                load_cue(path)
+                load_cue_with(path, &opts)
             } else {
-                load_toc(path)
+                load_toc_with(path, &opts)
             }
             .map_err(bad)?;
             let c = plan_to_creator(
@@ -61,6 +72,43 @@ pub fn check(path: &Path, sub: Option<Sub>, leadin: Option<&str>) -> Result<Repo
     }
 }
 
+/// What the report could not check, in words (empty when it checked something of every
+/// kind it could).
+pub fn unchecked(r: &Report) -> Option<String> {
+    let audio = r.sectors.saturating_sub(r.data_sectors);
+    match (r.data_sectors, r.q_sectors) {
+        (0, 0) => Some(format!(
+            "nothing could be checked: the {audio} sectors are audio (no sync, header, EDC or ECC to check) and the image has no subchannel (no Q to check)"
+        )),
+        (_, 0) => Some(format!(
+            "{audio} audio sectors carry nothing to check, and without a subchannel no Q frame was checked"
+        )),
+        _ => None,
+    }
+}
+
+/// The report as one JSON object.
+pub fn json(path: &Path, r: &Report) -> String {
+    use crate::cmd_toc::json_str;
+    let probs: Vec<String> = r
+        .problems
+        .iter()
+        .map(|p| format!("{{\"lba\": {}, \"what\": {}}}", p.lba, json_str(&p.what)))
+        .collect();
+    let notes: Vec<String> = r.notes.iter().map(|n| json_str(n)).collect();
+    format!(
+        "{{\"image\": {}, \"sectors\": {}, \"data_sectors_checked\": {}, \"q_frames_checked\": {}, \"ok\": {}, \"unchecked\": {}, \"notes\": [{}], \"problems\": [{}]}}",
+        json_str(&path.display().to_string()),
+        r.sectors,
+        r.data_sectors,
+        r.q_sectors,
+        r.ok(),
+        unchecked(r).map_or("null".into(), |u| json_str(&u)),
+        notes.join(", "),
+        probs.join(", ")
+    )
+}
+
 /// Prints a report: one line per problem (up to `max`), then a summary.
 pub fn print(path: &Path, r: &Report, max: usize) {
     for p in r.problems.iter().take(max) {
@@ -79,17 +127,33 @@ pub fn print(path: &Path, r: &Report, max: usize) {
         r.sectors,
         r.data_sectors,
         r.q_sectors,
-        if r.ok() {
-            "OK".to_string()
-        } else {
-            format!("{} problems", r.problems.len())
+        match (r.ok(), unchecked(r)) {
+            (false, _) => format!(
+                "{} problem{}",
+                r.problems.len(),
+                if r.problems.len() == 1 { "" } else { "s" }
+            ),
+            (true, None) => "OK".to_string(),
+            (true, Some(u)) if r.data_sectors == 0 && r.q_sectors == 0 => {
+                format!("no problem found, but {u}")
+            }
+            (true, Some(u)) => format!("OK; {u}"),
         }
     );
 }
 
 /// Runs `rawcd verify`.
 pub fn run(a: VerifyArgs) -> CliResult {
-    let r = check(&a.image, a.subchannel, a.leadin.as_deref())?;
-    print(&a.image, &r, a.max_problems);
+    let r = check_with(
+        &a.image,
+        a.subchannel,
+        a.leadin.as_deref(),
+        a.allow_any_path,
+    )?;
+    if a.json {
+        println!("{}", json(&a.image, &r));
+    } else {
+        print(&a.image, &r, a.max_problems);
+    }
     Ok(if r.ok() { 0 } else { 1 })
 }

@@ -1,4 +1,5 @@
-//! The `rawcd` command line: `image`, `toc`, `verify`, `demo`, `simulate`.
+//! The `rawcd` command line: `image`, `toc`, `verify`, `demo`, `simulate`, `completions`,
+//! `man`.
 //!
 //! Exit codes: 0 ok, 2 bad input (including a missing input file), 1 I/O or internal failure,
 //! 3 `simulate` saw an underrun, 1 `verify` found problems.
@@ -69,6 +70,18 @@ fn main() -> ExitCode {
         args::Command::Verify(a) => cmd_verify::run(a),
         args::Command::Demo(a) => cmd_demo::run(a),
         args::Command::Simulate(a) => cmd_simulate::run(a),
+        args::Command::Completions(a) => {
+            let mut cmd = <args::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(a.shell, &mut cmd, "rawcd", &mut std::io::stdout());
+            Ok(0)
+        }
+        args::Command::Man => {
+            let cmd = <args::Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd)
+                .render(&mut std::io::stdout())
+                .map(|_| 0)
+                .map_err(|e| CliError::Io(format!("<stdout>: {e}")))
+        }
     };
     match r {
         Ok(code) => ExitCode::from(code),

@@ -5,8 +5,8 @@ use std::path::Path;
 use rawcd::codec::cdtext::{Block, CdText, Charset, TextKind};
 use rawcd::codec::{Mcn, SectorType};
 use rawcd::formats::convert::{plan_to_creator, ConvertOptions};
-use rawcd::formats::{load_cue, load_toc, parse_wav};
-use rawcd::layout::ImageCreator;
+use rawcd::formats::{load_cue_with, load_toc_with, parse_wav, LoadOptions, PathPolicy};
+use rawcd::layout::{DiscMap, ImageCreator, LayoutError};
 use rawcd::source::Source;
 
 use crate::args::SourceArgs;
@@ -19,17 +19,139 @@ fn ext(p: &Path) -> String {
 }
 
 fn open(p: &Path) -> Result<Source, CliError> {
-    Source::open(p).map_err(|e| CliError::BadInput(format!("{}: {e}", p.display())))
+    if std::fs::metadata(p).is_ok_and(|m| !m.is_file()) {
+        return Err(CliError::BadInput(format!(
+            "{}: not a regular file",
+            p.display()
+        )));
+    }
+    Source::open(p).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        };
+        CliError::BadInput(format!("{}: {why}", p.display()))
+    })
 }
 
-/// Builds the disc the sources describe. `relaxed`: short tracks are warnings (for `toc`).
+/// The sheet among the sources, if the disc comes from one.
+pub fn sheet(a: &SourceArgs) -> Option<&Path> {
+    let first = a.sources.first()?;
+    matches!(ext(first).as_str(), "cue" | "toc").then_some(first.as_path())
+}
+
+/// How sheets are loaded.
+pub fn load_options(allow_any_path: bool) -> LoadOptions {
+    LoadOptions {
+        paths: if allow_any_path {
+            PathPolicy::AnyPath
+        } else {
+            PathPolicy::SheetFolder
+        },
+    }
+}
+
+/// Every input file of the disc: the sheet, the data files it names, the CD-Text file and
+/// the listed files (so that no output can overwrite one of them).
+pub fn input_files(a: &SourceArgs) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<std::path::PathBuf> = a.sources.clone();
+    if let Some(s) = sheet(a) {
+        let opts = load_options(a.allow_any_path);
+        let plan = if ext(s) == "cue" {
+            load_cue_with(s, &opts)
+        } else {
+            load_toc_with(s, &opts)
+        };
+        if let Ok(plan) = plan {
+            for t in &plan.tracks {
+                for seg in &t.segments {
+                    if let rawcd::formats::Segment::File { path, .. } = seg {
+                        v.push(path.clone());
+                    }
+                }
+            }
+            v.extend(plan.text.cdtext_file.clone());
+        }
+    }
+    v.extend(a.cdtext.clone());
+    v
+}
+
+/// The TRACK line and column of `track` in a cue sheet (for messages about a track).
+fn track_line(sheet: &Path, track: u8) -> Option<(u32, u32)> {
+    if ext(sheet) != "cue" {
+        return None;
+    }
+    let text = std::fs::read(sheet).ok()?;
+    let cue = rawcd::formats::cue::parse_cue(&rawcd::formats::lex::decode_sheet(&text), sheet)
+        .ok()?;
+    cue.tracks
+        .iter()
+        .find(|t| t.number == track)
+        .map(|t| (t.line, t.col))
+}
+
+/// Builds the map, naming the sheet in layout errors and saying how to accept a short track.
+pub fn build(c: &ImageCreator, a: &SourceArgs) -> Result<DiscMap, CliError> {
+    c.build().map_err(|e| {
+        let hint = if matches!(e, LayoutError::TrackTooShort { .. }) {
+            " (real discs have such tracks: --allow-short-tracks or --relaxed accepts it)"
+        } else {
+            ""
+        };
+        match sheet(a) {
+            Some(s) => CliError::BadInput(format!("{}: {e}{hint}", s.display())),
+            None => CliError::BadInput(format!("{e}{hint}")),
+        }
+    })
+}
+
+/// Prints the map's warnings once, on stderr, naming the sheet.
+pub fn print_warnings(map: &DiscMap, a: &SourceArgs) {
+    for w in map.warnings() {
+        warn(sheet(a), w);
+    }
+}
+
+fn warn(sheet: Option<&Path>, w: &str) {
+    match sheet {
+        Some(s) if !w.starts_with(&s.display().to_string()) => {
+            eprintln!("rawcd: warning: {}: {w}", s.display())
+        }
+        _ => eprintln!("rawcd: warning: {w}"),
+    }
+}
+
+/// Builds the disc the sources describe. `relaxed`: short tracks are warnings (for `toc`;
+/// also with `--allow-short-tracks` / `--relaxed`).
 pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> {
+    let relaxed = relaxed || a.relaxed || a.allow_short_tracks;
     let first = &a.sources[0];
+    let opts = load_options(a.allow_any_path);
     let sheet = match ext(first).as_str() {
-        "cue" => Some(load_cue(first)),
-        "toc" => Some(load_toc(first)),
+        "cue" => Some(load_cue_with(first, &opts)),
+        "toc" => Some(load_toc_with(first, &opts)),
         _ => None,
     };
+    if sheet.is_none() && a.allow_any_path {
+        return Err(CliError::BadInput(
+            "--allow-any-path applies to the files a .cue or .toc sheet names; there is no sheet"
+                .into(),
+        ));
+    }
+    if sheet.is_none() && a.regenerate_edc {
+        return Err(CliError::BadInput(
+            "--regenerate-edc applies to MODE2/2336 tracks of a .cue or .toc sheet; there is no sheet"
+                .into(),
+        ));
+    }
+    if sheet.is_some() && a.gapless {
+        return Err(CliError::BadInput(format!(
+            "{}: --gapless applies to a plain file list; a sheet sets its own gaps",
+            first.display()
+        )));
+    }
     if let Some(plan) = sheet {
         if a.sources.len() > 1 {
             return Err(CliError::BadInput(format!(
@@ -42,11 +164,21 @@ pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> 
             relaxed,
             regenerate_edc: a.regenerate_edc,
         };
+        for w in &plan.warnings {
+            warn(Some(first), w);
+        }
         let mut c = plan_to_creator(&plan, &opts).map_err(|e| {
+            let mut m = e.to_string();
+            if let rawcd::formats::ConvertError::NoSync { track, .. } = &e {
+                if let Some((l, col)) = track_line(first, *track) {
+                    let s = first.display().to_string();
+                    m = format!("{s}:{l}:{col}{}", &m[s.len()..]);
+                }
+            }
             if e.is_bad_input() {
-                CliError::BadInput(e.to_string())
+                CliError::BadInput(m)
             } else {
-                CliError::Io(e.to_string())
+                CliError::Io(m)
             }
         })?;
         if a.catalog.is_some()
@@ -56,9 +188,6 @@ pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> 
             || a.cdtext.is_some()
         {
             apply_metadata(&mut c, a)?;
-        }
-        for w in &plan.warnings {
-            eprintln!("rawcd: warning: {w}");
         }
         return Ok(c);
     }
@@ -144,9 +273,6 @@ fn apply_metadata(c: &mut ImageCreator, a: &SourceArgs) -> Result<(), CliError> 
             })
             .map_err(|e| CliError::BadInput(format!("{}: CD-Text: {e}", p.display())))?;
         }
-    }
-    for w in c.warnings() {
-        eprintln!("rawcd: warning: {w}");
     }
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! The progress line (on a terminal only) and Ctrl-C handling.
+//! The progress line (on a terminal only, fitted to its width) and the handling of Ctrl-C,
+//! SIGTERM and SIGHUP.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,8 +10,8 @@ use rawcd::pipeline::ProgressHandle;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Installs the Ctrl-C handler once: it only raises a flag, the stream loop cancels the
-/// pipeline and the atomic output files remove their temporary names as they drop.
+/// Installs the handler of SIGINT, SIGTERM and SIGHUP once: it only raises a flag, the stream
+/// loop cancels the pipeline and the output files, which have no name yet, are dropped.
 pub fn install_interrupt() {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 }
@@ -33,10 +34,7 @@ impl Line {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let b =
                 ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(8));
-            b.set_style(
-                ProgressStyle::with_template("{bar:30} {pos}/{len} sectors  {msg}  ETA {eta}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
+            b.set_style(style());
             b.enable_steady_tick(Duration::from_millis(250));
             b
         });
@@ -54,7 +52,8 @@ impl Line {
                 .last_used_user_sector
                 .map_or("-".to_string(), |v| v.to_string());
             b.set_message(format!(
-                "{mbs:.1} MB/s  buffer {fill:.0}%  last used user sector {lu}"
+                "{}/{} sectors  {mbs:.1} MB/s  buffer {fill:.0}%  last used user sector {lu}",
+                p.sectors_written, p.total_sectors
             ));
         }
     }
@@ -62,6 +61,43 @@ impl Line {
     /// Removes the line.
     pub fn finish(&self) {
         if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// The line's layout: a short bar, percent and ETA, then the details, cut to the terminal's
+/// width (`wide_msg`) so the line never wraps.
+fn style() -> ProgressStyle {
+    ProgressStyle::with_template("{bar:20} {percent:>3}% ETA {eta:>3} {wide_msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
+/// A plain progress line with a message (for `simulate`), on a terminal only.
+pub struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    /// A bar of `total` steps on stderr when it is a terminal and not `quiet`.
+    pub fn new(total: u64, quiet: bool) -> Bar {
+        Bar((!quiet && std::io::stderr().is_terminal()).then(|| {
+            let b =
+                ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(8));
+            b.set_style(style());
+            b
+        }))
+    }
+
+    /// Sets the position and the details.
+    pub fn show(&self, pos: u64, msg: String) {
+        if let Some(b) = &self.0 {
+            b.set_position(pos);
+            b.set_message(format!("{pos} sectors  {msg}"));
+        }
+    }
+
+    /// Removes the line.
+    pub fn finish(&self) {
+        if let Some(b) = &self.0 {
             b.finish_and_clear();
         }
     }
