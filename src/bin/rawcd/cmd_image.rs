@@ -58,8 +58,13 @@ fn inject(f: &mut AtomicFile) {
         return;
     }
     let p = match point {
+        // Data files fail mid-stream, descriptors at their first bytes.
         "write" => FailPoint::Write {
-            after_bytes: 100_000,
+            after_bytes: if matches!(ext, "cue" | "ccd" | "toc") {
+                16
+            } else {
+                20_000
+            },
         },
         "sync" => FailPoint::Sync,
         "place" => FailPoint::Place,
@@ -163,6 +168,14 @@ pub fn write_image(
                 Format::Cdrdao => "cdrdao",
                 _ => "CloneCD",
             }
+        );
+    }
+    let first = map.tracks()[0].number;
+    if format == Format::Cdrdao && first != 1 {
+        eprintln!(
+            "rawcd: warning: a cdrdao TOC file numbers tracks from 1: tracks {first}..{} are written as 1..{}",
+            map.tracks()[map.tracks().len() - 1].number,
+            map.tracks().len()
         );
     }
     if out == Path::new("-") {
