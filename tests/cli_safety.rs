@@ -111,7 +111,11 @@ fn disk_full_at_every_member_of_every_output_set_leaves_no_file() {
                     "place" => format!("rawcd: x.{ext}: injected failure of the rename\n"),
                     _ => format!("rawcd: x.{ext}: No space left on device (injected)\n"),
                 };
-                assert_eq!((code, out.as_str(), err.as_str()), (1, "", want.as_str()), "{format} {spec}");
+                assert_eq!(
+                    (code, out.as_str(), err.as_str()),
+                    (1, "", want.as_str()),
+                    "{format} {spec}"
+                );
                 assert_eq!(names(&d), INPUTS, "{format} {spec}: files left");
             }
         }
@@ -154,32 +158,56 @@ fn ulimit_f_leaves_nothing_whether_sigxfsz_kills_or_the_write_fails() {
     assert_eq!(names(&d), INPUTS);
 }
 
-/// A disc big enough that the debug binary on one thread takes seconds to write it.
+/// A sparse 600 MB ISO: a disc whose image takes seconds to write in any build.
 fn big(tag: &str) -> PathBuf {
     let d = tmpdir(tag);
-    std::fs::write(d.join("big.iso"), iso(60_000)).unwrap();
+    let f = std::fs::File::create(d.join("big.iso")).unwrap();
+    f.set_len(2048 * 300_000).unwrap();
     d
 }
 
+/// Waits until `pid` has written more than 4 MiB to an output file (any open regular file but
+/// the input), so a signal lands mid-run whatever the build's speed.
+fn wait_mid_run(pid: u32) {
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(60) {
+        if let Ok(rd) = std::fs::read_dir(format!("/proc/{pid}/fd")) {
+            for e in rd.flatten() {
+                let target = std::fs::read_link(e.path()).unwrap_or_default();
+                let m = std::fs::metadata(e.path());
+                if !target.ends_with("big.iso") && m.is_ok_and(|m| m.is_file() && m.len() > 4 << 20)
+                {
+                    return;
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("no output after 60 s");
+}
+
 fn kill_mid_run(d: &Path, signal: &str) -> std::process::Output {
+    kill_mid_run_env(d, signal, &[])
+}
+
+fn kill_mid_run_env(d: &Path, signal: &str, env: &[(&str, &str)]) -> std::process::Output {
+    let named = !env.is_empty();
     let child = Command::new(BIN)
-        .args([
-            "image",
-            "big.iso",
-            "-o",
-            "x",
-            "--format",
-            "clonecd",
-            "--threads",
-            "1",
-            "-q",
-        ])
+        .args(["image", "big.iso", "-o", "x", "--format", "clonecd", "-q"])
+        .envs(env.iter().copied())
         .current_dir(d)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
+    wait_mid_run(child.id());
+    if named {
+        let tmp = |e: &str| format!(".x.{e}.rawcd-{}.tmp", child.id());
+        assert_eq!(names(d), [tmp("img"), tmp("sub"), "big.iso".into()]);
+    } else {
+        // Nothing has a name yet although megabytes are written.
+        assert_eq!(names(d), ["big.iso"]);
+    }
     let pid = child.id().to_string();
     let st = Command::new("kill")
         .args([&format!("-{signal}"), pid.as_str()])
@@ -212,6 +240,34 @@ fn sigkill_mid_run_leaves_nothing() {
     let d = big("kill");
     let o = kill_mid_run(&d, "KILL");
     assert_eq!(o.status.signal(), Some(9));
+    assert_eq!(names(&d), ["big.iso"]);
+}
+
+#[test]
+fn with_named_temporaries_sigterm_removes_them_and_after_sigkill_the_next_run_does() {
+    let d = big("named");
+    let env = [("RAWCD_NAMED_TEMPORARIES", "1")];
+    let o = kill_mid_run_env(&d, "TERM", &env);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(names(&d), ["big.iso"]);
+    let o = kill_mid_run_env(&d, "KILL", &env);
+    assert_eq!(o.status.signal(), Some(9));
+    let left = names(&d);
+    assert_eq!(left.len(), 3, "{left:?}");
+    // The next run to the same prefix removes them and says so (then fails on purpose early).
+    let (code, _, err) = run_env(
+        &d,
+        &["image", "big.iso", "-o", "x", "--format", "clonecd", "-q"],
+        &[("RAWCD_INJECT_FAILURE", "img:write")],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        format!(
+            "rawcd: removed ./{}, a temporary file left by an interrupted run\nrawcd: removed ./{}, a temporary file left by an interrupted run\nrawcd: x.img: No space left on device (injected)\n",
+            left[0], left[1]
+        )
+    );
     assert_eq!(names(&d), ["big.iso"]);
 }
 
@@ -295,9 +351,16 @@ fn outputs_that_would_overwrite_an_input_or_go_nowhere_are_refused() {
     ];
     for (args, want) in cases {
         let (code, out, err) = run(&d, args);
-        assert_eq!((code, out.as_str(), err.as_str()), (2, "", *want), "{args:?}");
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (2, "", *want),
+            "{args:?}"
+        );
     }
-    assert_eq!(names(&d), ["a.iso", "b.wav", "k.bin", "k.cue", "s.cue", "x.cue"]);
+    assert_eq!(
+        names(&d),
+        ["a.iso", "b.wav", "k.bin", "k.cue", "s.cue", "x.cue"]
+    );
 }
 
 #[test]
@@ -334,7 +397,11 @@ fn simulate_refuses_every_out_of_range_value() {
         let mut args = vec!["simulate"];
         args.extend_from_slice(extra);
         let (code, out, err) = run(&d, &args);
-        assert_eq!((code, out.as_str(), err.as_str()), (2, "", *want), "{args:?}");
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (2, "", *want),
+            "{args:?}"
+        );
     }
 }
 
@@ -410,7 +477,10 @@ fn libcdio_sheets_need_the_override_and_then_image() {
     // Symlinks out of the folder are refused unless any path is allowed.
     let (code, _, err) = run(&d, &["image", "cdda_4_5.cue", "-o", "x"]);
     assert_eq!(code, 2);
-    assert!(err.starts_with("rawcd: cdda_4_5.cue:1:6: ./cdda_4_5.bin is outside the sheet's folder"), "{err}");
+    assert!(
+        err.starts_with("rawcd: cdda_4_5.cue:1:6: ./cdda_4_5.bin is outside the sheet's folder"),
+        "{err}"
+    );
     for f in ["cdda_4_5.cue", "cdda_4_5.bin", "cdda.toc", "cdda.bin"] {
         std::fs::remove_file(d.join(f)).unwrap();
         std::fs::copy(src.join(f), d.join(f)).unwrap();
@@ -441,7 +511,10 @@ fn libcdio_sheets_need_the_override_and_then_image() {
     }
     let (code, out, _) = run(&d, &["verify", "x.cue"]);
     assert_eq!(code, 0);
-    assert!(out.contains("no problem found, but nothing could be checked"), "{out}");
+    assert!(
+        out.contains("no problem found, but nothing could be checked"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -484,7 +557,10 @@ fn file_paths_leaving_the_sheet_folder_are_refused_unless_allowed() {
         .unwrap();
     };
     sheet("up.cue", "../secret/big.bin");
-    sheet("abs.cue", &root.join("secret/big.bin").display().to_string());
+    sheet(
+        "abs.cue",
+        &root.join("secret/big.bin").display().to_string(),
+    );
     sheet("sym.cue", "link.bin");
     sheet("dir.cue", "dir");
     sheet("zero.cue", "/dev/zero");
@@ -498,7 +574,11 @@ fn file_paths_leaving_the_sheet_folder_are_refused_unless_allowed() {
     ];
     for (cue, want) in &cases {
         let (code, out, err) = run(&d, &["image", cue, "-o", "x"]);
-        assert_eq!((code, out.as_str(), err.as_str()), (2, "", want.as_str()), "{cue}");
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (2, "", want.as_str()),
+            "{cue}"
+        );
     }
     // Allowed: the escaping files are read; special files still are not.
     for cue in ["up.cue", "abs.cue", "sym.cue"] {
@@ -508,33 +588,66 @@ fn file_paths_leaving_the_sheet_folder_are_refused_unless_allowed() {
     let (code, out, err) = run(&d, &["image", "zero.cue", "-o", "x", "--allow-any-path"]);
     assert_eq!(
         (code, out.as_str(), err.as_str()),
-        (2, "", "rawcd: zero.cue:1:6: /dev/zero: not a regular file\n")
+        (
+            2,
+            "",
+            "rawcd: zero.cue:1:6: /dev/zero: not a regular file\n"
+        )
     );
     // A FIFO in the folder.
-    let st = Command::new("mkfifo").arg(d.join("fifo.bin")).status().unwrap();
+    let st = Command::new("mkfifo")
+        .arg(d.join("fifo.bin"))
+        .status()
+        .unwrap();
     assert!(st.success());
     sheet("fifo.cue", "fifo.bin");
     let (code, _, err) = run(&d, &["image", "fifo.cue", "-o", "x"]);
-    assert_eq!((code, err.as_str()), (2, "rawcd: fifo.cue:1:6: ./fifo.bin: not a regular file\n"));
+    assert_eq!(
+        (code, err.as_str()),
+        (2, "rawcd: fifo.cue:1:6: ./fifo.bin: not a regular file\n")
+    );
     // Listed files and sheets that are not regular files, or missing.
     let cases: &[(&[&str], &str)] = &[
-        (&["toc", "dir"], "rawcd: dir: unknown source type \"\" (expected .cue, .toc, .iso or .wav)\n"),
-        (&["toc", "fifo.bin"], "rawcd: fifo.bin: unknown source type \"bin\" (expected .cue, .toc, .iso or .wav)\n"),
-        (&["toc", "nothere.cue"], "rawcd: nothere.cue: cannot read the sheet: no such file\n"),
-        (&["toc", "nothere.iso"], "rawcd: nothere.iso: no such file\n"),
+        (
+            &["toc", "dir"],
+            "rawcd: dir: unknown source type \"\" (expected .cue, .toc, .iso or .wav)\n",
+        ),
+        (
+            &["toc", "fifo.bin"],
+            "rawcd: fifo.bin: unknown source type \"bin\" (expected .cue, .toc, .iso or .wav)\n",
+        ),
+        (
+            &["toc", "nothere.cue"],
+            "rawcd: nothere.cue: cannot read the sheet: no such file\n",
+        ),
+        (
+            &["toc", "nothere.iso"],
+            "rawcd: nothere.iso: no such file\n",
+        ),
     ];
     for (args, want) in cases {
         let (code, out, err) = run(&d, args);
-        assert_eq!((code, out.as_str(), err.as_str()), (2, "", *want), "{args:?}");
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (2, "", *want),
+            "{args:?}"
+        );
     }
     std::fs::create_dir(d.join("d.iso")).unwrap();
     std::fs::create_dir(d.join("d.cue")).unwrap();
     for (args, want) in [
         (["toc", "d.iso"], "rawcd: d.iso: not a regular file\n"),
-        (["toc", "d.cue"], "rawcd: d.cue: cannot read the sheet: not a regular file\n"),
+        (
+            ["toc", "d.cue"],
+            "rawcd: d.cue: cannot read the sheet: not a regular file\n",
+        ),
     ] {
         let (code, out, err) = run(&d, &args);
-        assert_eq!((code, out.as_str(), err.as_str()), (2, "", want), "{args:?}");
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (2, "", want),
+            "{args:?}"
+        );
     }
 }
 
@@ -595,9 +708,15 @@ fn verify_says_what_it_could_not_check() {
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["data_sectors_checked"], 0);
-    assert!(v["unchecked"].as_str().unwrap().starts_with("nothing could be checked"));
+    assert!(v["unchecked"]
+        .as_str()
+        .unwrap()
+        .starts_with("nothing could be checked"));
     // A damaged data image: problems with LBAs in the JSON, exit 1.
-    let (code, _, _) = run(&d, &["image", "s.cue", "-o", "x", "--format", "clonecd", "-q"]);
+    let (code, _, _) = run(
+        &d,
+        &["image", "s.cue", "-o", "x", "--format", "clonecd", "-q"],
+    );
     assert_eq!(code, 0);
     let mut img = std::fs::read(d.join("x.img")).unwrap();
     img[2352 * 10 + 100] ^= 1;
@@ -621,7 +740,9 @@ fn completions_load_in_bash_and_the_man_page_renders() {
     }
     let st = Command::new("bash")
         .arg("-c")
-        .arg(format!("set -e; source <({BIN} completions bash); complete -p rawcd"))
+        .arg(format!(
+            "set -e; source <({BIN} completions bash); complete -p rawcd"
+        ))
         .output()
         .unwrap();
     assert!(st.status.success(), "{st:?}");
@@ -646,10 +767,7 @@ fn completions_load_in_bash_and_the_man_page_renders() {
 #[test]
 fn warnings_are_printed_once_and_in_words() {
     let d = setup("once");
-    let (code, out, err) = run(
-        &d,
-        &["toc", "a.iso", "--catalog", "1234567890123"],
-    );
+    let (code, out, err) = run(&d, &["toc", "a.iso", "--catalog", "1234567890123"]);
     assert_eq!(code, 0);
     assert_eq!(
         err,
@@ -678,7 +796,10 @@ fn small_wording_faults_are_gone() {
     let (code, _, err) = run(&d, &["verify", "e.iso"]);
     assert_eq!(
         (code, err.as_str()),
-        (2, "rawcd: e.iso: cannot tell the sector size (2352, 2368 or 2448) from the length\n")
+        (
+            2,
+            "rawcd: e.iso: cannot tell the sector size (2352, 2368 or 2448) from the length\n"
+        )
     );
     let (code, _, err) = run(&d, &["image", "a.iso", "-o", "x"]);
     assert_eq!(code, 0);
@@ -688,7 +809,10 @@ fn small_wording_faults_are_gone() {
 #[test]
 fn image_json_lists_the_files_written() {
     let d = setup("ijson");
-    let (code, out, err) = run(&d, &["image", "s.cue", "-o", "x", "--format", "cdrdao", "--json"]);
+    let (code, out, err) = run(
+        &d,
+        &["image", "s.cue", "-o", "x", "--format", "cdrdao", "--json"],
+    );
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["format"], "cdrdao");
@@ -717,8 +841,16 @@ fn cdrdao_layout(dir: &Path, toc: &str) -> Vec<(u32, u32)> {
         let b = l.find(')').unwrap();
         l[a + 1..b].trim().parse().unwrap()
     };
-    let starts: Vec<u32> = text.lines().filter(|l| l.trim_start().starts_with("START")).map(num).collect();
-    let ends: Vec<u32> = text.lines().filter(|l| l.trim_start().starts_with("END")).map(num).collect();
+    let starts: Vec<u32> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("START"))
+        .map(num)
+        .collect();
+    let ends: Vec<u32> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("END"))
+        .map(num)
+        .collect();
     starts.into_iter().zip(ends).collect()
 }
 
@@ -726,7 +858,10 @@ fn cdrdao_layout(dir: &Path, toc: &str) -> Vec<(u32, u32)> {
 #[ignore = "needs cdrdao (installed by .ci/run)"]
 fn cdrdao_reads_the_toc_back_to_the_same_layout() {
     let d = setup("cdrdao");
-    let (code, _, err) = run(&d, &["image", "s.cue", "-o", "x", "--format", "cdrdao", "-q"]);
+    let (code, _, err) = run(
+        &d,
+        &["image", "s.cue", "-o", "x", "--format", "cdrdao", "-q"],
+    );
     assert_eq!(code, 0, "{err}");
     let (_, json, _) = run(&d, &["toc", "s.cue", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();

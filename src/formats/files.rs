@@ -157,7 +157,8 @@ pub fn stat_file(path: &Path, kind: FileKind) -> Result<FileInfo, ParseErrorKind
 }
 
 fn read_sheet(path: &Path) -> Result<String, ParseError> {
-    let unreadable = |reason: String| ParseError::new(path, 0, 0, ParseErrorKind::Unreadable { reason });
+    let unreadable =
+        |reason: String| ParseError::new(path, 0, 0, ParseErrorKind::Unreadable { reason });
     if let Some(why) = not_regular(path) {
         return Err(unreadable(why));
     }

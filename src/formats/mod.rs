@@ -28,7 +28,9 @@ use std::path::Path;
 
 pub use convert::{plan_to_creator, ConvertError, ConvertOptions};
 pub use error::{ParseError, ParseErrorKind};
-pub use files::{load_cue, load_cue_with, load_toc, load_toc_with, stat_file, LoadOptions, PathPolicy};
+pub use files::{
+    load_cue, load_cue_with, load_toc, load_toc_with, stat_file, LoadOptions, PathPolicy,
+};
 pub use plan::{
     DiscPlan, DiscType, FileInfo, FileKind, Segment, SubchannelInput, TextBlock, TextFields,
     TextKey, TrackMode, TrackPlan, TrackText,

@@ -156,11 +156,7 @@ pub fn write_toc(map: &DiscMap, bin_name: &str, text: Option<&CdText>) -> String
         let sectors = (t.end - first).max(0) as u32;
         let offset = first as u64 * 2352;
         if t.ty.is_audio() {
-            let _ = writeln!(
-                s,
-                "FILE {file} SWAP #{offset} 0 {}",
-                format_msf(sectors)
-            );
+            let _ = writeln!(s, "FILE {file} SWAP #{offset} 0 {}", format_msf(sectors));
         } else {
             let _ = writeln!(s, "DATAFILE {file} #{offset} {}", format_msf(sectors));
         }
@@ -196,7 +192,10 @@ mod tests {
         c.add_track(SectorType::Audio, Source::from_bytes(vec![0u8; 2352 * 320]))
             .unwrap();
         c.set_isrc(2, "USRC17607839").unwrap();
-        c.track_info_mut(2).unwrap().add_track_index(2, 100).unwrap();
+        c.track_info_mut(2)
+            .unwrap()
+            .add_track_index(2, 100)
+            .unwrap();
         c.set_media_catalog_number("0724385356926").unwrap();
         let map = c.build().unwrap();
         let toc = write_toc(&map, "OUT.bin", None);
@@ -221,9 +220,15 @@ mod tests {
             .collect();
         assert_eq!(lbas, want);
         assert_eq!(plan.catalog.unwrap().to_string(), "0724385356926");
-        assert_eq!(plan.tracks[1].isrc.as_ref().unwrap().as_str(), "USRC17607839");
+        assert_eq!(
+            plan.tracks[1].isrc.as_ref().unwrap().as_str(),
+            "USRC17607839"
+        );
         assert_eq!(plan.tracks[1].indexes, vec![plan.tracks[1].index1 + 100]);
         // Audio is read with SWAP (little-endian bin), data as whole raw sectors.
-        assert!(matches!(plan.tracks[1].segments[0], Segment::File { swap: false, .. }));
+        assert!(matches!(
+            plan.tracks[1].segments[0],
+            Segment::File { swap: false, .. }
+        ));
     }
 }

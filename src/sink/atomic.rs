@@ -15,8 +15,18 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::Error;
+
+static NAMELESS: AtomicBool = AtomicBool::new(true);
+
+/// Whether [`AtomicFile::create`] tries nameless temporaries (`O_TMPFILE`) first; on by
+/// default. Turning it off gives every temporary its recognizable hidden name, as on systems
+/// without `O_TMPFILE` (to test that path, or to let users see partial outputs).
+pub fn set_nameless_temporaries(on: bool) {
+    NAMELESS.store(on, Ordering::Relaxed);
+}
 
 /// Where an injected failure strikes (tests of the all-or-nothing guarantee; see
 /// [`AtomicFile::inject_failure`]).
@@ -116,7 +126,25 @@ impl AtomicFile {
     /// # Errors
     /// The directory is missing or not writable.
     pub fn create(path: &Path) -> Result<AtomicFile, Error> {
-        let (f, staged, anonymous) = match anonymous_file(&parent_dir(path)) {
+        Self::create_with(path, NAMELESS.load(Ordering::Relaxed))
+    }
+
+    /// Creates the file's temporary under its recognizable hidden name `.NAME.rawcd-PID.tmp`
+    /// even where a nameless one is possible (the fallback path of [`AtomicFile::create`]).
+    ///
+    /// # Errors
+    /// The directory is missing or not writable.
+    pub fn create_named(path: &Path) -> Result<AtomicFile, Error> {
+        Self::create_with(path, false)
+    }
+
+    fn create_with(path: &Path, nameless: bool) -> Result<AtomicFile, Error> {
+        let anon = if nameless {
+            anonymous_file(&parent_dir(path))
+        } else {
+            None
+        };
+        let (f, staged, anonymous) = match anon {
             Some(f) => (f, None, true),
             None => {
                 let tmp = temp_name(path, std::process::id());
@@ -353,18 +381,31 @@ mod tests {
     }
 
     #[test]
+    fn named_temporaries_are_visible_then_renamed() {
+        let d = dir("named");
+        let mut a = AtomicFile::create_named(&d.join("x.bin")).unwrap();
+        a.write_all(&[1; 10]).unwrap();
+        let tmp = format!(".x.bin.rawcd-{}.tmp", std::process::id());
+        assert_eq!(names(&d), [tmp.as_str()]);
+        a.commit().unwrap();
+        assert_eq!(names(&d), ["x.bin"]);
+    }
+
+    #[test]
     fn every_failure_point_of_every_member_leaves_nothing() {
         let points = [
             FailPoint::Write { after_bytes: 100 },
             FailPoint::Sync,
             FailPoint::Place,
         ];
-        for member in 0..3 {
+        let ctors: [fn(&Path) -> Result<AtomicFile, Error>; 2] =
+            [AtomicFile::create, AtomicFile::create_named];
+        for (member, ctor) in (0..3).flat_map(|m| ctors.iter().map(move |c| (m, c))) {
             for p in points {
                 let d = dir(&format!("fail{member}"));
                 let mut files: Vec<AtomicFile> = ["x.img", "x.sub", "x.ccd"]
                     .iter()
-                    .map(|n| AtomicFile::create(&d.join(n)).unwrap())
+                    .map(|n| ctor(&d.join(n)).unwrap())
                     .collect();
                 files[member].inject_failure(p);
                 let mut failed = false;
@@ -378,7 +419,11 @@ mod tests {
                     commit_set(files).map_err(|_| ())
                 };
                 assert!(r.is_err(), "member {member} {p:?}");
-                assert!(names(&d).is_empty(), "member {member} {p:?}: {:?}", names(&d));
+                assert!(
+                    names(&d).is_empty(),
+                    "member {member} {p:?}: {:?}",
+                    names(&d)
+                );
             }
         }
     }

@@ -5,7 +5,9 @@
 mod atomic;
 mod drive_sim;
 
-pub use atomic::{commit_set, remove_stale_temporaries, AtomicFile, FailPoint};
+pub use atomic::{
+    commit_set, remove_stale_temporaries, set_nameless_temporaries, AtomicFile, FailPoint,
+};
 pub use drive_sim::{DriveSimulator, SimReport};
 
 use std::io::Write;
@@ -153,7 +155,11 @@ impl SplitSink {
 
     /// The main file then the subchannel file, uncommitted (empty once committed).
     pub fn into_files(mut self) -> Vec<AtomicFile> {
-        self.main.take().into_iter().chain(self.sub.take()).collect()
+        self.main
+            .take()
+            .into_iter()
+            .chain(self.sub.take())
+            .collect()
     }
 
     /// The main file (`false`) or the subchannel file (`true`), to inject a failure in tests.
@@ -187,7 +193,13 @@ impl ImageSink for SplitSink {
             return Ok(());
         }
         // Both or neither (a failed .sub must not leave the .img behind).
-        commit_set(self.main.take().into_iter().chain(self.sub.take()).collect())
+        commit_set(
+            self.main
+                .take()
+                .into_iter()
+                .chain(self.sub.take())
+                .collect(),
+        )
     }
 }
 
@@ -233,8 +245,6 @@ impl<W: Write> ImageSink for WriterSink<W> {
         Ok(true)
     }
     fn finish(&mut self) -> Result<(), Error> {
-        self.w
-            .flush()
-            .map_err(|e| io_err(Path::new(&self.name), e))
+        self.w.flush().map_err(|e| io_err(Path::new(&self.name), e))
     }
 }

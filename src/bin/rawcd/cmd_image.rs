@@ -190,6 +190,10 @@ pub fn write_image(
         stream(img, &mut sink, quiet)?;
         return Ok(vec![PathBuf::from("-")]);
     }
+    // The fallback of systems without O_TMPFILE, on demand (tests of that path).
+    if std::env::var_os("RAWCD_NAMED_TEMPORARIES").is_some() {
+        rawcd::sink::set_nameless_temporaries(false);
+    }
     let paths = members(out, format);
     for p in &paths {
         for r in remove_stale_temporaries(p) {
@@ -261,14 +265,19 @@ pub fn write_image(
     Ok(paths)
 }
 
-/// True when `a` and `b` name the same file, or would (an output not yet there whose folder
-/// and name are the input's).
+/// True when `a` and `b` name the same existing file (hard links and symlinks included).
+#[cfg(unix)]
 fn same_file(a: &Path, b: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
         return x.dev() == y.dev() && x.ino() == y.ino();
     }
     false
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 /// The refusals that must happen before anything is read or written.
@@ -308,7 +317,7 @@ fn check_args(a: &ImageArgs) -> Result<(), CliError> {
         }
         if a.json {
             return Err(bad(
-                "--json and -o - both want stdout; drop one of them".into(),
+                "--json and -o - both want stdout; drop one of them".into()
             ));
         }
         if std::io::IsTerminal::is_terminal(&std::io::stdout()) {

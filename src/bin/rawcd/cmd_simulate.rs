@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use rawcd::codec::SectorType;
 use rawcd::layout::ImageCreator;
-use rawcd::pipeline::{PipelineOptions, ResultImage};
 use rawcd::pipeline::SectorBatch;
+use rawcd::pipeline::{PipelineOptions, ResultImage};
 use rawcd::sink::{drain_into, DriveSimulator, ImageSink};
 use rawcd::source::Source;
 

@@ -84,8 +84,8 @@ fn track_line(sheet: &Path, track: u8) -> Option<(u32, u32)> {
         return None;
     }
     let text = std::fs::read(sheet).ok()?;
-    let cue = rawcd::formats::cue::parse_cue(&rawcd::formats::lex::decode_sheet(&text), sheet)
-        .ok()?;
+    let cue =
+        rawcd::formats::cue::parse_cue(&rawcd::formats::lex::decode_sheet(&text), sheet).ok()?;
     cue.tracks
         .iter()
         .find(|t| t.number == track)
