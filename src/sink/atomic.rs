@@ -398,8 +398,8 @@ mod tests {
             FailPoint::Sync,
             FailPoint::Place,
         ];
-        let ctors: [fn(&Path) -> Result<AtomicFile, Error>; 2] =
-            [AtomicFile::create, AtomicFile::create_named];
+        type Ctor = fn(&Path) -> Result<AtomicFile, Error>;
+        let ctors: [Ctor; 2] = [AtomicFile::create, AtomicFile::create_named];
         for (member, ctor) in (0..3).flat_map(|m| ctors.iter().map(move |c| (m, c))) {
             for p in points {
                 let d = dir(&format!("fail{member}"));
