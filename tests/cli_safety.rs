@@ -160,9 +160,13 @@ fn ulimit_f_leaves_nothing_whether_sigxfsz_kills_or_the_write_fails() {
 
 /// A sparse 600 MB ISO: a disc whose image takes seconds to write in any build.
 fn big(tag: &str) -> PathBuf {
+    sparse_iso(tag, 300_000)
+}
+
+fn sparse_iso(tag: &str, sectors: u64) -> PathBuf {
     let d = tmpdir(tag);
     let f = std::fs::File::create(d.join("big.iso")).unwrap();
-    f.set_len(2048 * 300_000).unwrap();
+    f.set_len(2048 * sectors).unwrap();
     d
 }
 
@@ -880,4 +884,46 @@ fn cdrdao_reads_the_toc_back_to_the_same_layout() {
         })
         .collect();
     assert_eq!(got, want);
+}
+
+#[test]
+fn the_progress_line_fits_a_narrow_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("script(1) missing: skipped");
+        return;
+    }
+    let d = sparse_iso("narrow", 10_000);
+    let o = Command::new("script")
+        .args([
+            "-qec",
+            &format!("stty rows 24 cols 50; {BIN} image big.iso -o x --threads 1"),
+            "/dev/null",
+        ])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout).replace('\r', "\n");
+    let mut lines = 0;
+    for l in text.lines() {
+        // Drop terminal escape sequences (ESC [ … letter).
+        let mut plain = String::new();
+        let mut it = l.chars().peekable();
+        while let Some(c) = it.next() {
+            if c == '\u{1b}' {
+                for c in it.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                plain.push(c);
+            }
+        }
+        if plain.contains("ETA") {
+            lines += 1;
+            assert!(plain.chars().count() <= 50, "{plain:?}");
+        }
+    }
+    // A debug build is slow enough to draw the line; a release build may finish first.
+    assert!(lines > 0 || !cfg!(debug_assertions), "{text}");
 }
