@@ -37,7 +37,8 @@ use super::plan::{DiscPlan, DiscType, Segment, TextFields, TextKey, TrackMode, T
 /// How to convert.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConvertOptions {
-    /// Tracks shorter than 4 s become warnings instead of errors (for showing sheets).
+    /// Tracks shorter than 4 s become warnings instead of errors: real discs have them (for
+    /// showing sheets, and the CLI's `--allow-short-tracks` / `--relaxed`).
     pub relaxed: bool,
     /// Recompute EDC/ECC of `MODE2/2336` (`MODE2_FORM_MIX`) sectors from each subheader's
     /// Form bit instead of passing bytes 16..2351 through (cd-format.md D20).

@@ -90,11 +90,11 @@ pub fn check_path(file: &Path, dir: &Path, policy: PathPolicy) -> Result<(), Par
     if policy == PathPolicy::AnyPath {
         return Ok(());
     }
+    let root = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let outside = || ParseErrorKind::PathOutsideSheet {
         file: file.to_path_buf(),
-        dir: dir.to_path_buf(),
+        dir: root.clone(),
     };
-    let root = fs::canonicalize(dir).map_err(|_| outside())?;
     // A file that does not exist yet is judged by its folder (the lookup fails later anyway).
     let real = match fs::canonicalize(file) {
         Ok(p) => p,
@@ -109,7 +109,7 @@ pub fn check_path(file: &Path, dir: &Path, policy: PathPolicy) -> Result<(), Par
             _ => return Err(outside()),
         },
     };
-    if real.starts_with(&root) {
+    if fs::canonicalize(dir).is_ok() && real.starts_with(&root) {
         Ok(())
     } else {
         Err(outside())
