@@ -180,6 +180,8 @@ struct Inner {
     sources: Vec<Source>,
     extents: Vec<Extent>,
     runs: Vec<i32>,
+    /// Sorted, disjoint, non-adjacent inclusive LBA ranges where P = 1 outside the lead-out (D2).
+    p_runs: Vec<(i32, i32)>,
     tracks: Vec<TrackEntry>,
     ctrl_q: Vec<(u8, bool)>,
     leadin_start: i32,
@@ -688,6 +690,7 @@ impl DiscMap {
             }
         }
         runs.push(end);
+        let p_runs = p_runs(&tracks);
         // Lead-in TOC (§6.7, D5, D11, D12).
         let disc_type = if c.cdi {
             0x10
@@ -779,6 +782,7 @@ impl DiscMap {
             sources,
             extents,
             runs,
+            p_runs,
             tracks,
             ctrl_q,
             leadin_start,
@@ -891,6 +895,20 @@ impl DiscMap {
         &self.0.extents[i]
     }
 
+    /// The ranges of P = 1 before the lead-out (D2, cd-format.md §5), sorted, inclusive,
+    /// merged: for each track with first INDEX 01 sector s, min(its first index-00 sector,
+    /// s − 149) through s, never before LBA −150. The lead-out's pattern (D3) is not included.
+    pub fn p_runs(&self) -> &[(i32, i32)] {
+        &self.0.p_runs
+    }
+
+    /// P of a sector before the lead-out (D2).
+    fn p_at(&self, lba: i32) -> bool {
+        let r = &self.0.p_runs;
+        let i = r.partition_point(|&(a, _)| a <= lba);
+        i > 0 && lba <= r[i - 1].1
+    }
+
     fn blocked(&self, x: i32) -> bool {
         let m = &self.0;
         if x < -150 || x >= m.end {
@@ -963,7 +981,7 @@ impl DiscMap {
                     } else {
                         None
                     };
-                    (t.number, e.index, rel, ctrl, isrc, e.index == 0)
+                    (t.number, e.index, rel, ctrl, isrc, self.p_at(lba))
                 } else {
                     let r = lba - m.leadout;
                     let p = r >= 150 && (r - 150) % 38 < 19;
@@ -1021,6 +1039,20 @@ impl DiscMap {
     pub fn toc_entries(&self) -> Vec<(u8, u8, [u8; 3])> {
         self.0.toc.iter().map(|e| (e.ctrl, e.point, e.p)).collect()
     }
+}
+
+/// The P = 1 ranges of D2 for `tracks` (in disc order), merged where they overlap or touch.
+fn p_runs(tracks: &[TrackEntry]) -> Vec<(i32, i32)> {
+    let mut runs: Vec<(i32, i32)> = Vec::with_capacity(tracks.len());
+    for t in tracks {
+        let s = t.index01;
+        let from = t.first_lba.min(s - 149).max(-150);
+        match runs.last_mut() {
+            Some(last) if from <= last.1 + 1 => last.1 = last.1.max(s),
+            _ => runs.push((from, s)),
+        }
+    }
+    runs
 }
 
 /// Absolute MSF of an LBA ≥ −150 (+150).
