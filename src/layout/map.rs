@@ -253,11 +253,11 @@ fn segments(
         let t = &c.tracks[i];
         if let Some(l) = t.explicit {
             if i == 0 && c.special_pregap.is_none() {
-                let total = l.pregap_generated.saturating_add(l.pregap_stored).max(150);
-                let fill = total - l.pregap_stored;
-                if fill > 0 {
-                    pre[0].push(gen(0, t.ty, fill));
-                }
+                // Sheets (cue and cdrdao TOC alike) describe the disc from LBA 0: the 150
+                // implicit pre-gap sectors of track 1 are never in the file, and whatever the
+                // sheet puts before track 1's INDEX 01 (PREGAP, a stored INDEX 00 / START, e.g.
+                // hidden track one audio) comes after them. `cdrdao show-toc` agrees.
+                pre[0].push(gen(0, t.ty, l.pregap_generated.saturating_add(150)));
             } else if l.pregap_generated > 0 {
                 pre[i].push(gen(i, t.ty, l.pregap_generated));
             }
