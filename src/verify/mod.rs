@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub(crate) mod q;
+pub mod repair;
 pub(crate) mod sectors;
 pub(crate) mod walk;
 
@@ -66,7 +67,7 @@ fn finish(mut r: Report) -> Report {
     r
 }
 
-fn io_err(path: &str, e: std::io::Error) -> Error {
+pub(crate) fn io_err(path: &str, e: std::io::Error) -> Error {
     Error::Io {
         path: path.to_string(),
         source: e,

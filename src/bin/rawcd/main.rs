@@ -1,7 +1,7 @@
-//! The `rawcd` command line: `image`, `toc`, `verify`, `demo`, `simulate`.
+//! The `rawcd` command line: `image`, `toc`, `verify`, `repair`, `demo`, `simulate`.
 //!
 //! Exit codes: 0 ok, 2 bad input (including a missing input file), 1 I/O or internal failure,
-//! 3 `simulate` saw an underrun, 1 `verify` found problems.
+//! 3 `simulate` saw an underrun, 1 `verify` found problems or `repair` left something wrong.
 //!
 //! No `unsafe` anywhere in the binary.
 #![forbid(unsafe_code)]
@@ -9,6 +9,7 @@
 mod args;
 mod cmd_demo;
 mod cmd_image;
+mod cmd_repair;
 mod cmd_simulate;
 mod cmd_toc;
 mod cmd_verify;
@@ -67,6 +68,7 @@ fn main() -> ExitCode {
         args::Command::Image(a) => cmd_image::run(a),
         args::Command::Toc(a) => cmd_toc::run(a),
         args::Command::Verify(a) => cmd_verify::run(a),
+        args::Command::Repair(a) => cmd_repair::run(a),
         args::Command::Demo(a) => cmd_demo::run(a),
         args::Command::Simulate(a) => cmd_simulate::run(a),
     };
