@@ -125,7 +125,8 @@ fn build(spec: &DiscSpec, format: SubchannelFormat, leadin: LeadIn) -> DiscMap {
             match t.layout {
                 None => {
                     let n = t.len + if spec.gapless { 150 } else { 0 };
-                    c.add_track(t.ty, Source::from_bytes(data(i, t, n))).unwrap();
+                    c.add_track(t.ty, Source::from_bytes(data(i, t, n)))
+                        .unwrap();
                 }
                 Some((gen, stored, post)) => {
                     let n = t.len + stored;
@@ -191,9 +192,9 @@ fn build(spec: &DiscSpec, format: SubchannelFormat, leadin: LeadIn) -> DiscMap {
         }
         let user = fill(spec.seed ^ i as u64, 2048);
         let mut v = Vec::with_capacity(n as usize * SECTOR_SIZE);
-        for k in 0..n as usize {
+        for &lba in &lba_of[i][..n as usize] {
             let mut s = [0u8; SECTOR_SIZE];
-            encode_sector(&e, t.ty.cooked(), Lba(lba_of[i][k]), &user, &mut s).unwrap();
+            encode_sector(&e, t.ty.cooked(), Lba(lba), &user, &mut s).unwrap();
             e.scramble(&mut s);
             v.extend_from_slice(&s);
         }
@@ -372,7 +373,11 @@ fn verify_accepts_real_disc_variations() {
         });
     }
     let r = ok("pre-gap ends at 00:00:01", &raw);
-    assert!(r.notes.iter().any(|n| n.contains("00:00:01")), "{:?}", r.notes);
+    assert!(
+        r.notes.iter().any(|n| n.contains("00:00:01")),
+        "{:?}",
+        r.notes
+    );
 
     // P one sector late, P only the 150 sectors ending at INDEX 01, a 2-sector pulse.
     let mut raw = clean.clone();
@@ -382,7 +387,11 @@ fn verify_accepts_real_disc_variations() {
         edit(&mut raw, start, lba, |p, _| *p = false);
     }
     let r = ok("P variants", &raw);
-    assert!(r.notes.iter().any(|n| n.contains("P differs")), "{:?}", r.notes);
+    assert!(
+        r.notes.iter().any(|n| n.contains("P differs")),
+        "{:?}",
+        r.notes
+    );
 
     // MCN every 91..98 frames (anywhere, including a track's first sector) and ISRC frames
     // inside index 00.
@@ -400,7 +409,9 @@ fn verify_accepts_real_disc_variations() {
         step = if step == 98 { 91 } else { step + 1 };
     }
     for l in [t2.index01, t3.index01] {
-        edit(&mut raw, start, l, |_, q| q[..10].copy_from_slice(&mcn.0[..10]));
+        edit(&mut raw, start, l, |_, q| {
+            q[..10].copy_from_slice(&mcn.0[..10])
+        });
     }
     edit(&mut raw, start, t2.first_lba + 40, |_, q| {
         q[..10].copy_from_slice(&isrc.0[..10])
@@ -438,7 +449,10 @@ fn verify_accepts_real_disc_variations() {
     std::fs::write(d.join("v.img"), &img).unwrap();
     std::fs::write(d.join("v.sub"), &sub).unwrap();
     std::fs::write(d.join("v.ccd"), write_ccd(&map, None)).unwrap();
-    assert_ok("ccd MCN on a first sector", &verify_clonecd(&d.join("v.ccd")).unwrap());
+    assert_ok(
+        "ccd MCN on a first sector",
+        &verify_clonecd(&d.join("v.ccd")).unwrap(),
+    );
     std::fs::remove_dir_all(&d).unwrap();
 }
 
@@ -451,12 +465,18 @@ fn verify_names_the_first_wrong_lba() {
     let first = |raw: &[u8]| {
         let r = verify_raw(raw, Some(RawSub::Pw96), Some(start)).unwrap();
         assert!(!r.ok(), "not caught");
-        (r.problems[0].lba, r.problems[0].what.clone(), r.problems.len())
+        (
+            r.problems[0].lba,
+            r.problems[0].what.clone(),
+            r.problems.len(),
+        )
     };
     // Relative time off by 5 in one frame (CRC valid).
     let mut raw = clean.clone();
     let at = t2.index01 + 300;
-    edit(&mut raw, start, at, |_, q| q[3..6].copy_from_slice(&bcd_msf(305)));
+    edit(&mut raw, start, at, |_, q| {
+        q[3..6].copy_from_slice(&bcd_msf(305))
+    });
     let (lba, what, n) = first(&raw);
     assert_eq!((lba, n), (at, 1), "{what}");
     assert!(what.contains("relative time"), "{what}");
@@ -471,7 +491,9 @@ fn verify_names_the_first_wrong_lba() {
     assert_eq!(lba, at, "{what}");
     // Relative time 99:99:99-style garbage: not BCD.
     let mut raw = clean.clone();
-    edit(&mut raw, start, at, |_, q| q[3..6].copy_from_slice(&[0x99, 0x99, 0x99]));
+    edit(&mut raw, start, at, |_, q| {
+        q[3..6].copy_from_slice(&[0x99, 0x99, 0x99])
+    });
     let (lba, what, _) = first(&raw);
     assert_eq!(lba, at, "{what}");
     // Index-00 countdown wrong in one sector.
@@ -533,7 +555,13 @@ fn verify_accepts_the_real_images() {
         relaxed: true,
         regenerate_edc: false,
     };
-    for name in ["isofs-m1.cue", "cdda.cue", "cdda_4_5.cue", "isofs-m1.toc", "cdda.toc"] {
+    for name in [
+        "isofs-m1.cue",
+        "cdda.cue",
+        "cdda_4_5.cue",
+        "isofs-m1.toc",
+        "cdda.toc",
+    ] {
         let p = real(name);
         let plan = if name.ends_with(".cue") {
             load_cue(&p)
@@ -567,7 +595,10 @@ fn hidden_track_one_audio_cue() {
         .build()
         .unwrap();
     let t = &map.tracks()[0];
-    assert_eq!((t.first_lba, t.index01, map.start_of_leadout()), (-150, 2447, 3000));
+    assert_eq!(
+        (t.first_lba, t.index01, map.start_of_leadout()),
+        (-150, 2447, 3000)
+    );
     match map.sector(0).unwrap().main {
         MainSource::Source { offset, .. } => assert_eq!(offset, 0),
         MainSource::Generated => panic!("LBA 0 must be the file's first sector"),
@@ -622,7 +653,11 @@ fn hidden_track_one_audio_cue_matches_cdrdao() {
         .unwrap();
     let ours: Vec<i32> = map.tracks().iter().map(|t| t.index01).collect();
     assert_eq!(ours, starts, "cdrdao said:\n{text}");
-    assert_eq!(Some(&map.start_of_leadout()), ends.last(), "cdrdao said:\n{text}");
+    assert_eq!(
+        Some(&map.start_of_leadout()),
+        ends.last(),
+        "cdrdao said:\n{text}"
+    );
     // Track 2's pre-gap: cdrdao's PREGAP is START minus the track's first sector.
     assert_eq!(map.tracks()[1].first_lba, 40 * 75);
     std::fs::remove_dir_all(&d).unwrap();

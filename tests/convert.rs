@@ -143,7 +143,10 @@ fn real_sheets_match_cdrdao_show_toc() {
         |p: &Path, k: FileKind| rawcd::formats::stat_file(&p.with_file_name("p1.bin"), k);
     let p = resolve_cue(&sheet, &real(""), &mut stat).unwrap();
     let map = build(&p, &relaxed());
-    assert_eq!(layout(&map), vec![(-150, 75, 150, 0x2), (150, 225, 302, 0x2)]);
+    assert_eq!(
+        layout(&map),
+        vec![(-150, 75, 150, 0x2), (150, 225, 302, 0x2)]
+    );
     assert_eq!(
         input_of(&map, 0),
         std::fs::read(real("p1.bin")).unwrap()[..2352]

@@ -515,7 +515,11 @@ fn p_channel_d2_revised_frames() {
     want.extend(vec![0xFF; 150]);
     want.push(0);
     assert_eq!(p_of(&map, 850..=1001), want);
-    assert_eq!(map.sector(999).unwrap().tno, 1, "borrowed sectors keep track 1's Q");
+    assert_eq!(
+        map.sector(999).unwrap().tno,
+        1,
+        "borrowed sectors keep track 1's Q"
+    );
     // A 75-sector pre-gap at 1000..1074, s = 1075: P from s − 149 = 926, i.e. 74 sectors of
     // track 1 (926..=999), the 75 pre-gap sectors and s.
     let map = audio_disc(&[75]);

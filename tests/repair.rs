@@ -74,7 +74,8 @@ fn images(map: &DiscMap) -> (Vec<u8>, Vec<u8>, Vec<(i32, bool)>) {
 /// Corrupts one sector (unscrambled, at `at` in `img`) with one error in each of `n` distinct
 /// P vectors and one in each of up to 4 distinct Q parity vectors: always correctable.
 fn corrupt_correctable(img: &mut [u8], at: usize, form1: bool, rng: &mut common::SplitMix) {
-    let mut r = |m: usize| (rng.take(8).iter().fold(0u64, |a, &b| a << 8 | b as u64) % m as u64) as usize;
+    let mut r =
+        |m: usize| (rng.take(8).iter().fold(0u64, |a, &b| a << 8 | b as u64) % m as u64) as usize;
     let n = 1 + r(40);
     let mut vectors: Vec<usize> = (0..86).collect();
     for k in 0..n {
@@ -149,15 +150,25 @@ fn twenty_percent_of_data_sectors_damaged_all_come_back() {
     check_report(&r, damaged + 1);
     // The Form 2 header, and Mode 1 headers the ECC put right.
     assert!(r.headers_rebuilt >= 1);
-    assert!(std::fs::read(d.join("fixed.bin")).unwrap() == bin, "bin not restored");
-    assert_eq!(std::fs::read(d.join("b.bin")).unwrap(), bad, "input untouched");
+    assert!(
+        std::fs::read(d.join("fixed.bin")).unwrap() == bin,
+        "bin not restored"
+    );
+    assert_eq!(
+        std::fs::read(d.join("b.bin")).unwrap(),
+        bad,
+        "input untouched"
+    );
     // CloneCD.
     std::fs::write(d.join("c.img"), &bad).unwrap();
     std::fs::write(d.join("c.sub"), &sub).unwrap();
     std::fs::write(d.join("c.ccd"), write_ccd(&map, None)).unwrap();
     let r = repair_image(&d.join("c.ccd"), &d.join("fixed")).unwrap();
     check_report(&r, damaged + 1);
-    assert!(std::fs::read(d.join("fixed.img")).unwrap() == bin, "img not restored");
+    assert!(
+        std::fs::read(d.join("fixed.img")).unwrap() == bin,
+        "img not restored"
+    );
     // The raw stream (scrambled data sectors).
     let e = Auto::detect();
     let raw = raw_stream(&map, &e).unwrap();
@@ -174,7 +185,10 @@ fn twenty_percent_of_data_sectors_damaged_all_come_back() {
     std::fs::write(d.join("r.raw"), &rawbad).unwrap();
     let r = repair_image(&d.join("r.raw"), &d.join("fixed")).unwrap();
     assert!(r.all_fixed(), "{r:?}");
-    assert_eq!(r.corrected, data.iter().step_by(5).filter(|x| x.1).count() as u64);
+    assert_eq!(
+        r.corrected,
+        data.iter().step_by(5).filter(|x| x.1).count() as u64
+    );
     let out = std::fs::read(d.join("fixed.raw")).unwrap();
     assert!(out == raw, "raw not restored");
     assert!(verify_raw(&out, None, None).unwrap().ok());
@@ -293,4 +307,3 @@ fn cli_exit_codes() {
     assert!(!d.join("x.img").exists());
     std::fs::remove_dir_all(&d).unwrap();
 }
-

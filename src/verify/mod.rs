@@ -348,12 +348,7 @@ pub(crate) fn raw_geometry(
     sub: Option<RawSub>,
     start: Option<i32>,
 ) -> Result<(RawSub, i32, usize), Error> {
-    let bad = |m: String| {
-        io_err(
-            "",
-            std::io::Error::new(std::io::ErrorKind::InvalidData, m),
-        )
-    };
+    let bad = |m: String| io_err("", std::io::Error::new(std::io::ErrorKind::InvalidData, m));
     let sub = match sub.or_else(|| detect_raw_sub(bytes)) {
         Some(s) => s,
         None => {

@@ -258,7 +258,12 @@ pub(crate) fn analyze(
         notes.push(format!(
             "{} stray Q frames (valid CRC, track/index unlike both neighbours): {}",
             strays.len(),
-            strays.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
+            strays
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ")
         ));
     }
 
@@ -339,10 +344,7 @@ pub(crate) fn analyze(
         // Index 00: counting down to 00:00:00 (D1) or 00:00:01 (cdrdao style) on the last
         // pre-gap sector; each track is judged by the convention most of its frames follow.
         let zero: Vec<&Pos> = frames.iter().filter(|p| p.i == 0 && t != 0xAA).collect();
-        let a_ok = zero
-            .iter()
-            .filter(|p| p.rel == anchor - 1 - p.lba)
-            .count();
+        let a_ok = zero.iter().filter(|p| p.rel == anchor - 1 - p.lba).count();
         let b_ok = zero.iter().filter(|p| p.rel == anchor - p.lba).count();
         let at_one = b_ok > a_ok;
         if !zero.is_empty() {
@@ -532,7 +534,9 @@ fn check_toc(facts: &QFacts, bad: &mut impl FnMut(i32, String)) {
                     if ctrl & !2 != c {
                         bad(
                             -151,
-                            format!("lead-in TOC gives track {t} CTRL {ctrl:x}, its Q frames {c:x}"),
+                            format!(
+                                "lead-in TOC gives track {t} CTRL {ctrl:x}, its Q frames {c:x}"
+                            ),
                         );
                     }
                 }

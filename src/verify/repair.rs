@@ -76,9 +76,7 @@ fn repair_sector<E: Engine + ?Sized>(
     lba: i32,
     mode: Option<u8>,
 ) -> Fix {
-    let valid = |s: &[u8; SECTOR_SIZE]| {
-        check_sector_plain(e, s, lba).is_some_and(|p| p.is_empty())
-    };
+    let valid = |s: &[u8; SECTOR_SIZE]| check_sector_plain(e, s, lba).is_some_and(|p| p.is_empty());
     let original = *s;
     if s[15] == 2 && s[16..20] != s[20..24] {
         // Unequal subheader copies read as formless Mode 2 (no EDC/ECC to check), but a
@@ -129,7 +127,11 @@ fn repair_sector<E: Engine + ?Sized>(
                 _ => {}
             }
             if valid(&c) {
-                let bytes = c.iter().zip(original.iter()).filter(|(a, b)| a != b).count();
+                let bytes = c
+                    .iter()
+                    .zip(original.iter())
+                    .filter(|(a, b)| a != b)
+                    .count();
                 let header = c[..16] != original[..16];
                 *s = c;
                 return Fix::Fixed {
@@ -156,6 +158,10 @@ fn check_sector_plain<E: Engine + ?Sized>(
     Some(p)
 }
 
+/// `select(lba, sector)`: `None` when the sector is not a data sector to look at, else the
+/// mode its track says it has (if the caller knows).
+type Select<'a> = dyn Fn(i32, &[u8]) -> Option<Option<u8>> + Sync + 'a;
+
 /// Repairs the data sectors of a window in place, on all cores; `select(lba, sector)` says
 /// whether a sector is a data sector to look at and which mode its track has.
 fn repair_window(
@@ -163,7 +169,7 @@ fn repair_window(
     stride: usize,
     first_lba: i32,
     scrambled: bool,
-    select: &(dyn Fn(i32, &[u8]) -> Option<Option<u8>> + Sync),
+    select: &Select<'_>,
     report: &mut RepairReport,
 ) {
     let e = Auto::detect();
@@ -313,8 +319,8 @@ pub fn repair_raw(
     let Some(bytes) = src.bytes() else {
         return Err(write_err(input, std::io::Error::other("not a file")));
     };
-    let (sub, start, _) = raw_geometry(bytes, sub, start)
-        .map_err(|e| write_err(input, bad_input(e)))?;
+    let (sub, start, _) =
+        raw_geometry(bytes, sub, start).map_err(|e| write_err(input, bad_input(e)))?;
     let st = sub.stride();
     let mut report = RepairReport::default();
     let form = sub.form();
@@ -355,8 +361,7 @@ pub fn repair_raw(
         let expect = |lba: i32| data.get((lba - first) as usize).copied().unwrap_or(false);
         let e = Auto::detect();
         let select = |lba: i32, sec: &[u8]| {
-            check_sector(&e, sec, lba, Scrambling::Scrambled, Expect::Track(&expect))
-                .map(|_| None)
+            check_sector(&e, sec, lba, Scrambling::Scrambled, Expect::Track(&expect)).map(|_| None)
         };
         repair_window(&mut buf, st, first, true, &select, &mut report);
         if let Some(form) = form {
@@ -403,7 +408,11 @@ pub fn repair_ccd(ccd: &Path, out: &Path) -> Result<RepairReport, Error> {
     let img = open(&ccd.with_extension("img"))?;
     let imgb = img.bytes().cloned().unwrap_or_default();
     let subp = ccd.with_extension("sub");
-    let sub = if subp.exists() { Some(open(&subp)?) } else { None };
+    let sub = if subp.exists() {
+        Some(open(&subp)?)
+    } else {
+        None
+    };
     let (img_out, sub_out, ccd_out) = (
         with_ext(out, "img"),
         with_ext(out, "sub"),
@@ -509,10 +518,11 @@ pub fn repair_cue(cue: &Path, out: &Path) -> Result<RepairReport, Error> {
     };
     let map = plan_to_creator(&plan, &opts)
         .and_then(|c| {
-            c.build().map_err(|source| crate::formats::ConvertError::Layout {
-                sheet: plan.sheet.clone(),
-                source,
-            })
+            c.build()
+                .map_err(|source| crate::formats::ConvertError::Layout {
+                    sheet: plan.sheet.clone(),
+                    source,
+                })
         })
         .map_err(|e| write_err(cue, bad_input(e)))?;
     // Per file: (first byte, sectors, first LBA, mode) of its raw 2352-byte data runs.
@@ -521,8 +531,8 @@ pub fn repair_cue(cue: &Path, out: &Path) -> Result<RepairReport, Error> {
     for (ti, t) in plan.tracks.iter().enumerate() {
         let first = map.tracks()[ti].index01 - t.index1 as i32;
         let sb = u64::from(t.sector_bytes());
-        let raw = matches!(t.mode, TrackMode::Mode1Raw | TrackMode::Mode2Raw)
-            && sb == SECTOR_SIZE as u64;
+        let raw =
+            matches!(t.mode, TrackMode::Mode1Raw | TrackMode::Mode2Raw) && sb == SECTOR_SIZE as u64;
         let mode = if t.mode == TrackMode::Mode1Raw { 1 } else { 2 };
         let mut cum = 0u64;
         for seg in &t.segments {
@@ -647,4 +657,3 @@ pub fn repair_cue(cue: &Path, out: &Path) -> Result<RepairReport, Error> {
     report.outputs.push(cue_out);
     Ok(report)
 }
-

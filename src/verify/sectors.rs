@@ -48,7 +48,10 @@ pub(crate) fn check_sector(
         let xa = if r.scrambled {
             let mut d = [0u8; 24];
             d.copy_from_slice(&sec[..24]);
-            for (b, t) in d[12..].iter_mut().zip(crate::codec::scramble::SCRAMBLE_TABLE.iter()) {
+            for (b, t) in d[12..]
+                .iter_mut()
+                .zip(crate::codec::scramble::SCRAMBLE_TABLE.iter())
+            {
                 *b ^= t;
             }
             is_xa(&d)
