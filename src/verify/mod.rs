@@ -386,26 +386,37 @@ fn verify_raw_impl(
         ..Default::default()
     };
     let mut recs = Vec::new();
+    let form = sub.form();
     windows(bytes, st, release, |i, w| {
         let first = start + i as i32;
-        // Data sectors: by the Q CTRL data bit when there is a subchannel, by sync otherwise.
-        let mut data = vec![false; w.len() / st];
-        if let Some(form) = sub.form() {
-            for (k, s) in w.chunks_exact(st).enumerate() {
-                if let Some((p, q)) = pq_of(form, &s[SECTOR_SIZE..]) {
-                    data[k] = q.crc_ok() && q.ctrl() & 4 != 0;
-                    recs.push(QRec {
-                        lba: first + k as i32,
-                        p,
-                        q,
-                    });
+        // Per chunk on all cores: P and Q, then the data sectors (by the Q CTRL data bit when
+        // there is a subchannel, by sync otherwise).
+        let e = crate::codec::engine::Auto::detect();
+        let f = |from: usize, chunk: &[u8]| {
+            let mut out = (0u64, Vec::new(), Vec::new());
+            for (k, s) in chunk.chunks_exact(st).enumerate() {
+                let lba = first + (from + k) as i32;
+                let mut data = false;
+                if let Some((p, q)) = form.and_then(|fm| pq_of(fm, &s[SECTOR_SIZE..])) {
+                    data = q.crc_ok() && q.ctrl() & 4 != 0;
+                    out.2.push(QRec { lba, p, q });
+                }
+                let expect = |_: i32| data;
+                if let Some(p) =
+                    sectors::check_sector(&e, s, lba, Scrambling::Scrambled, Expect::Track(&expect))
+                {
+                    out.0 += 1;
+                    out.1
+                        .extend(p.into_iter().map(|what| Problem { lba, what }));
                 }
             }
+            out
+        };
+        for (d, p, q) in walk::par_chunks(w, st, &f) {
+            r.data_sectors += d;
+            r.problems.extend(p);
+            recs.extend(q);
         }
-        let expect = |lba: i32| data.get((lba - first) as usize).copied().unwrap_or(false);
-        let (d, p) = check_window(w, st, first, Scrambling::Scrambled, Expect::Track(&expect));
-        r.data_sectors += d;
-        r.problems.extend(p);
         Ok::<(), Error>(())
     })?;
     if sub != RawSub::None {
