@@ -135,20 +135,23 @@ fn real_sheets_match_cdrdao_show_toc() {
     }
 
     // p1.cue (BOING.BIN is p1.bin here): cdrdao T1 PREGAP 75 START 75, T2 PREGAP 75 START 225,
-    // END 302, all COPY. rawcd puts track 1's stored pre-gap in LBA −75..−1 (after 75
-    // generated sectors), so every cdrdao address is 75 less.
+    // END 302, all COPY. The file starts at LBA 0 (track 1's 150 implicit pre-gap sectors are
+    // not in it), so rawcd's LBAs are cdrdao's addresses.
     let text = std::fs::read_to_string(real("p1.cue")).unwrap();
     let sheet = parse_cue(&text, &real("p1.cue")).unwrap();
     let mut stat =
         |p: &Path, k: FileKind| rawcd::formats::stat_file(&p.with_file_name("p1.bin"), k);
     let p = resolve_cue(&sheet, &real(""), &mut stat).unwrap();
     let map = build(&p, &relaxed());
-    assert_eq!(layout(&map), vec![(-150, 0, 75, 0x2), (75, 150, 227, 0x2)]);
     assert_eq!(
-        input_of(&map, -75),
+        layout(&map),
+        vec![(-150, 75, 150, 0x2), (150, 225, 302, 0x2)]
+    );
+    assert_eq!(
+        input_of(&map, 0),
         std::fs::read(real("p1.bin")).unwrap()[..2352]
     );
-    assert_eq!(map.sector(-76).unwrap().main, MainSource::Generated);
+    assert_eq!(map.sector(-1).unwrap().main, MainSource::Generated);
 
     // cdda.toc: CD_DA, T1 AUDIO COPY START 0 END 25, DATAFILE "cdda.bin" #200 00:00:25.
     let p = load_toc(&real("cdda.toc")).unwrap();
@@ -254,10 +257,12 @@ fn toc_silence_start_index_and_raw_audio_swap() {
     std::fs::write(d.join("d.toc"), toc).unwrap();
     let p = load_toc(&d.join("d.toc")).unwrap();
     let map = build(&p, &ConvertOptions::default());
-    // Track 1: 75 silence sectors as pre-gap (stored, so LBA −75..−1 after 75 filler
-    // sectors), INDEX 01 at 0, INDEX 02 three seconds later; track 2 gapless after it.
-    assert_eq!(layout(&map), vec![(-150, 0, 375, 0x3), (375, 375, 750, 0)]);
-    assert_eq!(map.tracks()[0].indexes, vec![225]);
+    // Track 1: the 150 implicit pre-gap sectors (LBA −150..−1, never in a sheet), then the
+    // 75 silence sectors of the stored pre-gap at LBA 0..74, INDEX 01 at 75, INDEX 02 three
+    // seconds later; track 2 gapless after it. `cdrdao show-toc d.toc` prints the same:
+    // T1 PREGAP 75 START 75 INDEX 2 300 END 450; T2 START 450 END 825.
+    assert_eq!(layout(&map), vec![(-150, 75, 450, 0x3), (450, 450, 825, 0)]);
+    assert_eq!(map.tracks()[0].indexes, vec![300]);
     assert_eq!(map.mcn().unwrap().to_string(), "1234567890128");
     assert_eq!(
         map.tracks()[0].isrc.as_ref().unwrap().as_str(),
@@ -265,9 +270,10 @@ fn toc_silence_start_index_and_raw_audio_swap() {
     );
     assert_eq!(map.sector(-10).unwrap().main, MainSource::Generated);
     // Raw audio in a TOC file is big-endian: swapped; with SWAP it is taken as is.
-    let s = input_of(&map, 0);
+    assert_eq!(map.sector(10).unwrap().main, MainSource::Generated);
+    let s = input_of(&map, 75);
     assert_eq!([s[0], s[1]], [be[1], be[0]]);
-    assert_eq!(input_of(&map, 375), be[..2352]);
+    assert_eq!(input_of(&map, 450), be[..2352]);
     let _ = std::fs::remove_dir_all(d);
 }
 

@@ -183,7 +183,7 @@ fn q_rows(ctrl: u8) -> (Vec<u8>, Vec<u8>) {
         );
         q.extend_from_slice(&f.0);
         let mut pw = [0u8; 96];
-        write_pw(&mut pw, lba < 0, &f, None);
+        write_pw(&mut pw, lba <= 0, &f, None);
         raw.extend_from_slice(&pw);
     }
     (q, raw)
@@ -207,7 +207,7 @@ fn q_and_raw96_rows() {
     );
     assert_eq!(
         sha256_hex(&r0),
-        "c27a5edfdea2b9ad1573f63d33acaf6ab9313e0ff6b478ca2f44f3b35d9acb14"
+        "63ab97a132bdc1921c834d378359f4f965c58eaed97588226fd4fd23e34d020f"
     );
     let (q4, r4) = q_rows(4);
     assert_eq!(
@@ -216,6 +216,6 @@ fn q_and_raw96_rows() {
     );
     assert_eq!(
         sha256_hex(&r4),
-        "8bdfc80b2d9bddc4113efef8af2e9e70857a50d4cef5f3d4f47c65f76bcc93a9"
+        "2668ac1a2abc5b8a1f216ad2a7a4487c5c1f14e1f3f1c0e39139a4364519f56d"
     );
 }

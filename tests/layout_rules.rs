@@ -50,11 +50,12 @@ fn one_data_track() {
     );
     // §12.2: track 1, index 01, LBA 0, data track.
     assert_eq!(q(&map, 0), hex("41 01 01 00 00 00 00 00 02 00 28 32"));
-    // Pre-gap countdown (D1): LBA −150 is 00:01:74, LBA −1 is 00:00:00; P = 1 there (D2).
+    // Pre-gap countdown (D1): LBA −150 is 00:01:74, LBA −1 is 00:00:00; P = 1 there and on
+    // the first INDEX 01 sector (D2 revised), 0 from LBA 1 and in the lead-in.
     assert_eq!(q(&map, -150), frame("41 01 00 00 01 74 00 00 00 00"));
     assert_eq!(q(&map, -1), frame("41 01 00 00 00 00 00 00 01 74"));
-    assert!(map.sector(-150).unwrap().p && map.sector(-1).unwrap().p);
-    assert!(!map.sector(0).unwrap().p && !map.sector(-151).unwrap().p);
+    assert!((-150..=0).all(|l| map.sector(l).unwrap().p));
+    assert!(!map.sector(1).unwrap().p && !map.sector(-151).unwrap().p);
     assert_eq!(map.sector(-151).unwrap().area, Area::LeadIn);
     // Lead-in TOC (§6.7): entries 01, A0, A1, A2, each 3 sectors, cycle anchored at −22650,
     // running time = the sector's own MSF (D6). Track 1 at 00:02:00; lead-out at 00:06:00.
@@ -94,7 +95,8 @@ fn audio_with_gaps_and_data_audio_transitions() {
     assert_eq!(q(&map, 300), frame("01 02 00 00 01 74 00 00 06 00"));
     assert_eq!(q(&map, 449), frame("01 02 00 00 00 00 00 00 07 74"));
     assert_eq!(q(&map, 450), frame("01 02 01 00 00 00 00 00 08 00"));
-    assert!(map.sector(300).unwrap().p && !map.sector(450).unwrap().p);
+    assert!((300..=450).all(|l| map.sector(l).unwrap().p));
+    assert!(!map.sector(299).unwrap().p && !map.sector(451).unwrap().p);
     // data → audio (D14): 150 post-gap on the data track, 150 pre-gap on the audio track.
     let mut c = ImageCreator::new();
     c.add_track(SectorType::Mode1, zeros(SectorType::Mode1, 300))
@@ -431,17 +433,115 @@ fn later_session_uses_short_leadin_and_leadout() {
     assert_eq!(map.tracks()[0].number, 2);
 }
 
+/// An audio disc from sheet-style tracks: track 1 of 1000 sectors, then tracks with the given
+/// stored pre-gaps (0 = gapless), 1000 sectors from INDEX 01 each.
+fn audio_disc(pregaps: &[u32]) -> rawcd::layout::DiscMap {
+    let mut c = ImageCreator::new();
+    c.set_leadin(LeadIn::None);
+    let audio = SectorType::Audio;
+    c.add_track_explicit(
+        audio,
+        vec![TrackPiece::Source(zeros(audio, 1000))],
+        TrackLayout::default(),
+        false,
+    )
+    .unwrap();
+    for &g in pregaps {
+        c.add_track_explicit(
+            audio,
+            vec![TrackPiece::Source(zeros(audio, 1000 + g as usize))],
+            TrackLayout {
+                pregap_stored: g,
+                ..Default::default()
+            },
+            false,
+        )
+        .unwrap();
+    }
+    c.build().unwrap()
+}
+
+/// The P bytes of the reference generator's raw P–W for `lbas` (one `FF`/`00` per sector,
+/// every one of the 96 P bits checked equal).
+fn p_of(map: &rawcd::layout::DiscMap, lbas: std::ops::RangeInclusive<i32>) -> Vec<u8> {
+    let e = Auto::detect();
+    let from = map.leadin_start();
+    Generator::new(map, &e, true)
+        .skip((*lbas.start() - from) as usize)
+        .take(lbas.count())
+        .map(|s| {
+            let s = s.unwrap();
+            let mut pw = [0u8; 96];
+            write_pw(&mut pw, s.info.p, &s.info.q, Some(&s.rw.raw));
+            let p = pw[0] & 0x80;
+            assert!(pw.iter().all(|&b| b & 0x80 == p), "LBA {}", s.lba);
+            if p != 0 {
+                0xFF
+            } else {
+                0
+            }
+        })
+        .collect()
+}
+
+/// D2 as revised, frame by frame from cd-format.md §5: for every track with first INDEX 01
+/// sector s, P = 1 from min(first index-00 sector, s − 149) through s, 0 elsewhere.
+#[test]
+fn p_channel_d2_revised_frames() {
+    // Track 1: LBA −150..0 all 1, LBA 1 is 0.
+    let map = audio_disc(&[150]);
+    let mut want = vec![0xFF; 151];
+    want.push(0);
+    assert_eq!(p_of(&map, -150..=1), want);
+    // A 150-sector pre-gap (track 2 index 00 at 1000..1149, INDEX 01 at 1150): P = 1 on
+    // 1000..=1150; 999 and 1151 are 0.
+    assert_eq!(map.tracks()[1].index01, 1150);
+    let mut want = vec![0u8];
+    want.extend(vec![0xFF; 151]);
+    want.push(0);
+    assert_eq!(p_of(&map, 999..=1151), want);
+    // A 149-sector pre-gap: exactly the 149 sectors and s; the sector before the pause stays 0.
+    let map = audio_disc(&[149]);
+    let s = map.tracks()[1].index01;
+    assert_eq!((map.tracks()[1].first_lba, s), (1000, 1149));
+    let mut want = vec![0u8];
+    want.extend(vec![0xFF; 150]);
+    want.push(0);
+    assert_eq!(p_of(&map, 999..=1150), want);
+    // Gapless: s = 1000; P = 1 on 851..=1000 (150 sectors, 149 of them borrowed from track 1).
+    let map = audio_disc(&[0]);
+    assert_eq!(map.tracks()[1].index01, 1000);
+    let mut want = vec![0u8];
+    want.extend(vec![0xFF; 150]);
+    want.push(0);
+    assert_eq!(p_of(&map, 850..=1001), want);
+    assert_eq!(
+        map.sector(999).unwrap().tno,
+        1,
+        "borrowed sectors keep track 1's Q"
+    );
+    // A 75-sector pre-gap at 1000..1074, s = 1075: P from s − 149 = 926, i.e. 74 sectors of
+    // track 1 (926..=999), the 75 pre-gap sectors and s.
+    let map = audio_disc(&[75]);
+    assert_eq!(map.tracks()[1].index01, 1075);
+    let mut want = vec![0u8];
+    want.extend(vec![0xFF; 150]);
+    want.push(0);
+    assert_eq!(p_of(&map, 925..=1076), want);
+    assert_eq!(map.p_runs(), &[(-150, 0), (926, 1075)]);
+}
+
 /// The reference generator's P–W for LBA −150..10 equals golden.md's raw96 rows.
 #[test]
 fn reference_generator_matches_golden_pw() {
     for (ty, want) in [
         (
             SectorType::Audio,
-            "c27a5edfdea2b9ad1573f63d33acaf6ab9313e0ff6b478ca2f44f3b35d9acb14",
+            "63ab97a132bdc1921c834d378359f4f965c58eaed97588226fd4fd23e34d020f",
         ),
         (
             SectorType::Mode1,
-            "8bdfc80b2d9bddc4113efef8af2e9e70857a50d4cef5f3d4f47c65f76bcc93a9",
+            "2668ac1a2abc5b8a1f216ad2a7a4487c5c1f14e1f3f1c0e39139a4364519f56d",
         ),
     ] {
         let mut c = ImageCreator::new();

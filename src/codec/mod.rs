@@ -10,6 +10,7 @@
 #![deny(unsafe_code)]
 
 pub mod cdtext;
+pub mod correct;
 pub mod ecc;
 pub mod edc;
 pub mod engine;

@@ -153,9 +153,7 @@ pub fn verify_sector<E: Engine + ?Sized>(
         1 => {
             r.edc = ok_if(engine.edc(&s[..mode1::EDC]) == stored(mode1::EDC));
             r.zero = ok_if(s[mode1::ZERO..mode1::ZERO + 8].iter().all(|&b| b == 0));
-            let mut c = s;
-            engine.ecc(&mut c, false);
-            r.ecc = ok_if(c[2076..] == s[2076..]);
+            r.ecc = ecc_matches(engine, &mut s, false);
         }
         2 => {
             r.subheaders_match = Some(s[16..20] == s[20..24]);
@@ -170,14 +168,26 @@ pub fn verify_sector<E: Engine + ?Sized>(
             } else {
                 r.form = Some(1);
                 r.edc = ok_if(engine.edc(&s[16..form1::EDC]) == stored(form1::EDC));
-                let mut c = s;
-                engine.ecc(&mut c, true);
-                r.ecc = ok_if(c[2076..] == s[2076..]);
+                r.ecc = ecc_matches(engine, &mut s, true);
             }
         }
         _ => {}
     }
     r
+}
+
+/// Recomputes the ECC of the (local copy) `s` in place and compares it with the parity it
+/// held: only the 276 parity bytes are saved, not the whole sector. `s`'s parity is
+/// overwritten.
+fn ecc_matches<E: Engine + ?Sized>(
+    engine: &E,
+    s: &mut [u8; SECTOR_SIZE],
+    zero_header: bool,
+) -> Check {
+    let mut stored = [0u8; SECTOR_SIZE - 2076];
+    stored.copy_from_slice(&s[2076..]);
+    engine.ecc(s, zero_header);
+    ok_if(s[2076..] == stored)
 }
 
 fn ok_if(b: bool) -> Check {

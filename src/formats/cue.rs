@@ -4,6 +4,13 @@
 //! INDEX times are relative to the current `FILE`. A track's content runs from its first INDEX
 //! (00 or 01) to the next track's first INDEX, or to the end of the last file; it may span
 //! files (EAC puts track N's INDEX 00 at the end of the previous FILE).
+//!
+//! Track 1 and LBA 0: the first byte of the first FILE is LBA 0, always. The disc's 150
+//! implicit pre-gap sectors (LBA −150..−1) are never in the file; anything the sheet puts before
+//! track 1's INDEX 01 (`PREGAP`, or a stored `INDEX 00`) comes after them. So the hidden-track
+//! form EAC and redump write, `INDEX 00 00:00:00` + `INDEX 01 00:32:47`, means file offset 0 is
+//! LBA 0 (index 00 of track 1, audio before the first track) and INDEX 01 is LBA 2447, as
+//! `cdrdao show-toc` reads it (the layout adds the 150 sectors: `layout::DiscMap`).
 #![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};

@@ -180,6 +180,8 @@ struct Inner {
     sources: Vec<Source>,
     extents: Vec<Extent>,
     runs: Vec<i32>,
+    /// Sorted, disjoint, non-adjacent inclusive LBA ranges where P = 1 outside the lead-out (D2).
+    p_runs: Vec<(i32, i32)>,
     tracks: Vec<TrackEntry>,
     ctrl_q: Vec<(u8, bool)>,
     leadin_start: i32,
@@ -251,11 +253,11 @@ fn segments(
         let t = &c.tracks[i];
         if let Some(l) = t.explicit {
             if i == 0 && c.special_pregap.is_none() {
-                let total = l.pregap_generated.saturating_add(l.pregap_stored).max(150);
-                let fill = total - l.pregap_stored;
-                if fill > 0 {
-                    pre[0].push(gen(0, t.ty, fill));
-                }
+                // Sheets (cue and cdrdao TOC alike) describe the disc from LBA 0: the 150
+                // implicit pre-gap sectors of track 1 are never in the file, and whatever the
+                // sheet puts before track 1's INDEX 01 (PREGAP, a stored INDEX 00 / START, e.g.
+                // hidden track one audio) comes after them. `cdrdao show-toc` agrees.
+                pre[0].push(gen(0, t.ty, l.pregap_generated.saturating_add(150)));
             } else if l.pregap_generated > 0 {
                 pre[i].push(gen(i, t.ty, l.pregap_generated));
             }
@@ -700,6 +702,7 @@ impl DiscMap {
             }
         }
         runs.push(end);
+        let p_runs = p_runs(&tracks);
         // Lead-in TOC (§6.7, D5, D11, D12).
         let disc_type = if c.cdi {
             0x10
@@ -791,6 +794,7 @@ impl DiscMap {
             sources,
             extents,
             runs,
+            p_runs,
             tracks,
             ctrl_q,
             leadin_start,
@@ -903,6 +907,20 @@ impl DiscMap {
         &self.0.extents[i]
     }
 
+    /// The ranges of P = 1 before the lead-out (D2, cd-format.md §5), sorted, inclusive,
+    /// merged: for each track with first INDEX 01 sector s, min(its first index-00 sector,
+    /// s − 149) through s, never before LBA −150. The lead-out's pattern (D3) is not included.
+    pub fn p_runs(&self) -> &[(i32, i32)] {
+        &self.0.p_runs
+    }
+
+    /// P of a sector before the lead-out (D2).
+    fn p_at(&self, lba: i32) -> bool {
+        let r = &self.0.p_runs;
+        let i = r.partition_point(|&(a, _)| a <= lba);
+        i > 0 && lba <= r[i - 1].1
+    }
+
     fn blocked(&self, x: i32) -> bool {
         let m = &self.0;
         if x < -150 || x >= m.end {
@@ -975,7 +993,7 @@ impl DiscMap {
                     } else {
                         None
                     };
-                    (t.number, e.index, rel, ctrl, isrc, e.index == 0)
+                    (t.number, e.index, rel, ctrl, isrc, self.p_at(lba))
                 } else {
                     let r = lba - m.leadout;
                     let p = r >= 150 && (r - 150) % 38 < 19;
@@ -1033,6 +1051,20 @@ impl DiscMap {
     pub fn toc_entries(&self) -> Vec<(u8, u8, [u8; 3])> {
         self.0.toc.iter().map(|e| (e.ctrl, e.point, e.p)).collect()
     }
+}
+
+/// The P = 1 ranges of D2 for `tracks` (in disc order), merged where they overlap or touch.
+fn p_runs(tracks: &[TrackEntry]) -> Vec<(i32, i32)> {
+    let mut runs: Vec<(i32, i32)> = Vec::with_capacity(tracks.len());
+    for t in tracks {
+        let s = t.index01;
+        let from = t.first_lba.min(s - 149).max(-150);
+        match runs.last_mut() {
+            Some(last) if from <= last.1 + 1 => last.1 = last.1.max(s),
+            _ => runs.push((from, s)),
+        }
+    }
+    runs
 }
 
 /// Absolute MSF of an LBA ≥ −150 (+150).

@@ -23,6 +23,9 @@ pub enum Command {
     Toc(TocArgs),
     /// Check an image (.cue, .ccd or .raw): sync, address, mode, EDC, ECC, Q CRC and positions.
     Verify(VerifyArgs),
+    /// Write a corrected copy of an image (.cue, .ccd or .raw): ECC-correct data sectors,
+    /// rebuild headers, regenerate damaged Q frames. The input is not modified.
+    Repair(RepairArgs),
     /// Synthesise a small mixed-mode disc, write it in all three formats and verify each.
     Demo(DemoArgs),
     /// Dry-run a burn: stream into a simulated drive buffer at a write speed.
@@ -169,6 +172,19 @@ pub struct VerifyArgs {
     /// Let the sheet's FILE lines name files outside its folder.
     #[arg(long)]
     pub allow_any_path: bool,
+}
+
+/// `repair` arguments.
+#[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// A .cue (with its files), a .ccd (with .img and .sub) or a .raw stream.
+    pub image: PathBuf,
+    /// Output prefix: writes OUT.cue + OUT.bin, OUT.ccd/.img/.sub, or OUT.raw.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// LBAs to print at most per list (all are counted).
+    #[arg(long, default_value_t = 100)]
+    pub max_problems: usize,
 }
 
 /// `demo` arguments.

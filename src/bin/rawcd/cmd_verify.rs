@@ -5,7 +5,7 @@ use std::path::Path;
 use rawcd::formats::convert::{plan_to_creator, ConvertOptions};
 use rawcd::formats::{load_cue_with, load_toc_with};
 use rawcd::source::Source;
-use rawcd::verify::{verify_clonecd, verify_map_sources, verify_raw, RawSub, Report};
+use rawcd::verify::{verify_clonecd, verify_map_sources, verify_raw_source, RawSub, Report};
 
 use crate::args::{Sub, VerifyArgs};
 use crate::{plan, CliError, CliResult};
@@ -53,7 +53,6 @@ pub fn check_with(
         "ccd" => Ok(verify_clonecd(path)?),
         _ => {
             let src = Source::open(path).map_err(|e| bad(format!("{}: {e}", path.display())))?;
-            let bytes = src.bytes().cloned().unwrap_or_default();
             let sub = sub.map(|s| match s {
                 Sub::None => RawSub::None,
                 Sub::Pq16 => RawSub::Pq16,
@@ -67,7 +66,7 @@ pub fn check_with(
                     rawcd::layout::LeadIn::At(m) => m.to_lba(),
                 }),
             };
-            verify_raw(&bytes, sub, start).map_err(|e| bad(format!("{}: {e}", path.display())))
+            verify_raw_source(&src, sub, start).map_err(|e| bad(format!("{}: {e}", path.display())))
         }
     }
 }
@@ -113,6 +112,9 @@ pub fn json(path: &Path, r: &Report) -> String {
 pub fn print(path: &Path, r: &Report, max: usize) {
     for p in r.problems.iter().take(max) {
         println!("{}: LBA {}: {}", path.display(), p.lba, p.what);
+    }
+    for n in &r.notes {
+        println!("{}: note: {n}", path.display());
     }
     if r.problems.len() > max {
         println!(

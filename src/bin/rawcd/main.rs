@@ -1,8 +1,8 @@
-//! The `rawcd` command line: `image`, `toc`, `verify`, `demo`, `simulate`, `completions`,
-//! `man`.
+//! The `rawcd` command line: `image`, `toc`, `verify`, `repair`, `demo`, `simulate`,
+//! `completions`, `man`.
 //!
 //! Exit codes: 0 ok, 2 bad input (including a missing input file), 1 I/O or internal failure,
-//! 3 `simulate` saw an underrun, 1 `verify` found problems.
+//! 3 `simulate` saw an underrun, 1 `verify` found problems or `repair` left something wrong.
 //!
 //! No `unsafe` anywhere in the binary.
 #![forbid(unsafe_code)]
@@ -10,6 +10,7 @@
 mod args;
 mod cmd_demo;
 mod cmd_image;
+mod cmd_repair;
 mod cmd_simulate;
 mod cmd_toc;
 mod cmd_verify;
@@ -68,6 +69,7 @@ fn main() -> ExitCode {
         args::Command::Image(a) => cmd_image::run(a),
         args::Command::Toc(a) => cmd_toc::run(a),
         args::Command::Verify(a) => cmd_verify::run(a),
+        args::Command::Repair(a) => cmd_repair::run(a),
         args::Command::Demo(a) => cmd_demo::run(a),
         args::Command::Simulate(a) => cmd_simulate::run(a),
         args::Command::Completions(a) => {
