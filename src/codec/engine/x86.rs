@@ -39,7 +39,8 @@ use core::arch::x86_64::{
 
 use super::{Engine, EngineKind};
 use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
-use crate::codec::gf::{gf256_mul_reference, INV3};
+use super::fold::{fold_consts, nibble_table};
+use crate::codec::gf::INV3;
 use crate::codec::scramble::{SCRAMBLE_TABLE, TABLE_LEN};
 use crate::codec::sector::SECTOR_SIZE;
 use crate::codec::{edc, rw};
@@ -119,40 +120,6 @@ unsafe fn scramble_avx2(e: X86, sectors: &mut [[u8; SECTOR_SIZE]]) {
 
 // ---- EDC: carry-less multiplication folding ----
 
-/// The EDC polynomial in normal (non-reflected) form without its x³² term: 0x8001801B.
-const EDC_POLY: u32 = edc::EDC_POLY_REFLECTED.reverse_bits();
-
-/// x^e mod P (P = x³² + [`EDC_POLY`]), bit i holding the coefficient of xⁱ.
-const fn xpow_mod(e: u32) -> u32 {
-    let mut r: u32 = 1;
-    let mut i = 0;
-    while i < e {
-        let carry = r & 0x8000_0000 != 0;
-        r <<= 1;
-        if carry {
-            r ^= EDC_POLY;
-        }
-        i += 1;
-    }
-    r
-}
-
-/// A 128-bit register holds 16 message bytes loaded little-endian: bit m is the coefficient of
-/// x^(127−m) of those 128 message bits (the first bit of the message is the highest power).
-/// A polynomial c of degree < 32 is stored for `pclmulqdq` as a 64-bit value with x^i at bit
-/// 63 − i. Multiplying a 64-bit reflected half a (x^i at bit 63 − i) by it gives x^(126−m) at
-/// bit m, i.e. one power short of the register convention; so to multiply by x^D the constant is
-/// x^(D−1) mod P.
-const fn reflected_const(e: u32) -> u64 {
-    (xpow_mod(e).reverse_bits() as u64) << 32
-}
-
-/// Fold constants moving a 128-bit register forward by `d` bits: its low half (the higher 64
-/// powers) needs x^(d+64), its high half x^d. Returned as (low, high) of the constant register.
-const fn fold_consts(d: u32) -> (u64, u64) {
-    (reflected_const(d + 64 - 1), reflected_const(d - 1))
-}
-
 /// Independent 128-bit accumulators of the main loop (hides the multiply latency).
 const FOLD_LANES: usize = 4;
 /// Bytes the main loop consumes per step.
@@ -169,18 +136,6 @@ const FOLD_BY: [(u64, u64); FOLD_LANES + 1] = {
 };
 
 // ---- ECC tables ----
-
-/// `pshufb` table for x·c with x < 16 (low nibble), repeated for both 128-bit halves.
-const fn nibble_table(c: u8, high: bool) -> [u8; 32] {
-    let mut t = [0u8; 32];
-    let mut i = 0;
-    while i < 32 {
-        let n = (i % 16) as u8;
-        t[i] = gf256_mul_reference(if high { n << 4 } else { n }, c);
-        i += 1;
-    }
-    t
-}
 
 static INV3_LO: [u8; 32] = nibble_table(INV3, false);
 static INV3_HI: [u8; 32] = nibble_table(INV3, true);
@@ -451,32 +406,6 @@ mod tests {
             eprintln!("skipped: this CPU lacks AVX2 or PCLMULQDQ");
         }
         e
-    }
-
-    #[test]
-    fn fold_constants_are_powers_of_x() {
-        // x^32 mod P is P's low part; x^31 is itself.
-        assert_eq!(xpow_mod(31), 0x8000_0000);
-        assert_eq!(xpow_mod(32), EDC_POLY);
-        assert_eq!(EDC_POLY, 0x8001_801B);
-        // x^(a+b) = x^a · x^b mod P, with a carry-less multiply reduced bit by bit.
-        let mulmod = |a: u32, b: u32| {
-            let mut r = 0u32;
-            for i in (0..32).rev() {
-                let carry = r & 0x8000_0000 != 0;
-                r <<= 1;
-                if carry {
-                    r ^= EDC_POLY;
-                }
-                if b >> i & 1 != 0 {
-                    r ^= a;
-                }
-            }
-            r
-        };
-        for (a, b) in [(100, 475), (300, 275), (63, 448), (1, 126)] {
-            assert_eq!(mulmod(xpow_mod(a), xpow_mod(b)), xpow_mod(a + b));
-        }
     }
 
     #[test]
