@@ -19,12 +19,12 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 use core::arch::x86_64::{
-    __m128i, __m512i, _mm512_broadcast_i32x4, _mm512_clmulepi64_epi128,
-    _mm512_extracti32x4_epi32, _mm512_gf2p8affine_epi64_epi8, _mm512_loadu_si512,
-    _mm512_mask_gf2p8affine_epi64_epi8, _mm512_mask_storeu_epi8, _mm512_maskz_gf2p8affine_epi64_epi8,
-    _mm512_maskz_loadu_epi8, _mm512_permutexvar_epi16, _mm512_set1_epi64, _mm512_setzero_si512,
-    _mm512_ternarylogic_epi64, _mm512_xor_si512, _mm_clmulepi64_si128, _mm_loadu_si128,
-    _mm_set_epi64x, _mm_storeu_si128, _mm_xor_si128,
+    __m128i, __m512i, _mm512_broadcast_i32x4, _mm512_clmulepi64_epi128, _mm512_extracti32x4_epi32,
+    _mm512_gf2p8affine_epi64_epi8, _mm512_loadu_si512, _mm512_mask_gf2p8affine_epi64_epi8,
+    _mm512_mask_storeu_epi8, _mm512_maskz_gf2p8affine_epi64_epi8, _mm512_maskz_loadu_epi8,
+    _mm512_permutexvar_epi16, _mm512_set1_epi64, _mm512_setzero_si512, _mm512_ternarylogic_epi64,
+    _mm512_xor_si512, _mm_clmulepi64_si128, _mm_loadu_si128, _mm_set_epi64x, _mm_storeu_si128,
+    _mm_xor_si128,
 };
 
 use super::lanes64::{self, Lanes64, EDC_BLOCK};
@@ -284,7 +284,11 @@ mod tests {
             .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
             .collect();
         for len in (0..=600).chain([2048, 2056, 2064, 2332, 2336, 2340, 2352, 2400]) {
-            assert_eq!(e.edc(&data[..len]), Reference.edc(&data[..len]), "len {len}");
+            assert_eq!(
+                e.edc(&data[..len]),
+                Reference.edc(&data[..len]),
+                "len {len}"
+            );
         }
         for z in [false, true] {
             let mut a = [0u8; SECTOR_SIZE];

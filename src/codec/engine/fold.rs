@@ -40,6 +40,19 @@ pub(super) const fn fold_consts(d: u32) -> (u64, u64) {
     (reflected_const(d + 64 - 1), reflected_const(d - 1))
 }
 
+/// `t[i]` = [`fold_consts`]`(step · i)` for i = 1..N (`t[0]` unused). Kernels index these
+/// tables (built at compile time) instead of calling [`fold_consts`], which at run time would
+/// loop over thousands of bits.
+pub(super) const fn fold_table<const N: usize>(step: u32) -> [(u64, u64); N] {
+    let mut t = [(0, 0); N];
+    let mut i = 1;
+    while i < N {
+        t[i] = fold_consts(step * i as u32);
+        i += 1;
+    }
+    t
+}
+
 /// `pshufb`/`TBL` table for x·c with x < 16 (the low nibble, or with `high` the high nibble),
 /// repeated for both 128-bit halves of an AVX2 register.
 pub(super) const fn nibble_table(c: u8, high: bool) -> [u8; 32] {
@@ -52,7 +65,6 @@ pub(super) const fn nibble_table(c: u8, high: bool) -> [u8; 32] {
     }
     t
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -22,7 +22,7 @@
 //!   a table whose first 28 bytes are zero.
 #![forbid(unsafe_code)]
 
-use super::fold::fold_consts;
+use super::fold::fold_table;
 use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
 use crate::codec::gf::{affine_matrix, gf256_mul_reference, gf256_pow_alpha_const, INV3};
 use crate::codec::scramble::{SCRAMBLE_TABLE, TABLE_LEN};
@@ -71,6 +71,10 @@ pub(super) trait Lanes64: Copy {
 
 /// Bytes the EDC main loop consumes per step (four 512-bit accumulators).
 pub(super) const EDC_BLOCK: usize = 256;
+/// Fold constants moving a register forward by 512·i bits (i = 1..=4; 4 is one main step).
+static BY512: [(u64, u64); 5] = fold_table(512);
+/// Fold constants moving a 128-bit lane forward by 128·i bits (i = 1..=3).
+static BY128: [(u64, u64); 4] = fold_table(128);
 
 /// EDC of `data` folded 256 bytes at a time, or `None` when `data` is shorter than that.
 #[inline(always)]
@@ -85,27 +89,27 @@ pub(super) fn edc<L: Lanes64>(l: L, data: &[u8]) -> Option<u32> {
     ];
     for b in blocks.by_ref() {
         for (i, ai) in a.iter_mut().enumerate() {
-            *ai = l.fold(*ai, fold_consts(8 * EDC_BLOCK as u32), l.load(&b[64 * i..]));
+            *ai = l.fold(*ai, BY512[4], l.load(&b[64 * i..]));
         }
     }
     // a[i] is followed by 512·(3 − i) more folded bits.
     let mut v = a[3];
     for (i, &ai) in a[..3].iter().enumerate() {
-        v = l.fold(ai, fold_consts(512 * (3 - i as u32)), v);
+        v = l.fold(ai, BY512[3 - i], v);
     }
     let mut rest = blocks.remainder().chunks_exact(64);
     for c in rest.by_ref() {
-        v = l.fold(v, fold_consts(512), l.load(c));
+        v = l.fold(v, BY512[1], l.load(c));
     }
     // Lane i of v is followed by 128·(3 − i) bits.
     let lanes = l.lanes(v);
     let mut x = lanes[3];
     for (i, &li) in lanes[..3].iter().enumerate() {
-        x = l.fold16(li, fold_consts(128 * (3 - i as u32)), x);
+        x = l.fold16(li, BY128[3 - i], x);
     }
     let mut rest = rest.remainder().chunks_exact(16);
     for c in rest.by_ref() {
-        x = l.fold16(x, fold_consts(128), l.load16(c));
+        x = l.fold16(x, BY128[1], l.load16(c));
     }
     // The register, as 16 message bytes, has the CRC of everything folded so far.
     let tail = rest.remainder();
@@ -127,10 +131,7 @@ static P_MATS: [u64; 24] = {
     let mut t = [0u64; 24];
     let mut r = 0;
     while r < 24 {
-        t[r] = mat(gf256_mul_reference(
-            INV3,
-            1 ^ gf256_pow_alpha_const(25 - r),
-        ));
+        t[r] = mat(gf256_mul_reference(INV3, 1 ^ gf256_pow_alpha_const(25 - r)));
         r += 1;
     }
     t
@@ -285,6 +286,7 @@ pub(super) fn scramble<L: Lanes64>(l: L, sector: &mut [u8; SECTOR_SIZE]) {
     l.store_masked(&mut sector[at..], x, u64::MAX);
 }
 
+const _: () = assert!(8 * EDC_BLOCK == 4 * 512);
 const _: () = assert!(TABLE_LEN == 36 * 64 + 36 && SECTOR_SIZE - 64 == 12 + 36 * 64 - 28);
 
 // ---- the portable model ----

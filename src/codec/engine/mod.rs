@@ -11,31 +11,32 @@
 //! [`Auto`] picks one once, in this order: the engine forced by `rawcd_engine`, else `Avx512`,
 //! else `X86`, else `Neon` if the CPU has its features, else [`Table`].
 //! [`testing::available`] lists every engine this CPU can run.
-// deny, not forbid: `x86` allows unsafe for its SIMD kernels; every other file here forbids it.
+// deny, not forbid: `x86`, `avx512` and `neon` allow unsafe for their SIMD kernels; every other
+// file here forbids it.
 #![deny(unsafe_code)]
 
 mod auto;
+#[cfg(all(target_arch = "x86_64", rawcd_simd512))]
+mod avx512;
 #[cfg(any(test, target_arch = "x86_64", target_arch = "aarch64"))]
 mod fold;
 #[cfg(any(test, all(target_arch = "x86_64", rawcd_simd512)))]
 mod lanes64;
+#[cfg(target_arch = "aarch64")]
+mod neon;
 mod reference;
 mod table;
 pub mod testing;
-#[cfg(all(target_arch = "x86_64", rawcd_simd512))]
-mod avx512;
-#[cfg(target_arch = "aarch64")]
-mod neon;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
 pub use auto::Auto;
-pub use reference::Reference;
-pub use table::Table;
 #[cfg(all(target_arch = "x86_64", rawcd_simd512))]
 pub use avx512::Avx512;
 #[cfg(target_arch = "aarch64")]
 pub use neon::Neon;
+pub use reference::Reference;
+pub use table::Table;
 #[cfg(target_arch = "x86_64")]
 pub use x86::X86;
 

@@ -3,7 +3,7 @@
 //! * **EDC.** The carry-less-multiplication folding of the `X86` engine with `PMULL`
 //!   (`vmull_p64`): four 128-bit accumulators folded 64 bytes at a time, then one folded 16
 //!   bytes at a time, the last register and the tail through the table CRC. The fold constants
-//!   are the same compile-time `x^e mod P` values ([`fold_consts`]); a 128-bit register loaded
+//!   are the same compile-time `x^e mod P` values ([`super::fold::fold_consts`]); a 128-bit register loaded
 //!   from 16 message bytes has the same bit order on both architectures (little-endian lanes).
 //! * **ECC.** The `X86` scheme with 16 GF(2⁸) lanes per register: P takes its 86 vectors as
 //!   86 byte columns of 24 rows (6 registers per row); Q loads 8 words at 43·d₀ + 44·t, so lane
@@ -33,7 +33,7 @@ use core::arch::aarch64::{
     vreinterpretq_u8_s8, vshlq_n_u8, vshrq_n_s8, vshrq_n_u8, vst1q_u8,
 };
 
-use super::fold::{fold_consts, nibble_table};
+use super::fold::{fold_table, nibble_table};
 use super::{Engine, EngineKind};
 use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
 use crate::codec::gf::INV3;
@@ -142,6 +142,8 @@ unsafe fn pmull_fold(v: uint8x16_t, k: (u64, u64), x: uint8x16_t) -> uint8x16_t 
 const FOLD_LANES: usize = 4;
 /// Bytes the EDC main loop consumes per step.
 const FOLD_BLOCK: usize = 16 * FOLD_LANES;
+/// `FOLD_BY[i]` moves a register forward by 128·i bits (i = 1..=FOLD_LANES).
+static FOLD_BY: [(u64, u64); FOLD_LANES + 1] = fold_table(128);
 
 static INV3_LO: [u8; 32] = nibble_table(INV3, false);
 static INV3_HI: [u8; 32] = nibble_table(INV3, true);
@@ -210,7 +212,7 @@ impl Neon {
         unsafe { vdupq_n_u8(0) }
     }
 
-    /// Multiplies `v` by x^d (mod P) with constants from [`fold_consts`] and adds `x`.
+    /// Multiplies `v` by x^d (mod P) with constants from [`super::fold::fold_consts`] and adds `x`.
     #[inline(always)]
     fn fold_xor(self, v: uint8x16_t, k: (u64, u64), x: uint8x16_t) -> uint8x16_t {
         // SAFETY: `self` proves NEON and PMULL (Neon::detect).
@@ -229,16 +231,16 @@ impl Neon {
         }
         for b in blocks.by_ref() {
             for (i, ai) in a.iter_mut().enumerate() {
-                *ai = self.fold_xor(*ai, fold_consts(128 * FOLD_LANES as u32), self.load16(&b[16 * i..]));
+                *ai = self.fold_xor(*ai, FOLD_BY[FOLD_LANES], self.load16(&b[16 * i..]));
             }
         }
         let mut v = a[FOLD_LANES - 1];
         for (i, &ai) in a[..FOLD_LANES - 1].iter().enumerate() {
-            v = self.fold_xor(ai, fold_consts(128 * (FOLD_LANES - 1 - i) as u32), v);
+            v = self.fold_xor(ai, FOLD_BY[FOLD_LANES - 1 - i], v);
         }
         let mut rest = blocks.remainder().chunks_exact(16);
         for c in rest.by_ref() {
-            v = self.fold_xor(v, fold_consts(128), self.load16(c));
+            v = self.fold_xor(v, FOLD_BY[1], self.load16(c));
         }
         let tail = rest.remainder();
         let mut buf = [0u8; 32];
@@ -369,7 +371,11 @@ mod tests {
             .collect();
         assert_eq!(e.edc(b"123456789"), 0x6EC2_EDC4);
         for len in (0..=300).chain([2048, 2056, 2064, 2332, 2336, 2340, 2352, 2400]) {
-            assert_eq!(e.edc(&data[..len]), Reference.edc(&data[..len]), "len {len}");
+            assert_eq!(
+                e.edc(&data[..len]),
+                Reference.edc(&data[..len]),
+                "len {len}"
+            );
         }
         for fill in [None, Some(0u8), Some(0xFF)] {
             for z in [false, true] {
