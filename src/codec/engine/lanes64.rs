@@ -161,7 +161,7 @@ static Q_LIVE: [u64; Q_STEPS] = {
     while i < Q_STEPS {
         let mut j = 0;
         while j < 26 {
-            let k = i as i32 - 25 + j as i32;
+            let k = i as i32 - 25 + j;
             if k >= 0 && k <= 42 {
                 a[i] |= 3 << (2 * j);
             }

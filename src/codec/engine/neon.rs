@@ -3,8 +3,9 @@
 //! * **EDC.** The carry-less-multiplication folding of the `X86` engine with `PMULL`
 //!   (`vmull_p64`): four 128-bit accumulators folded 64 bytes at a time, then one folded 16
 //!   bytes at a time, the last register and the tail through the table CRC. The fold constants
-//!   are the same compile-time `x^e mod P` values ([`super::fold::fold_consts`]); a 128-bit register loaded
-//!   from 16 message bytes has the same bit order on both architectures (little-endian lanes).
+//!   are the same compile-time `x^e mod P` values ([`super::fold::fold_consts`]); a 128-bit
+//!   register loaded from 16 message bytes has the same bit order on both architectures
+//!   (little-endian lanes).
 //! * **ECC.** The `X86` scheme with 16 GF(2⁸) lanes per register: P takes its 86 vectors as
 //!   86 byte columns of 24 rows (6 registers per row); Q loads 8 words at 43·d₀ + 44·t, so lane
 //!   j is diagonal d₀ − j at step t + j, with a sliding mask and `BSL` keeping lanes outside

@@ -133,6 +133,9 @@ unsafe fn scramble_avx2(e: X86, sectors: &mut [[u8; SECTOR_SIZE]]) {
 
 /// The EDC with 256-bit VPCLMULQDQ (two 128-bit folds per instruction; Rust ≥ 1.89).
 #[cfg(rawcd_simd512)]
+// The 256-bit VPCLMULQDQ intrinsics are stable from 1.89; `build.rs` sets `rawcd_simd512` only
+// on such compilers, so the crate's 1.85 rust-version does not apply here.
+#[allow(clippy::incompatible_msrv)]
 mod wide {
     use core::arch::x86_64::{
         __m256i, _mm256_broadcastsi128_si256, _mm256_castsi256_si128, _mm256_clmulepi64_epi128,
