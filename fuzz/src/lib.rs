@@ -1,6 +1,6 @@
 //! Helpers shared by the fuzz targets: each target stays a few lines and asserts an oracle.
 
-use rawcd::codec::engine::{testing::available, Engine, Reference};
+use rawcd::codec::engine::{testing::available, Engine, Finish, Reference};
 use rawcd::codec::verify::{looks_like_data, Scrambling};
 use rawcd::codec::{encode_sector, verify_sector, SectorType, SECTOR_SIZE};
 use rawcd::units::Lba;
@@ -39,6 +39,22 @@ pub fn sector_codec(data: &[u8]) {
                 assert!(verify_sector(&e, &got, Some(Lba(lba)), Scrambling::Plain).is_valid());
                 e.scramble(&mut got);
                 assert!(verify_sector(&e, &got, Some(Lba(lba)), Scrambling::Auto).is_valid());
+            }
+            // The batch encoder re-finishes an encoded sector to itself, and scrambles it as
+            // the reference does.
+            let finish = match ty {
+                SectorType::Mode1 => Some(Finish::Mode1),
+                SectorType::Mode2Form1 => Some(Finish::Mode2Form1),
+                SectorType::Mode2Form2 => Some(Finish::Mode2Form2),
+                _ => None,
+            };
+            if let Some(f) = finish {
+                let mut batch = [want, want];
+                e.encode_batch(&mut batch[..1], f, false);
+                e.encode_batch(&mut batch[1..], f, true);
+                let mut scrambled = want;
+                Reference.scramble(&mut scrambled);
+                assert_eq!(batch, [want, scrambled]);
             }
         }
     }

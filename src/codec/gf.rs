@@ -4,6 +4,7 @@
 //! |---|---|---|---|
 //! | [`GF256_EXP`], [`GF256_LOG`] | 512 + 256 B | ECC reference, [`MUL_INV3`] | ECMA-130 Annex A: GF(2⁸), x⁸+x⁴+x³+x²+1 (0x11D), α = 2 |
 //! | [`MUL_INV3`] | 256 B | fast ECC | division by 3 = α²⁵ (multiplication by α²³⁰ = 0xF4) |
+//! | [`affine_matrix`] (per constant) | 8 B | GFNI ECC (`Avx512`) | the same field: x ↦ c·x as an 8×8 GF(2) bit matrix |
 //! | [`GF64_EXP`], [`GF64_LOG`] | 128 + 64 B | R–W parity | IEC 60908 §16 (R–W): GF(2⁶), x⁶+x+1 (0x43), α = 2 |
 #![forbid(unsafe_code)]
 
@@ -96,6 +97,50 @@ pub const INV3: u8 = 0xF4;
 /// x ↦ x / 3 in GF(2⁸) (= x · [`INV3`]).
 pub static MUL_INV3: [u8; 256] = mul_table(INV3);
 
+/// α^n in GF(2⁸), bit by bit (usable in `const` tables).
+pub const fn gf256_pow_alpha_const(n: usize) -> u8 {
+    let mut r = 1u8;
+    let mut i = 0;
+    while i < n % 255 {
+        r = gf256_mul_reference(r, 2);
+        i += 1;
+    }
+    r
+}
+
+/// Multiplication by `c` in GF(2⁸) (0x11D) is linear over GF(2): `x ↦ c·x` is an 8×8 bit
+/// matrix whose column j is c·2ʲ. This returns it in the layout of the x86 GFNI instruction
+/// `gf2p8affineqb`: the row giving output bit i is byte 7 − i of the word, and bit j of that
+/// row is bit i of c·2ʲ. [`affine_apply`] is the instruction's definition, for tests.
+pub const fn affine_matrix(c: u8) -> u64 {
+    let mut m = 0u64;
+    let mut i = 0;
+    while i < 8 {
+        let mut row = 0u8;
+        let mut j = 0;
+        while j < 8 {
+            row |= ((gf256_mul_reference(1 << j, c) >> i) & 1) << j;
+            j += 1;
+        }
+        m |= (row as u64) << (8 * (7 - i));
+        i += 1;
+    }
+    m
+}
+
+/// One byte through `gf2p8affineqb` with matrix `m` and no constant (Intel SDM: output bit i
+/// is the parity of `m.byte[7 − i] & x`): the portable model the GFNI engine is tested by.
+pub const fn affine_apply(m: u64, x: u8) -> u8 {
+    let mut r = 0u8;
+    let mut i = 0;
+    while i < 8 {
+        let row = (m >> (8 * (7 - i))) as u8;
+        r |= (((row & x).count_ones() & 1) as u8) << i;
+        i += 1;
+    }
+    r
+}
+
 const fn gf64_exp() -> [u8; 128] {
     let mut t = [0u8; 128];
     let mut x: u8 = 1;
@@ -173,6 +218,19 @@ mod tests {
             for b in 0..64u8 {
                 assert_eq!(gf64_mul(a, b), gf64_mul_reference(a, b));
             }
+        }
+    }
+
+    #[test]
+    fn affine_matrices_multiply_by_their_constant() {
+        for c in 0..=255u8 {
+            let m = affine_matrix(c);
+            for x in 0..=255u8 {
+                assert_eq!(affine_apply(m, x), gf256_mul_reference(x, c), "c {c} x {x}");
+            }
+        }
+        for n in 0..600 {
+            assert_eq!(gf256_pow_alpha_const(n), gf256_pow_alpha(n));
         }
     }
 

@@ -5,8 +5,8 @@
 //!
 //! Encoding order (cd-format.md §3.3): sync, header, subheader → EDC → Mode 1 zero field → P →
 //! Q → (raw stream only) scramble, which is a separate pass ([`Engine::scramble`]).
-// deny, not forbid: `engine::x86` allows unsafe for its SIMD kernels; every other file of the
-// codec forbids it itself.
+// deny, not forbid: the SIMD engines (`engine::x86`, `avx512`, `neon`) allow unsafe for their
+// kernels; every other file of the codec forbids it itself.
 #![deny(unsafe_code)]
 
 pub mod cdtext;

@@ -1,14 +1,19 @@
 //! Runtime engine selection.
 #![forbid(unsafe_code)]
 
+#[cfg(all(target_arch = "x86_64", rawcd_simd512))]
+use super::Avx512;
+#[cfg(target_arch = "aarch64")]
+use super::Neon;
 #[cfg(target_arch = "x86_64")]
 use super::X86;
-use super::{Engine, EngineKind, Reference, Table};
+use super::{Engine, EngineKind, Finish, Reference, Table};
 use crate::codec::sector::SECTOR_SIZE;
 
 /// The engine chosen once at start-up, in this order: the one forced by
-/// `--cfg rawcd_engine="reference"` or `"table"`, else `X86` when the CPU has AVX2 and
-/// PCLMULQDQ (checked at run time), else [`Table`].
+/// `--cfg rawcd_engine="reference"` or `"table"`, else `Avx512` when the CPU has AVX-512
+/// F/BW/VL, GFNI and VPCLMULQDQ, else `X86` when it has AVX2 and PCLMULQDQ, else `Neon` on an
+/// aarch64 CPU with NEON and PMULL (all checked at run time), else [`Table`].
 #[derive(Debug, Clone, Copy)]
 pub enum Auto {
     /// The reference engine.
@@ -18,6 +23,12 @@ pub enum Auto {
     /// The x86-64 SIMD engine (only made after its run-time feature check).
     #[cfg(target_arch = "x86_64")]
     X86(X86),
+    /// The AVX-512/GFNI engine (only made after its run-time feature check).
+    #[cfg(all(target_arch = "x86_64", rawcd_simd512))]
+    Avx512(Avx512),
+    /// The aarch64 NEON engine (only made after its run-time feature check).
+    #[cfg(target_arch = "aarch64")]
+    Neon(Neon),
 }
 
 impl Auto {
@@ -29,15 +40,23 @@ impl Auto {
         if cfg!(rawcd_engine = "table") {
             return Auto::Table(Table);
         }
+        #[cfg(all(target_arch = "x86_64", rawcd_simd512))]
+        if let Some(e) = Avx512::detect() {
+            return Auto::Avx512(e);
+        }
         #[cfg(target_arch = "x86_64")]
         if let Some(e) = X86::detect() {
             return Auto::X86(e);
+        }
+        #[cfg(target_arch = "aarch64")]
+        if let Some(e) = Neon::detect() {
+            return Auto::Neon(e);
         }
         Auto::Table(Table)
     }
 
     /// The engine of the given kind, if this CPU can run it. `Reference` and `Table` run
-    /// everywhere; `X86` needs an x86-64 CPU with AVX2 and PCLMULQDQ.
+    /// everywhere; the others need the CPU features [`Auto::requirement`] names.
     pub fn try_with_kind(kind: EngineKind) -> Option<Auto> {
         match kind {
             EngineKind::Reference => Some(Auto::Reference(Reference)),
@@ -46,11 +65,31 @@ impl Auto {
             EngineKind::X86 => X86::detect().map(Auto::X86),
             #[cfg(not(target_arch = "x86_64"))]
             EngineKind::X86 => None,
+            #[cfg(all(target_arch = "x86_64", rawcd_simd512))]
+            EngineKind::Avx512 => Avx512::detect().map(Auto::Avx512),
+            #[cfg(not(all(target_arch = "x86_64", rawcd_simd512)))]
+            EngineKind::Avx512 => None,
+            #[cfg(target_arch = "aarch64")]
+            EngineKind::Neon => Neon::detect().map(Auto::Neon),
+            #[cfg(not(target_arch = "aarch64"))]
+            EngineKind::Neon => None,
         }
     }
 
-    /// The engine of the given kind, or [`Table`] when this CPU cannot run it (only `X86`
-    /// can be missing). [`Auto::kind`](Engine::kind) names the engine actually returned; use
+    /// What an engine kind needs from the CPU and the compiler, for skip messages.
+    pub const fn requirement(kind: EngineKind) -> &'static str {
+        match kind {
+            EngineKind::Reference | EngineKind::Table => "nothing",
+            EngineKind::X86 => "an x86-64 CPU with AVX2 and PCLMULQDQ",
+            EngineKind::Avx512 => {
+                "an x86-64 CPU with AVX-512 F/BW/VL, GFNI and VPCLMULQDQ (and Rust >= 1.89)"
+            }
+            EngineKind::Neon => "an aarch64 CPU with NEON and PMULL",
+        }
+    }
+
+    /// The engine of the given kind, or [`Table`] when this CPU cannot run it (only the SIMD
+    /// engines can be missing). [`Auto::kind`](Engine::kind) names the engine actually returned; use
     /// [`Auto::try_with_kind`] to detect the fallback.
     pub fn with_kind(kind: EngineKind) -> Auto {
         Auto::try_with_kind(kind).unwrap_or(Auto::Table(Table))
@@ -75,6 +114,10 @@ macro_rules! dispatch {
             Auto::Table($e) => $body,
             #[cfg(target_arch = "x86_64")]
             Auto::X86($e) => $body,
+            #[cfg(all(target_arch = "x86_64", rawcd_simd512))]
+            Auto::Avx512($e) => $body,
+            #[cfg(target_arch = "aarch64")]
+            Auto::Neon($e) => $body,
         }
     };
 }
@@ -103,6 +146,10 @@ impl Engine for Auto {
     fn scramble_batch(&self, sectors: &mut [[u8; SECTOR_SIZE]]) {
         dispatch!(self, e => e.scramble_batch(sectors))
     }
+    #[inline]
+    fn encode_batch(&self, sectors: &mut [[u8; SECTOR_SIZE]], finish: Finish, scramble: bool) {
+        dispatch!(self, e => e.encode_batch(sectors, finish, scramble))
+    }
 }
 
 #[cfg(test)]
@@ -111,7 +158,7 @@ mod tests {
 
     #[test]
     fn with_kind_never_hands_out_an_engine_the_cpu_lacks() {
-        for k in [EngineKind::Reference, EngineKind::Table, EngineKind::X86] {
+        for k in EngineKind::ALL {
             let got = Auto::with_kind(k);
             match Auto::try_with_kind(k) {
                 Some(e) => assert_eq!(got.kind(), e.kind()),
@@ -132,8 +179,12 @@ mod tests {
             assert_eq!(k, EngineKind::Reference);
         } else if cfg!(rawcd_engine = "table") {
             assert_eq!(k, EngineKind::Table);
+        } else if Auto::try_with_kind(EngineKind::Avx512).is_some() {
+            assert_eq!(k, EngineKind::Avx512);
         } else if Auto::try_with_kind(EngineKind::X86).is_some() {
             assert_eq!(k, EngineKind::X86);
+        } else if Auto::try_with_kind(EngineKind::Neon).is_some() {
+            assert_eq!(k, EngineKind::Neon);
         } else {
             assert_eq!(k, EngineKind::Table);
         }

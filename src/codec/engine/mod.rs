@@ -4,15 +4,26 @@
 //! |---|---|---|
 //! | [`Reference`] | bit-at-a-time EDC, per-vector ECC from the formula, byte-wise scrambler: **the engine to read** | forced with `--cfg rawcd_engine="reference"` |
 //! | [`Table`] | slice-by-16 EDC (`crc` crate), SWAR ECC (8 GF(2⁸) lanes per word), word-wise scrambler | portable default; forced with `--cfg rawcd_engine="table"` |
-//! | `X86` (x86-64 only) | PCLMULQDQ-folded EDC, AVX2 ECC (32 GF(2⁸) lanes per register, `pshufb` division by 3), AVX2 scrambler; R–W parity from [`Table`] | x86-64 CPUs with AVX2 and PCLMULQDQ, checked at run time by `X86::detect` |
+//! | `X86` (x86-64 only; the AVX2 engine) | PCLMULQDQ-folded EDC (256-bit VPCLMULQDQ where the CPU has it), AVX2 ECC (32 GF(2⁸) lanes per register, `pshufb` division by 3), AVX2 scrambler; R–W parity from [`Table`] | x86-64 CPUs with AVX2 and PCLMULQDQ, checked at run time by `X86::detect` |
+//! | `Avx512` (x86-64 only, Rust ≥ 1.89) | 512-bit VPCLMULQDQ-folded EDC, GFNI ECC (`gf2p8affineqb` multiplies 64 GF(2⁸) lanes by a constant), AVX-512 scrambler fused into the batch encoder | x86-64 CPUs with AVX-512 F/BW/VL, GFNI and VPCLMULQDQ, checked at run time by `Avx512::detect` |
+//! | `Neon` (aarch64 only) | PMULL-folded EDC, NEON ECC (16 lanes, `TBL` multiplication by constants), NEON scrambler | aarch64 CPUs with NEON and PMULL (`aes`), checked at run time by `Neon::detect` |
 //!
-//! [`Auto`] picks one once, in this order: the engine forced by `rawcd_engine`, else `X86` if
-//! the CPU has its features, else [`Table`].
+//! [`Auto`] picks one once, in this order: the engine forced by `rawcd_engine`, else `Avx512`,
+//! else `X86`, else `Neon` if the CPU has its features, else [`Table`].
 //! [`testing::available`] lists every engine this CPU can run.
-// deny, not forbid: `x86` allows unsafe for its SIMD kernels; every other file here forbids it.
+// deny, not forbid: `x86`, `avx512` and `neon` allow unsafe for their SIMD kernels; every other
+// file here forbids it.
 #![deny(unsafe_code)]
 
 mod auto;
+#[cfg(all(target_arch = "x86_64", rawcd_simd512))]
+mod avx512;
+#[cfg(any(test, target_arch = "x86_64", target_arch = "aarch64"))]
+mod fold;
+#[cfg(any(test, all(target_arch = "x86_64", rawcd_simd512)))]
+mod lanes64;
+#[cfg(target_arch = "aarch64")]
+mod neon;
 mod reference;
 mod table;
 pub mod testing;
@@ -20,6 +31,10 @@ pub mod testing;
 mod x86;
 
 pub use auto::Auto;
+#[cfg(all(target_arch = "x86_64", rawcd_simd512))]
+pub use avx512::Avx512;
+#[cfg(target_arch = "aarch64")]
+pub use neon::Neon;
 pub use reference::Reference;
 pub use table::Table;
 #[cfg(target_arch = "x86_64")]
@@ -37,6 +52,10 @@ pub enum EngineKind {
     /// x86-64 SIMD (AVX2 + PCLMULQDQ); only on CPUs that have them (see
     /// [`Auto::try_with_kind`]).
     X86,
+    /// x86-64 AVX-512 + GFNI + VPCLMULQDQ; only on CPUs that have them.
+    Avx512,
+    /// aarch64 NEON + PMULL; only on CPUs that have them.
+    Neon,
 }
 
 impl EngineKind {
@@ -46,8 +65,30 @@ impl EngineKind {
             EngineKind::Reference => "reference",
             EngineKind::Table => "table",
             EngineKind::X86 => "x86",
+            EngineKind::Avx512 => "avx512",
+            EngineKind::Neon => "neon",
         }
     }
+
+    /// Every kind, in [`testing::available`]'s order (reference first).
+    pub const ALL: [EngineKind; 5] = [
+        EngineKind::Reference,
+        EngineKind::Table,
+        EngineKind::X86,
+        EngineKind::Avx512,
+        EngineKind::Neon,
+    ];
+}
+
+/// How [`Engine::encode_batch`] finishes the sectors of a batch (cd-format.md §3.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Finish {
+    /// Mode 1: EDC over bytes 0..2064, zero field, P and Q.
+    Mode1,
+    /// Mode 2 Form 1: EDC over bytes 16..2072, P and Q with the header taken as zero.
+    Mode2Form1,
+    /// Mode 2 Form 2: EDC over bytes 16..2348 only.
+    Mode2Form2,
 }
 
 /// The codec kernels. Kernels cannot fail; only the boundary functions of
@@ -78,6 +119,24 @@ pub trait Engine: Send + Sync {
     fn scramble_batch(&self, sectors: &mut [[u8; SECTOR_SIZE]]) {
         for s in sectors {
             self.scramble(s);
+        }
+    }
+
+    /// Finishes a run of independent sectors whose sync, header, subheaders and user data are
+    /// in place (as [`crate::codec::finish_mode1`], [`crate::codec::finish_form1`] or
+    /// [`crate::codec::finish_form2`] would one at a time), then scrambles each when
+    /// `scramble` is set. The result equals those one-sector calls (tested for every engine);
+    /// SIMD engines override it to interleave sectors or fuse the scrambler into the stores.
+    fn encode_batch(&self, sectors: &mut [[u8; SECTOR_SIZE]], finish: Finish, scramble: bool) {
+        for s in sectors {
+            match finish {
+                Finish::Mode1 => crate::codec::finish_mode1(self, s),
+                Finish::Mode2Form1 => crate::codec::finish_form1(self, s),
+                Finish::Mode2Form2 => crate::codec::finish_form2(self, s),
+            }
+            if scramble {
+                self.scramble(s);
+            }
         }
     }
 }

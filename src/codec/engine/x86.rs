@@ -7,7 +7,9 @@
 //!   are `x^e mod P` for P = [`EDC_POLY`], computed by [`xpow_mod`] at compile time (no pasted
 //!   magic numbers) and checked by the tests. The last accumulator and the tail (< 16 bytes) go
 //!   through the table CRC. Inputs shorter than one block ([`FOLD_BLOCK`] bytes) use the
-//!   table CRC directly.
+//!   table CRC directly. Where the CPU also has 256-bit VPCLMULQDQ (AMD Zen 3, Intel Ice Lake
+//!   and later; Rust ≥ 1.89), inputs of 128 bytes or more fold four 256-bit accumulators (two
+//!   128-bit lanes each) 128 bytes at a time first.
 //! * **ECC.** The Horner evaluation of [`crate::codec::ecc::ecc_swar`] with 32 GF(2⁸) lanes per
 //!   AVX2 register: P takes its 86 vectors as 86 byte columns of 24 rows (3 registers per row).
 //!   Q uses that word `w` of the 26 × 43 word matrix is (diagonal d, step k) with
@@ -37,9 +39,10 @@ use core::arch::x86_64::{
     _mm_loadu_si128, _mm_set_epi64x, _mm_storeu_si128, _mm_xor_si128,
 };
 
+use super::fold::{fold_table, nibble_table};
 use super::{Engine, EngineKind};
 use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
-use crate::codec::gf::{gf256_mul_reference, INV3};
+use crate::codec::gf::INV3;
 use crate::codec::scramble::{SCRAMBLE_TABLE, TABLE_LEN};
 use crate::codec::sector::SECTOR_SIZE;
 use crate::codec::{edc, rw};
@@ -47,15 +50,18 @@ use crate::codec::{edc, rw};
 /// The x86-64 SIMD engine (AVX2 + PCLMULQDQ). Made only by [`X86::detect`].
 #[derive(Debug, Clone, Copy)]
 pub struct X86 {
-    /// Private: a value exists only after the run-time feature check.
-    _proof: (),
+    /// Set by [`X86::detect`] when the CPU also has 256-bit VPCLMULQDQ (and the compiler its
+    /// intrinsics): the EDC then folds two 128-bit lanes per instruction.
+    vpclmul: bool,
 }
 
 impl X86 {
     /// The engine, if this CPU has AVX2 and PCLMULQDQ (checked at run time).
     pub fn detect() -> Option<X86> {
         if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("pclmulqdq") {
-            Some(X86 { _proof: () })
+            Some(X86 {
+                vpclmul: cfg!(rawcd_simd512) && is_x86_feature_detected!("vpclmulqdq"),
+            })
         } else {
             None
         }
@@ -68,6 +74,12 @@ impl Engine for X86 {
     }
     #[inline]
     fn edc(&self, data: &[u8]) -> u32 {
+        #[cfg(rawcd_simd512)]
+        if self.vpclmul && data.len() >= wide::FOLD_BLOCK {
+            // SAFETY: `self.vpclmul` is set only by `X86::detect()` after it confirmed
+            // VPCLMULQDQ, AVX2 and PCLMULQDQ.
+            return unsafe { wide::edc_vpclmul(*self, data) };
+        }
         // SAFETY: `self` was made by `X86::detect()`, which confirmed PCLMULQDQ.
         unsafe { edc_pclmul(*self, data) }
     }
@@ -119,38 +131,89 @@ unsafe fn scramble_avx2(e: X86, sectors: &mut [[u8; SECTOR_SIZE]]) {
 
 // ---- EDC: carry-less multiplication folding ----
 
-/// The EDC polynomial in normal (non-reflected) form without its x³² term: 0x8001801B.
-const EDC_POLY: u32 = edc::EDC_POLY_REFLECTED.reverse_bits();
+/// The EDC with 256-bit VPCLMULQDQ (two 128-bit folds per instruction; Rust ≥ 1.89).
+#[cfg(rawcd_simd512)]
+// The 256-bit VPCLMULQDQ intrinsics are stable from 1.89; `build.rs` sets `rawcd_simd512` only
+// on such compilers, so the crate's 1.85 rust-version does not apply here.
+#[allow(clippy::incompatible_msrv)]
+mod wide {
+    use core::arch::x86_64::{
+        __m256i, _mm256_broadcastsi128_si256, _mm256_castsi256_si128, _mm256_clmulepi64_epi128,
+        _mm256_extracti128_si256, _mm256_loadu_si256, _mm256_xor_si256, _mm_set_epi64x,
+    };
 
-/// x^e mod P (P = x³² + [`EDC_POLY`]), bit i holding the coefficient of xⁱ.
-const fn xpow_mod(e: u32) -> u32 {
-    let mut r: u32 = 1;
-    let mut i = 0;
-    while i < e {
-        let carry = r & 0x8000_0000 != 0;
-        r <<= 1;
-        if carry {
-            r ^= EDC_POLY;
-        }
-        i += 1;
+    use super::{fold_table, FOLD_BY, X86};
+
+    /// Independent 256-bit accumulators of the main loop.
+    const LANES: usize = 4;
+    /// Bytes the main loop consumes per step.
+    pub(super) const FOLD_BLOCK: usize = 32 * LANES;
+    /// `BY256[i]` moves each 128-bit lane forward by 256·i bits (i = 1..=LANES).
+    static BY256: [(u64, u64); LANES + 1] = fold_table(256);
+
+    /// # Safety
+    /// The CPU must support VPCLMULQDQ, AVX2 and PCLMULQDQ (checked by [`X86::detect`], which
+    /// sets `X86::vpclmul`).
+    #[target_feature(enable = "avx2,pclmulqdq,vpclmulqdq")]
+    pub(super) unsafe fn edc_vpclmul(e: X86, data: &[u8]) -> u32 {
+        e.edc_fold256(data)
     }
-    r
-}
 
-/// A 128-bit register holds 16 message bytes loaded little-endian: bit m is the coefficient of
-/// x^(127−m) of those 128 message bits (the first bit of the message is the highest power).
-/// A polynomial c of degree < 32 is stored for `pclmulqdq` as a 64-bit value with x^i at bit
-/// 63 − i. Multiplying a 64-bit reflected half a (x^i at bit 63 − i) by it gives x^(126−m) at
-/// bit m, i.e. one power short of the register convention; so to multiply by x^D the constant is
-/// x^(D−1) mod P.
-const fn reflected_const(e: u32) -> u64 {
-    (xpow_mod(e).reverse_bits() as u64) << 32
-}
+    impl X86 {
+        #[inline(always)]
+        fn load_wide(self, s: &[u8]) -> __m256i {
+            assert!(s.len() >= 32);
+            // SAFETY: 32 bytes readable at `s` (checked); `self` proves AVX2 (X86::detect).
+            unsafe { _mm256_loadu_si256(s.as_ptr().cast()) }
+        }
 
-/// Fold constants moving a 128-bit register forward by `d` bits: its low half (the higher 64
-/// powers) needs x^(d+64), its high half x^d. Returned as (low, high) of the constant register.
-const fn fold_consts(d: u32) -> (u64, u64) {
-    (reflected_const(d + 64 - 1), reflected_const(d - 1))
+        /// Each 128-bit lane of `v` times x^d (constants from [`fold_table`]), plus `x`.
+        #[inline(always)]
+        fn fold256(self, v: __m256i, k: (u64, u64), x: __m256i) -> __m256i {
+            // SAFETY: only reached through `edc_vpclmul`, whose caller checked `self.vpclmul`
+            // (VPCLMULQDQ, AVX2, PCLMULQDQ confirmed by X86::detect).
+            unsafe {
+                let kk = _mm256_broadcastsi128_si256(_mm_set_epi64x(k.1 as i64, k.0 as i64));
+                let f = _mm256_xor_si256(
+                    _mm256_clmulepi64_epi128::<0x00>(v, kk),
+                    _mm256_clmulepi64_epi128::<0x11>(v, kk),
+                );
+                _mm256_xor_si256(f, x)
+            }
+        }
+
+        /// Four 256-bit accumulators folded 128 bytes at a time, reduced to one 128-bit
+        /// register, which [`X86::edc_finish`] completes with the rest of the data.
+        #[inline(always)]
+        pub(super) fn edc_fold256(self, data: &[u8]) -> u32 {
+            let mut blocks = data.chunks_exact(FOLD_BLOCK);
+            let Some(first) = blocks.next() else {
+                return self.edc_fold(data);
+            };
+            let mut a = [self.load_wide(first); LANES];
+            for (i, ai) in a.iter_mut().enumerate().skip(1) {
+                *ai = self.load_wide(&first[32 * i..]);
+            }
+            for b in blocks.by_ref() {
+                for (i, ai) in a.iter_mut().enumerate() {
+                    *ai = self.fold256(*ai, BY256[LANES], self.load_wide(&b[32 * i..]));
+                }
+            }
+            // a[i] is followed by 256·(LANES − 1 − i) more folded bits.
+            let mut v = a[LANES - 1];
+            for (i, &ai) in a[..LANES - 1].iter().enumerate() {
+                v = self.fold256(ai, BY256[LANES - 1 - i], v);
+            }
+            let mut rest = blocks.remainder().chunks_exact(32);
+            for c in rest.by_ref() {
+                v = self.fold256(v, BY256[1], self.load_wide(c));
+            }
+            // SAFETY: `self` proves AVX2 (X86::detect).
+            let (lo, hi) = unsafe { (_mm256_castsi256_si128(v), _mm256_extracti128_si256::<1>(v)) };
+            let x = self.fold_xor(lo, FOLD_BY[1], hi);
+            self.edc_finish(x, rest.remainder())
+        }
+    }
 }
 
 /// Independent 128-bit accumulators of the main loop (hides the multiply latency).
@@ -158,29 +221,9 @@ const FOLD_LANES: usize = 4;
 /// Bytes the main loop consumes per step.
 const FOLD_BLOCK: usize = 16 * FOLD_LANES;
 /// `FOLD_BY[i]` moves a register forward by 128·i bits (i = 1..=FOLD_LANES).
-const FOLD_BY: [(u64, u64); FOLD_LANES + 1] = {
-    let mut t = [(0, 0); FOLD_LANES + 1];
-    let mut i = 1;
-    while i <= FOLD_LANES {
-        t[i] = fold_consts(128 * i as u32);
-        i += 1;
-    }
-    t
-};
+const FOLD_BY: [(u64, u64); FOLD_LANES + 1] = fold_table(128);
 
 // ---- ECC tables ----
-
-/// `pshufb` table for x·c with x < 16 (low nibble), repeated for both 128-bit halves.
-const fn nibble_table(c: u8, high: bool) -> [u8; 32] {
-    let mut t = [0u8; 32];
-    let mut i = 0;
-    while i < 32 {
-        let n = (i % 16) as u8;
-        t[i] = gf256_mul_reference(if high { n << 4 } else { n }, c);
-        i += 1;
-    }
-    t
-}
 
 static INV3_LO: [u8; 32] = nibble_table(INV3, false);
 static INV3_HI: [u8; 32] = nibble_table(INV3, true);
@@ -231,7 +274,7 @@ impl X86 {
         unsafe { _mm_loadu_si128(s.as_ptr().cast()) }
     }
 
-    /// Multiplies `v` by x^d (mod P) with constants from [`fold_consts`] and adds `x`.
+    /// Multiplies `v` by x^d (mod P) with constants from [`super::fold::fold_consts`] and adds `x`.
     #[inline(always)]
     fn fold_xor(self, v: __m128i, k: (u64, u64), x: __m128i) -> __m128i {
         // SAFETY: `self` proves PCLMULQDQ (X86::detect); SSE2 is baseline on x86-64.
@@ -275,12 +318,18 @@ impl X86 {
         for (i, &ai) in a[..FOLD_LANES - 1].iter().enumerate() {
             v = self.fold_xor(ai, FOLD_BY[FOLD_LANES - 1 - i], v);
         }
-        let mut rest = blocks.remainder().chunks_exact(16);
+        self.edc_finish(v, blocks.remainder())
+    }
+
+    /// Folds the 16-byte chunks of `rest` (< 64 bytes) into `v`, then finishes the register and
+    /// the tail (< 16 bytes) with the table CRC.
+    #[inline(always)]
+    fn edc_finish(self, mut v: __m128i, rest: &[u8]) -> u32 {
+        let mut rest = rest.chunks_exact(16);
         for c in rest.by_ref() {
             v = self.fold_in(v, FOLD_BY[1], c);
         }
-        // The register, as 16 message bytes, has the same CRC as everything folded so far;
-        // finish it and the tail (< 16 bytes) with the table CRC.
+        // The register, as 16 message bytes, has the same CRC as everything folded so far.
         let tail = rest.remainder();
         let mut buf = [0u8; 32];
         assert!(tail.len() < 16);
@@ -451,32 +500,6 @@ mod tests {
             eprintln!("skipped: this CPU lacks AVX2 or PCLMULQDQ");
         }
         e
-    }
-
-    #[test]
-    fn fold_constants_are_powers_of_x() {
-        // x^32 mod P is P's low part; x^31 is itself.
-        assert_eq!(xpow_mod(31), 0x8000_0000);
-        assert_eq!(xpow_mod(32), EDC_POLY);
-        assert_eq!(EDC_POLY, 0x8001_801B);
-        // x^(a+b) = x^a · x^b mod P, with a carry-less multiply reduced bit by bit.
-        let mulmod = |a: u32, b: u32| {
-            let mut r = 0u32;
-            for i in (0..32).rev() {
-                let carry = r & 0x8000_0000 != 0;
-                r <<= 1;
-                if carry {
-                    r ^= EDC_POLY;
-                }
-                if b >> i & 1 != 0 {
-                    r ^= a;
-                }
-            }
-            r
-        };
-        for (a, b) in [(100, 475), (300, 275), (63, 448), (1, 126)] {
-            assert_eq!(mulmod(xpow_mod(a), xpow_mod(b)), xpow_mod(a + b));
-        }
     }
 
     #[test]

@@ -1,0 +1,308 @@
+//! The x86-64 AVX-512 engine: 512-bit VPCLMULQDQ-folded EDC, GFNI ECC (64 GF(2⁸) lanes per
+//! register), AVX-512 scrambler, and a batch encoder that runs EDC, ECC and the scrambler of
+//! each sector in one kernel. The algorithms live in [`super::lanes64`], written once over
+//! [`Lanes64`]; this file maps each of its operations to one or two intrinsics.
+//!
+//! Needs Rust ≥ 1.89 (AVX-512, GFNI and VPCLMULQDQ intrinsics); `build.rs` leaves it out on
+//! older compilers.
+//!
+//! # unsafe
+//!
+//! [`Avx512`] can only be made by [`Avx512::detect`], which checks AVX-512 F/BW/VL, GFNI and
+//! VPCLMULQDQ (and, through [`X86::detect`], AVX2 and PCLMULQDQ) at run time, so a value of type
+//! `Avx512` proves the CPU has them. Every [`Lanes64`] operation takes `self` as that proof; its
+//! `unsafe` blocks call the intrinsics, and loads and stores go through pointers whose 64-byte
+//! range the operation has just checked. The `#[target_feature]` kernels only wrap the generic
+//! algorithms so that they are compiled with the features on.
+// The engine module denies unsafe code; this file holds the SIMD kernels that need it.
+#![allow(unsafe_code)]
+#![deny(unsafe_op_in_unsafe_fn)]
+// The intrinsics are stable from 1.89; `build.rs` compiles this file only on such compilers
+// (cfg `rawcd_simd512`), so the crate's 1.85 rust-version does not apply here.
+#![allow(clippy::incompatible_msrv)]
+
+use core::arch::x86_64::{
+    __m128i, __m512i, _mm512_broadcast_i32x4, _mm512_clmulepi64_epi128, _mm512_extracti32x4_epi32,
+    _mm512_gf2p8affine_epi64_epi8, _mm512_loadu_si512, _mm512_mask_gf2p8affine_epi64_epi8,
+    _mm512_mask_storeu_epi8, _mm512_maskz_gf2p8affine_epi64_epi8, _mm512_maskz_loadu_epi8,
+    _mm512_permutexvar_epi16, _mm512_set1_epi64, _mm512_setzero_si512, _mm512_ternarylogic_epi64,
+    _mm512_xor_si512, _mm_clmulepi64_si128, _mm_loadu_si128, _mm_set_epi64x, _mm_storeu_si128,
+    _mm_xor_si128,
+};
+
+use super::lanes64::{self, Lanes64, EDC_BLOCK};
+use super::{Engine, EngineKind, Finish, X86};
+use crate::codec::rw;
+use crate::codec::sector::{form1, form2, mode1, SECTOR_SIZE, SUBHEADER};
+
+/// The x86-64 AVX-512 + GFNI + VPCLMULQDQ engine. Made only by [`Avx512::detect`].
+#[derive(Debug, Clone, Copy)]
+pub struct Avx512 {
+    /// The AVX2 engine, for EDC inputs shorter than one 256-byte block (and the proof that
+    /// AVX2 and PCLMULQDQ are present).
+    x86: X86,
+}
+
+impl Avx512 {
+    /// The engine, if this CPU has AVX-512 F/BW/VL, GFNI, VPCLMULQDQ, AVX2 and PCLMULQDQ
+    /// (checked at run time).
+    pub fn detect() -> Option<Avx512> {
+        let x86 = X86::detect()?;
+        let has = is_x86_feature_detected!("avx512f")
+            && is_x86_feature_detected!("avx512bw")
+            && is_x86_feature_detected!("avx512vl")
+            && is_x86_feature_detected!("gfni")
+            && is_x86_feature_detected!("vpclmulqdq");
+        has.then_some(Avx512 { x86 })
+    }
+}
+
+impl Engine for Avx512 {
+    fn kind(&self) -> EngineKind {
+        EngineKind::Avx512
+    }
+    #[inline]
+    fn edc(&self, data: &[u8]) -> u32 {
+        if data.len() < EDC_BLOCK {
+            return self.x86.edc(data);
+        }
+        // SAFETY: `self` was made by `Avx512::detect()`, which confirmed the features.
+        unsafe { edc_k(*self, data) }
+    }
+    #[inline]
+    fn ecc(&self, sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
+        // SAFETY: `self` was made by `Avx512::detect()`, which confirmed the features.
+        unsafe { ecc_k(*self, sector, zero_header) }
+    }
+    #[inline]
+    fn scramble(&self, sector: &mut [u8; SECTOR_SIZE]) {
+        // SAFETY: `self` was made by `Avx512::detect()`, which confirmed the features.
+        unsafe { scramble_k(*self, core::slice::from_mut(sector)) }
+    }
+    #[inline]
+    fn rw_parity(&self, pack: &mut [u8; 24]) {
+        rw::parity_table(pack)
+    }
+    #[inline]
+    fn scramble_batch(&self, sectors: &mut [[u8; SECTOR_SIZE]]) {
+        // SAFETY: `self` was made by `Avx512::detect()`, which confirmed the features.
+        unsafe { scramble_k(*self, sectors) }
+    }
+    #[inline]
+    fn encode_batch(&self, sectors: &mut [[u8; SECTOR_SIZE]], finish: Finish, scramble: bool) {
+        // SAFETY: `self` was made by `Avx512::detect()`, which confirmed the features.
+        unsafe { encode_batch_k(*self, sectors, finish, scramble) }
+    }
+}
+
+// ---- kernels: each compiles one generic algorithm with the CPU features on ----
+
+/// # Safety
+/// The CPU must have the features [`Avx512::detect`] checks (guaranteed by the `Avx512` value).
+#[target_feature(enable = "avx2,pclmulqdq,avx512f,avx512bw,avx512vl,gfni,vpclmulqdq")]
+unsafe fn edc_k(e: Avx512, data: &[u8]) -> u32 {
+    lanes64::edc(e, data).unwrap_or_else(|| e.x86.edc(data))
+}
+
+/// # Safety
+/// The CPU must have the features [`Avx512::detect`] checks (guaranteed by the `Avx512` value).
+#[target_feature(enable = "avx2,pclmulqdq,avx512f,avx512bw,avx512vl,gfni,vpclmulqdq")]
+unsafe fn ecc_k(e: Avx512, sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
+    lanes64::ecc(e, sector, zero_header)
+}
+
+/// # Safety
+/// The CPU must have the features [`Avx512::detect`] checks (guaranteed by the `Avx512` value).
+#[target_feature(enable = "avx2,pclmulqdq,avx512f,avx512bw,avx512vl,gfni,vpclmulqdq")]
+unsafe fn scramble_k(e: Avx512, sectors: &mut [[u8; SECTOR_SIZE]]) {
+    for s in sectors {
+        lanes64::scramble(e, s)
+    }
+}
+
+/// EDC, ECC and (optionally) the scrambler of each sector in one kernel, so the sector stays in
+/// registers and L1 between the passes and nothing is dispatched per pass.
+///
+/// # Safety
+/// The CPU must have the features [`Avx512::detect`] checks (guaranteed by the `Avx512` value).
+#[target_feature(enable = "avx2,pclmulqdq,avx512f,avx512bw,avx512vl,gfni,vpclmulqdq")]
+unsafe fn encode_batch_k(
+    e: Avx512,
+    sectors: &mut [[u8; SECTOR_SIZE]],
+    finish: Finish,
+    scramble: bool,
+) {
+    for s in sectors {
+        let edc = |d: &[u8]| lanes64::edc(e, d).unwrap_or_else(|| e.x86.edc(d));
+        match finish {
+            Finish::Mode1 => {
+                let v = edc(&s[..mode1::EDC]);
+                s[mode1::EDC..mode1::EDC + 4].copy_from_slice(&v.to_le_bytes());
+                s[mode1::ZERO..mode1::ZERO + 8].fill(0);
+                lanes64::ecc(e, s, false);
+            }
+            Finish::Mode2Form1 => {
+                let v = edc(&s[SUBHEADER..form1::EDC]);
+                s[form1::EDC..form1::EDC + 4].copy_from_slice(&v.to_le_bytes());
+                lanes64::ecc(e, s, true);
+            }
+            Finish::Mode2Form2 => {
+                let v = edc(&s[SUBHEADER..form2::EDC]);
+                s[form2::EDC..form2::EDC + 4].copy_from_slice(&v.to_le_bytes());
+            }
+        }
+        if scramble {
+            lanes64::scramble(e, s);
+        }
+    }
+}
+
+// ---- the lane operations: `self` proves the features ----
+
+impl Avx512 {
+    #[inline(always)]
+    fn consts(self, k: (u64, u64)) -> __m512i {
+        // SAFETY: `self` proves AVX-512F (Avx512::detect); SSE2 is baseline on x86-64.
+        unsafe { _mm512_broadcast_i32x4(_mm_set_epi64x(k.1 as i64, k.0 as i64)) }
+    }
+}
+
+impl Lanes64 for Avx512 {
+    type V = __m512i;
+    type H = __m128i;
+
+    #[inline(always)]
+    fn load(self, s: &[u8]) -> __m512i {
+        assert!(s.len() >= 64);
+        // SAFETY: 64 bytes readable at `s` (checked); unaligned load; AVX-512F (detect).
+        unsafe { _mm512_loadu_si512(s.as_ptr().cast()) }
+    }
+    #[inline(always)]
+    fn load_live(self, s: &[u8], live: u64) -> __m512i {
+        assert!(s.len() >= 64);
+        // SAFETY: 64 bytes readable at `s` (checked); masked unaligned load; AVX-512BW (detect).
+        unsafe { _mm512_maskz_loadu_epi8(live, s.as_ptr().cast()) }
+    }
+    #[inline(always)]
+    fn store_masked(self, s: &mut [u8], v: __m512i, mask: u64) {
+        assert!(s.len() >= 64);
+        // SAFETY: 64 bytes writable at `s` (checked); masked unaligned store; AVX-512BW (detect).
+        unsafe { _mm512_mask_storeu_epi8(s.as_mut_ptr().cast(), mask, v) }
+    }
+    #[inline(always)]
+    fn zero(self) -> __m512i {
+        // SAFETY: `self` proves AVX-512F (Avx512::detect).
+        unsafe { _mm512_setzero_si512() }
+    }
+    #[inline(always)]
+    fn xor(self, a: __m512i, b: __m512i) -> __m512i {
+        // SAFETY: `self` proves AVX-512F (Avx512::detect).
+        unsafe { _mm512_xor_si512(a, b) }
+    }
+    #[inline(always)]
+    fn mul(self, v: __m512i, m: u64) -> __m512i {
+        // SAFETY: `self` proves AVX-512F and GFNI (Avx512::detect).
+        unsafe { _mm512_gf2p8affine_epi64_epi8::<0>(v, _mm512_set1_epi64(m as i64)) }
+    }
+    #[inline(always)]
+    fn mul_live(self, v: __m512i, live: u64, m: u64) -> __m512i {
+        // SAFETY: `self` proves AVX-512F/BW and GFNI (Avx512::detect).
+        unsafe { _mm512_mask_gf2p8affine_epi64_epi8::<0>(v, live, v, _mm512_set1_epi64(m as i64)) }
+    }
+    #[inline(always)]
+    fn mul_only(self, v: __m512i, live: u64, m: u64) -> __m512i {
+        // SAFETY: `self` proves AVX-512F/BW and GFNI (Avx512::detect).
+        unsafe { _mm512_maskz_gf2p8affine_epi64_epi8::<0>(live, v, _mm512_set1_epi64(m as i64)) }
+    }
+    #[inline(always)]
+    fn permute_words(self, v: __m512i, idx: &[u16; 32]) -> __m512i {
+        // SAFETY: `idx` is 64 readable bytes; unaligned load; `self` proves AVX-512F/BW.
+        unsafe { _mm512_permutexvar_epi16(_mm512_loadu_si512(idx.as_ptr().cast()), v) }
+    }
+    #[inline(always)]
+    fn fold(self, v: __m512i, k: (u64, u64), x: __m512i) -> __m512i {
+        let kk = self.consts(k);
+        // SAFETY: `self` proves AVX-512F and VPCLMULQDQ (Avx512::detect).
+        unsafe {
+            _mm512_ternarylogic_epi64::<0x96>(
+                _mm512_clmulepi64_epi128::<0x00>(v, kk),
+                _mm512_clmulepi64_epi128::<0x11>(v, kk),
+                x,
+            )
+        }
+    }
+    #[inline(always)]
+    fn lanes(self, v: __m512i) -> [__m128i; 4] {
+        // SAFETY: `self` proves AVX-512F (Avx512::detect).
+        unsafe {
+            [
+                _mm512_extracti32x4_epi32::<0>(v),
+                _mm512_extracti32x4_epi32::<1>(v),
+                _mm512_extracti32x4_epi32::<2>(v),
+                _mm512_extracti32x4_epi32::<3>(v),
+            ]
+        }
+    }
+    #[inline(always)]
+    fn load16(self, s: &[u8]) -> __m128i {
+        assert!(s.len() >= 16);
+        // SAFETY: 16 bytes readable at `s` (checked); unaligned load (SSE2, baseline).
+        unsafe { _mm_loadu_si128(s.as_ptr().cast()) }
+    }
+    #[inline(always)]
+    fn fold16(self, v: __m128i, k: (u64, u64), x: __m128i) -> __m128i {
+        // SAFETY: `self` proves PCLMULQDQ (Avx512::detect through X86::detect).
+        unsafe {
+            let kk = _mm_set_epi64x(k.1 as i64, k.0 as i64);
+            _mm_xor_si128(
+                _mm_xor_si128(
+                    _mm_clmulepi64_si128::<0x00>(v, kk),
+                    _mm_clmulepi64_si128::<0x11>(v, kk),
+                ),
+                x,
+            )
+        }
+    }
+    #[inline(always)]
+    fn bytes16(self, v: __m128i) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        // SAFETY: `b` has 16 writable bytes; unaligned store (SSE2, baseline).
+        unsafe { _mm_storeu_si128(b.as_mut_ptr().cast(), v) };
+        b
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::engine::Reference;
+
+    #[test]
+    fn matches_reference_or_says_why_not() {
+        let Some(e) = Avx512::detect() else {
+            eprintln!("skipped: this CPU lacks AVX-512 F/BW/VL, GFNI or VPCLMULQDQ");
+            return;
+        };
+        let data: Vec<u8> = (0..2400u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+            .collect();
+        for len in (0..=600).chain([2048, 2056, 2064, 2332, 2336, 2340, 2352, 2400]) {
+            assert_eq!(
+                e.edc(&data[..len]),
+                Reference.edc(&data[..len]),
+                "len {len}"
+            );
+        }
+        for z in [false, true] {
+            let mut a = [0u8; SECTOR_SIZE];
+            a.copy_from_slice(&data[..SECTOR_SIZE]);
+            let mut b = a;
+            Reference.ecc(&mut a, z);
+            e.ecc(&mut b, z);
+            assert_eq!(&a[..], &b[..]);
+            Reference.scramble(&mut a);
+            e.scramble(&mut b);
+            assert_eq!(&a[..], &b[..]);
+        }
+    }
+}
