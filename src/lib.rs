@@ -22,6 +22,8 @@
 //! assert_eq!(&sector[12..16], &[0x00, 0x02, 0x00, 0x01]);
 //! ```
 
+#[cfg(feature = "capi")]
+pub mod capi;
 pub mod codec;
 pub mod error;
 pub mod formats;
