@@ -34,7 +34,8 @@ fn lib_path() -> PathBuf {
     if let Ok(p) = std::env::var("RAWCD_CAPI_LIB") {
         return p.into();
     }
-    let target = std::env::var("CARGO_TARGET_DIR").map_or_else(|_| root().join("target"), PathBuf::from);
+    let target =
+        std::env::var("CARGO_TARGET_DIR").map_or_else(|_| root().join("target"), PathBuf::from);
     target.join("release").join("librawcd.a")
 }
 
@@ -111,7 +112,10 @@ fn mixed_disc(f: &Fixture) -> ImageCreator {
     c.set_isrc(2, ISRC2).unwrap();
     c.track_info_mut(2).unwrap().copy = CopySetting::Permitted;
     c.track_info_mut(3).unwrap().preemphasis = true;
-    c.track_info_mut(3).unwrap().add_track_index(3, 100).unwrap();
+    c.track_info_mut(3)
+        .unwrap()
+        .add_track_index(3, 100)
+        .unwrap();
     c.set_cdtext_packs(&rawcd::formats::cdt::read_cdt(&f.cdt).unwrap());
     c
 }
@@ -180,8 +184,14 @@ fn write_codec_cases(dir: &Path) {
                 // A raw sector arrives scrambled: the cooked type's sector, scrambled.
                 let cooked = ty.cooked();
                 let mut s = [0u8; 2352];
-                encode_sector(&Reference, cooked, Lba(lba), &g.take(cooked.input_size()), &mut s)
-                    .unwrap();
+                encode_sector(
+                    &Reference,
+                    cooked,
+                    Lba(lba),
+                    &g.take(cooked.input_size()),
+                    &mut s,
+                )
+                .unwrap();
                 Reference.scramble(&mut s);
                 s.to_vec()
             } else if ty == SectorType::Mode0 {
@@ -228,7 +238,10 @@ fn run_c(name: &str, dir: &Path) {
     );
     let o = Command::new(&exe)
         .arg(dir)
-        .env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:halt_on_error=1")
+        .env(
+            "ASAN_OPTIONS",
+            "detect_leaks=1:abort_on_error=0:halt_on_error=1",
+        )
         .env("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
         .output()
         .unwrap();
@@ -245,7 +258,13 @@ fn cli_image(f: &Fixture, format: &str, extra: &[&str], out: &str) {
     let o = Command::new(env!("CARGO_BIN_EXE_rawcd"))
         .arg("image")
         .args(["data.iso", "audio2.wav", "audio3.wav"].map(|n| f.dir.join(n)))
-        .args(["--catalog", MCN, "--isrc", &format!("2={ISRC2}"), "--cdtext"])
+        .args([
+            "--catalog",
+            MCN,
+            "--isrc",
+            &format!("2={ISRC2}"),
+            "--cdtext",
+        ])
         .arg(f.dir.join("cdtext.cdt"))
         .args(["--format", format, "--quiet", "-o"])
         .arg(f.dir.join("cli").join(out))
@@ -258,7 +277,11 @@ fn cli_image(f: &Fixture, format: &str, extra: &[&str], out: &str) {
 fn same_file(a: &Path, b: &Path) {
     let (x, y) = (std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
     assert!(x == y, "{} and {} differ", a.display(), b.display());
-    println!("{} identical ({} bytes)", a.file_name().unwrap().to_string_lossy(), x.len());
+    println!(
+        "{} identical ({} bytes)",
+        a.file_name().unwrap().to_string_lossy(),
+        x.len()
+    );
 }
 
 #[test]
@@ -284,9 +307,19 @@ fn c_tests_under_sanitizers() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(Command::new(f.dir.join("header_check")).status().unwrap().success());
+    assert!(Command::new(f.dir.join("header_check"))
+        .status()
+        .unwrap()
+        .success());
 
-    for t in ["t_codec", "t_stream", "t_progress", "t_cancel", "t_errors", "t_write_image"] {
+    for t in [
+        "t_codec",
+        "t_stream",
+        "t_progress",
+        "t_cancel",
+        "t_errors",
+        "t_write_image",
+    ] {
         run_c(t, &f.dir);
     }
 
@@ -295,7 +328,12 @@ fn c_tests_under_sanitizers() {
     cli_image(&f, "bin", &[], "img");
     cli_image(&f, "clonecd", &[], "img");
     cli_image(&f, "raw", &[], "img");
-    cli_image(&f, "raw", &["--subchannel", "pq16", "--leadin", "none"], "img-pq16-none");
+    cli_image(
+        &f,
+        "raw",
+        &["--subchannel", "pq16", "--leadin", "none"],
+        "img-pq16-none",
+    );
     cli_image(
         &f,
         "raw",
@@ -314,4 +352,14 @@ fn c_tests_under_sanitizers() {
     ] {
         same_file(&c.join(name), &cli.join(name));
     }
+}
+
+#[test]
+fn pkg_config_file_has_the_crate_version() {
+    let pc = std::fs::read_to_string(root().join("rawcd.pc")).unwrap();
+    let v = pc
+        .lines()
+        .find_map(|l| l.strip_prefix("Version: "))
+        .unwrap();
+    assert_eq!(v, env!("CARGO_PKG_VERSION"), "rawcd.pc Version");
 }

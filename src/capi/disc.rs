@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use crate::layout::{CopySetting, DiscMap, ImageCreator, LeadIn, LayoutError};
+use crate::layout::{CopySetting, DiscMap, ImageCreator, LayoutError, LeadIn};
 use crate::units::Msf;
 
 use super::handle::{self, Handle, Kind};

@@ -32,7 +32,9 @@ pub(crate) trait Handle: Sized {
 /// Moves `v` to the heap, records it, and returns the pointer C gets.
 pub(crate) fn into_raw<T: Handle>(v: T) -> *mut T {
     let p = Box::into_raw(Box::new(v));
-    live().get_or_insert_with(HashMap::new).insert(p as usize, T::KIND);
+    live()
+        .get_or_insert_with(HashMap::new)
+        .insert(p as usize, T::KIND);
     p
 }
 

@@ -205,8 +205,12 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 /// Runs `f` at the boundary: its failure or panic becomes a status and this thread's last
 /// error.
 pub(crate) fn guard(f: impl FnOnce() -> Result<(), Failure>) -> rawcd_status {
-    let r = catch_unwind(AssertUnwindSafe(f))
-        .unwrap_or_else(|p| Err(Failure::new(rawcd_status::RAWCD_E_INTERNAL, panic_message(&*p))));
+    let r = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        Err(Failure::new(
+            rawcd_status::RAWCD_E_INTERNAL,
+            panic_message(&*p),
+        ))
+    });
     match r {
         Ok(()) => rawcd_status::RAWCD_OK,
         Err(f) => {
@@ -219,8 +223,12 @@ pub(crate) fn guard(f: impl FnOnce() -> Result<(), Failure>) -> rawcd_status {
 /// Runs `f` at the boundary for a function that returns a value instead of a status: a
 /// failure or panic sets the last error and gives `fallback`.
 pub(crate) fn guard_value<T>(fallback: T, f: impl FnOnce() -> Result<T, Failure>) -> T {
-    let r = catch_unwind(AssertUnwindSafe(f))
-        .unwrap_or_else(|p| Err(Failure::new(rawcd_status::RAWCD_E_INTERNAL, panic_message(&*p))));
+    let r = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        Err(Failure::new(
+            rawcd_status::RAWCD_E_INTERNAL,
+            panic_message(&*p),
+        ))
+    });
     match r {
         Ok(v) => v,
         Err(f) => {
@@ -248,7 +256,11 @@ pub(crate) fn check_ptr<T>(p: *const T, what: &str) -> Result<(), Failure> {
 /// # Safety
 /// When `p` passes [`check_ptr`], the caller of the C function promised `len` readable bytes
 /// at `p` that nothing writes during the call.
-pub(crate) unsafe fn bytes_in<'a>(p: *const u8, len: usize, what: &str) -> Result<&'a [u8], Failure> {
+pub(crate) unsafe fn bytes_in<'a>(
+    p: *const u8,
+    len: usize,
+    what: &str,
+) -> Result<&'a [u8], Failure> {
     check_ptr(p, what)?;
     if len > isize::MAX as usize {
         return Err(Failure::invalid(format!("{what}: length {len} too large")));
@@ -352,12 +364,11 @@ pub extern "C" fn rawcd_abi_version() -> u32 {
 /// Threading: any thread. Never fails.
 #[no_mangle]
 pub extern "C" fn rawcd_version() -> *const c_char {
-    static VERSION: &CStr = match CStr::from_bytes_with_nul(
-        concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes(),
-    ) {
-        Ok(v) => v,
-        Err(_) => c"unknown",
-    };
+    static VERSION: &CStr =
+        match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+            Ok(v) => v,
+            Err(_) => c"unknown",
+        };
     VERSION.as_ptr()
 }
 
@@ -369,4 +380,51 @@ pub extern "C" fn rawcd_version() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn rawcd_last_error() -> *const c_char {
     catch_unwind(|| LAST_ERROR.with(|e| e.borrow().as_ptr())).unwrap_or(c"".as_ptr())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn last_error() -> String {
+        // SAFETY: rawcd_last_error returns a valid NUL-terminated string.
+        unsafe { CStr::from_ptr(rawcd_last_error()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    #[test]
+    fn a_panic_becomes_internal_with_its_message() {
+        let st = guard(|| panic!("boom {}", 42));
+        assert_eq!(st, rawcd_status::RAWCD_E_INTERNAL);
+        assert_eq!(last_error(), "internal error (panic): boom 42");
+        assert_eq!(guard_value(7u32, || panic!("static")), 7);
+        assert_eq!(last_error(), "internal error (panic): static");
+    }
+
+    #[test]
+    fn last_error_is_per_thread() {
+        let _ = guard(|| Err(Failure::invalid("here")));
+        std::thread::spawn(|| {
+            assert_eq!(last_error(), "");
+            let _ = guard(|| Err(Failure::invalid("there")));
+            assert_eq!(last_error(), "there");
+        })
+        .join()
+        .unwrap();
+        assert_eq!(last_error(), "here");
+    }
+
+    #[test]
+    fn enum_values_match_the_interface() {
+        assert_eq!(rawcd_status::RAWCD_E_INTERNAL as u32, 6);
+        assert_eq!(rawcd_sector_type::RAWCD_SECTOR_MODE2FORM2RAW as u32, 9);
+        for v in 0..10u32 {
+            let t = sector_type(v).unwrap();
+            assert_eq!(c_sector_type(t) as u32, v);
+        }
+        assert!(sector_type(42).is_err());
+        assert_eq!(subchannel(3).unwrap(), SubchannelFormat::Raw96);
+        assert!(subchannel(4).is_err());
+    }
 }
