@@ -416,6 +416,14 @@ mod tests {
     }
 
     #[test]
+    fn handles_are_shareable_across_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<rawcd_disc>();
+        shared::<rawcd_stream>();
+        shared::<rawcd_creator>();
+    }
+
+    #[test]
     fn enum_values_match_the_interface() {
         assert_eq!(rawcd_status::RAWCD_E_INTERNAL as u32, 6);
         assert_eq!(rawcd_sector_type::RAWCD_SECTOR_MODE2FORM2RAW as u32, 9);

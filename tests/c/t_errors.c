@@ -99,6 +99,7 @@ int main(int argc, char **argv) {
   FAILS(rawcd_creator_add_subcode_rw_memory(c, NULL, 96), RAWCD_E_INVALID_ARGUMENT, "rw96");
   FAILS(rawcd_creator_set_media_catalog_number(c, NULL), RAWCD_E_INVALID_ARGUMENT, "digits13");
   FAILS(rawcd_creator_set_cdtext_packs(c, NULL, 18), RAWCD_E_INVALID_ARGUMENT, "packs");
+  FAILS(rawcd_creator_set_isrc(c, 1, NULL), RAWCD_E_INVALID_ARGUMENT, "isrc12");
   FAILS(rawcd_creator_build(c, NULL), RAWCD_E_INVALID_ARGUMENT, "out");
   FAILS(rawcd_encode_sector(RAWCD_SECTOR_AUDIO, 0, NULL, 2352, sector), RAWCD_E_INVALID_ARGUMENT, "payload");
   FAILS(rawcd_encode_sector(RAWCD_SECTOR_AUDIO, 0, zeros, 2352, NULL), RAWCD_E_INVALID_ARGUMENT, "out");
@@ -154,6 +155,7 @@ int main(int argc, char **argv) {
   FAILS(rawcd_disc_expected_toc(d, sector, 3, &len), RAWCD_E_INVALID_ARGUMENT, "buffer holds 3");
   CHECK(len > 3);
   FAILS(rawcd_disc_expected_toc(d, sector, sizeof sector, NULL), RAWCD_E_INVALID_ARGUMENT, "len_out");
+  FAILS(rawcd_disc_expected_toc(d, NULL, sizeof sector, &len), RAWCD_E_INVALID_ARGUMENT, "buf");
 
   /* Stream arguments. */
   rawcd_stream_options o = rawcd_stream_options_default();
