@@ -6,9 +6,9 @@
 //! `unsafe` (every block has a `// SAFETY:` line), and the library below never knows it
 //! exists. Its rules:
 //!
-//! * Every entry point runs inside [`guard`]: a panic becomes `RAWCD_E_INTERNAL` with its
+//! * Every entry point runs inside `guard`: a panic becomes `RAWCD_E_INTERNAL` with its
 //!   message in `rawcd_last_error()`; nothing unwinds into C.
-//! * Handles are checked against a registry of live handles of their kind ([`handle`]): NULL, a
+//! * Handles are checked against a registry of live handles of their kind (`handle.rs`): NULL, a
 //!   freed handle or a handle of another kind gives `RAWCD_E_INVALID_ARGUMENT`, never a crash.
 //! * Enum arguments arrive as plain integers (C may pass any value) and are converted with a
 //!   check; an unknown value is `RAWCD_E_INVALID_ARGUMENT`.
