@@ -10,6 +10,8 @@
 //! * [`codec`]: one sector at a time (EDC, ECC, scrambler, Q frames, P–W forms, R–W, CD-Text);
 //!   reference and fast engines behind one trait. No files, no threads, no disc knowledge.
 //! * [`formats`]: parsers for cue sheets, cdrdao TOC files, WAV headers, CD-Text sheets.
+//! * `capi` (feature `capi`): the C ABI of `include/rawcd.h`, on top of everything; the layers
+//!   below do not know it exists.
 //!
 //! ```
 //! use rawcd::codec::{encode_sector, engine::Auto, SectorType, SECTOR_SIZE};
@@ -22,6 +24,8 @@
 //! assert_eq!(&sector[12..16], &[0x00, 0x02, 0x00, 0x01]);
 //! ```
 
+#[cfg(feature = "capi")]
+pub mod capi;
 pub mod codec;
 pub mod error;
 pub mod formats;

@@ -177,7 +177,13 @@ impl ResultImage {
                 .spawn(move || {
                     while let Ok(job) = job_rx.recv() {
                         if c.cancelled.load(Ordering::Acquire) {
-                            break;
+                            // Answer every job, so that a reader blocked waiting for this
+                            // batch (cancelled from another thread) wakes up.
+                            let e = Err(PipelineError::Cancelled.into());
+                            if res_tx.send((job.seq, e)).is_err() {
+                                break;
+                            }
+                            continue;
                         }
                         let first = job.input.first;
                         let count = job.input.count;

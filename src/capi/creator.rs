@@ -1,0 +1,468 @@
+//! `rawcd_creator`: IMAPI2's `IRawCDImageCreator` over [`ImageCreator`].
+
+use std::ffi::{c_char, c_int, c_void};
+
+use crate::formats::cdt::read_cdt;
+use crate::layout::{CopySetting, ImageCreator};
+use crate::source::Source;
+
+use super::callback::{rawcd_read_fn, rawcd_release_fn, CallbackReader, Release};
+use super::disc::rawcd_disc;
+use super::handle::{self, Handle, Kind};
+use super::{
+    bytes_in, guard, guard_value, rawcd_status, sector_type, str_in, subchannel, write_out,
+    Failure, RawSectorType, RawSubchannel,
+};
+
+/// IMAPI `IRawCDImageCreator`: the builder of one session's disc. Opaque.
+pub struct rawcd_creator {
+    pub(crate) c: ImageCreator,
+}
+
+impl Handle for rawcd_creator {
+    const KIND: Kind = Kind::Creator;
+    const NAME: &'static str = "rawcd_creator";
+}
+
+/// Runs `f` on a live creator.
+fn with_creator(
+    c: *mut rawcd_creator,
+    f: impl FnOnce(&mut ImageCreator) -> Result<(), Failure>,
+) -> rawcd_status {
+    guard(|| {
+        // SAFETY: the header requires that no other call uses this creator concurrently and
+        // that it is not freed during the call; `get_mut` checks it is a live creator.
+        let c = unsafe { handle::get_mut(c) }?;
+        f(&mut c.c)
+    })
+}
+
+/// Writes the new track's number through `track_out` (which may be NULL).
+///
+/// # Safety
+/// `track_out` is NULL or points to a writable `uint32_t`.
+unsafe fn put_track(track_out: *mut u32, n: u8) -> Result<(), Failure> {
+    if track_out.is_null() {
+        return Ok(());
+    }
+    // SAFETY: non-NULL; writable by the function's contract.
+    unsafe { write_out(track_out, u32::from(n), "track_out") }
+}
+
+/// A new, empty creator with IMAPI's defaults: raw P–W result type (`RAWCD_SUB_RAW96`), gaps
+/// between audio tracks, track numbers from 1, lead-out limit 398099.
+///
+/// Ownership: the caller owns the result and frees it with `rawcd_creator_free`.
+/// Returns NULL only if a panic was caught (see `rawcd_last_error`).
+#[no_mangle]
+pub extern "C" fn rawcd_creator_new() -> *mut rawcd_creator {
+    guard_value(std::ptr::null_mut(), || {
+        Ok(handle::into_raw(rawcd_creator {
+            c: ImageCreator::new(),
+        }))
+    })
+}
+
+/// Frees a creator. NULL (and a pointer that is not a live creator) is ignored. Discs built
+/// from it stay valid; tracks added by callback release their `user` once the creator and
+/// every disc and stream using them are freed.
+///
+/// Threading: not concurrently with any other call on this creator.
+///
+/// # Safety
+/// `c` is NULL or a creator not in use by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_free(c: *mut rawcd_creator) {
+    guard_value((), || {
+        // SAFETY: the caller does not use `c` concurrently; `free` checks it is live.
+        unsafe { handle::free(c) };
+        Ok(())
+    })
+}
+
+/// IMAPI `ResultingImageType`: the subchannel of the streams of discs built later
+/// (default `RAWCD_SUB_RAW96`).
+///
+/// Errors: `RAWCD_E_INVALID_ARGUMENT` for a bad handle or a value outside 0..=3.
+/// Threading (every `rawcd_creator_*` function): one thread at a time per creator.
+///
+/// # Safety
+/// `c` is a live creator (checked) not used by another thread during the call.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_set_result_type(
+    c: *mut rawcd_creator,
+    sub: RawSubchannel,
+) -> rawcd_status {
+    with_creator(c, |c| {
+        c.set_result_type(subchannel(sub)?);
+        Ok(())
+    })
+}
+
+/// IMAPI `AddTrack` from a file: the file's bytes are the track's sectors (IMAPI per-type
+/// sizes: 2352 audio, 2048 Mode 1 / Mode 2 Form 1, 2336 Mode 0 / Form 0 / Form 2, 2352 raw
+/// types; an audio file's last partial sector is padded with silence, a data file must be whole
+/// sectors). Plain bytes: no WAV header is parsed. Gaps follow the automatic rules.
+///
+/// Ownership: `path` (NUL-terminated; UTF-8) is not kept; the file is memory-mapped (or read)
+/// and stays in use until the creator and every disc and stream using it are freed. It must not
+/// change meanwhile. `track_out` (may be NULL) receives the new track's number.
+/// Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, path, type), `RAWCD_E_IO` (cannot open or read
+/// the file), `RAWCD_E_BAD_INPUT` (partial data sector, 100th track, data track with a starting
+/// track number other than 1).
+///
+/// # Safety
+/// `path` is a NUL-terminated string; `track_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_add_track_file(
+    c: *mut rawcd_creator,
+    ty: RawSectorType,
+    path: *const c_char,
+    track_out: *mut u32,
+) -> rawcd_status {
+    with_creator(c, |c| {
+        let ty = sector_type(ty)?;
+        // SAFETY: NUL-terminated by the contract; checked for NULL.
+        let path = unsafe { path_arg(path, "path") }?;
+        if path.is_dir() {
+            return Err(Failure::new(
+                rawcd_status::RAWCD_E_IO,
+                format!("{}: is a directory", path.display()),
+            ));
+        }
+        let src = Source::open(&path).map_err(|e| {
+            Failure::new(rawcd_status::RAWCD_E_IO, format!("{}: {e}", path.display()))
+        })?;
+        let n = c.add_track(ty, src)?;
+        // SAFETY: NULL or writable by the contract.
+        unsafe { put_track(track_out, n) }
+    })
+}
+
+/// A path from C: a NUL-terminated string, any bytes on Unix (UTF-8 elsewhere).
+///
+/// # Safety
+/// When `p` is not NULL-like, it points to a NUL-terminated string that stays unchanged during
+/// the call.
+pub(crate) unsafe fn path_arg(p: *const c_char, what: &str) -> Result<std::path::PathBuf, Failure> {
+    super::check_ptr(p, what)?;
+    // SAFETY: non-NULL (checked); NUL-terminated and stable by the caller's contract.
+    let b = unsafe { std::ffi::CStr::from_ptr(p) }.to_bytes();
+    if b.is_empty() {
+        return Err(Failure::invalid(format!("{what} is empty")));
+    }
+    Ok(path_in(b))
+}
+
+#[cfg(unix)]
+fn path_in(b: &[u8]) -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::OsStr::from_bytes(b).into()
+}
+
+#[cfg(not(unix))]
+fn path_in(b: &[u8]) -> std::path::PathBuf {
+    String::from_utf8_lossy(b).into_owned().into()
+}
+
+/// IMAPI `AddTrack` from memory: `len` bytes at `data` are copied (sizes as for
+/// `rawcd_creator_add_track_file`).
+///
+/// Ownership: nothing is kept; `data` may be freed after the call. `track_out` may be NULL.
+/// Errors: as `rawcd_creator_add_track_file`, without `RAWCD_E_IO`.
+///
+/// # Safety
+/// `data` points to `len` readable bytes; `track_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_add_track_memory(
+    c: *mut rawcd_creator,
+    ty: RawSectorType,
+    data: *const u8,
+    len: usize,
+    track_out: *mut u32,
+) -> rawcd_status {
+    with_creator(c, |c| {
+        let ty = sector_type(ty)?;
+        // SAFETY: `len` readable bytes by the contract; checked for NULL.
+        let data = unsafe { bytes_in(data, len, "data") }?;
+        let n = c.add_track(ty, Source::from_bytes(data.to_vec()))?;
+        // SAFETY: NULL or writable by the contract.
+        unsafe { put_track(track_out, n) }
+    })
+}
+
+/// IMAPI `AddTrack` from a stream the caller produces (decoded audio, an ISO being built):
+/// a track of exactly `len` bytes whose bytes come from `read(user, buf, n)`.
+///
+/// `read` is called from one pipeline thread (never two at once), in order, for each stream
+/// of the disc, until `len` bytes have been given; it returns the number of bytes written to
+/// `buf` (1..=n), 0 at the end, or a negative value on error. A negative return, or an end
+/// before `len` bytes, ends the stream with `RAWCD_E_IO` and a message naming the track. The
+/// bytes can be read only once: a second stream (or `rawcd_write_image`) of a disc with a
+/// callback track fails with `RAWCD_E_IO`.
+///
+/// Ownership: on success rawcd keeps `user` until it calls `release(user)` (if `release` is not
+/// NULL), exactly once, when the creator and every disc and stream holding the track are freed
+/// — possibly from a pipeline thread, at the latest inside the last `*_free` call. On failure
+/// nothing is kept and `release` is not called. `track_out` may be NULL.
+/// Threading: `read` and `release` must be callable from a thread other than the caller's.
+/// Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, `read` NULL, type), `RAWCD_E_BAD_INPUT`
+/// (`len` not whole data sectors, 100th track).
+///
+/// # Safety
+/// `read`/`release` are valid functions for `user` under the rules above; `track_out` is NULL
+/// or writable.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_add_track_callback(
+    c: *mut rawcd_creator,
+    ty: RawSectorType,
+    len: u64,
+    read: rawcd_read_fn,
+    release: rawcd_release_fn,
+    user: *mut c_void,
+    track_out: *mut u32,
+) -> rawcd_status {
+    with_creator(c, |c| {
+        let ty = sector_type(ty)?;
+        let read = read.ok_or_else(|| Failure::invalid("the read callback is NULL"))?;
+        let number = u32::from(c.starting_track_number()) + c.track_count() as u32;
+        let guard = Release::new(user, release);
+        let reader = CallbackReader {
+            read,
+            user: guard.clone(),
+        };
+        let name = format!("track {number} (read callback)");
+        let r = c.add_track(ty, Source::from_reader(reader, len, &name));
+        match r {
+            Ok(n) => {
+                drop(guard);
+                // SAFETY: NULL or writable by the contract.
+                unsafe { put_track(track_out, n) }
+            }
+            Err(e) => {
+                guard.disarm();
+                Err(e.into())
+            }
+        }
+    })
+}
+
+/// IMAPI `AddSpecialPregap`: hidden track one audio (at least 150 sectors of PCM, before any
+/// track), copied from `len` bytes at `pcm`.
+///
+/// Ownership: nothing kept. Errors: `RAWCD_E_STATE` (tracks already added, or a second special
+/// pre-gap), `RAWCD_E_BAD_INPUT` (shorter than 150 sectors, too long).
+///
+/// # Safety
+/// `pcm` points to `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_add_special_pregap_memory(
+    c: *mut rawcd_creator,
+    pcm: *const u8,
+    len: usize,
+) -> rawcd_status {
+    with_creator(c, |c| {
+        // SAFETY: `len` readable bytes by the contract; checked for NULL.
+        let pcm = unsafe { bytes_in(pcm, len, "pcm") }?;
+        Ok(c.add_special_pregap(Source::from_bytes(pcm.to_vec()))?)
+    })
+}
+
+/// IMAPI `AddSubcodeRWGenerator`: the R–W stream, 96 cooked bytes per sector of the result
+/// image (lead-in start to the end of the lead-out; bits 7 and 6 zero), copied from `rw96`.
+/// Its length is checked when the disc is built (`RAWCD_E_BAD_INPUT`).
+///
+/// Ownership: nothing kept.
+///
+/// # Safety
+/// `rw96` points to `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_add_subcode_rw_memory(
+    c: *mut rawcd_creator,
+    rw96: *const u8,
+    len: usize,
+) -> rawcd_status {
+    with_creator(c, |c| {
+        // SAFETY: `len` readable bytes by the contract; checked for NULL.
+        let rw = unsafe { bytes_in(rw96, len, "rw96") }?;
+        c.add_subcode_rw(Source::from_bytes(rw.to_vec()));
+        Ok(())
+    })
+}
+
+/// IMAPI `MediaCatalogNumber`: 1 to 13 decimal digits (left-padded with zeros).
+///
+/// Errors: `RAWCD_E_BAD_INPUT` for anything else.
+///
+/// # Safety
+/// `digits13` is a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_set_media_catalog_number(
+    c: *mut rawcd_creator,
+    digits13: *const c_char,
+) -> rawcd_status {
+    with_creator(c, |c| {
+        // SAFETY: NUL-terminated by the contract; checked for NULL.
+        let s = unsafe { str_in(digits13, "digits13") }?;
+        Ok(c.set_media_catalog_number(s)?)
+    })
+}
+
+/// The ISRC of audio track `track` (12 characters, CCOOOYYSSSSS).
+///
+/// Errors: `RAWCD_E_INVALID_ARGUMENT` (no such track), `RAWCD_E_BAD_INPUT` (malformed ISRC,
+/// data track).
+///
+/// # Safety
+/// `isrc12` is a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_set_isrc(
+    c: *mut rawcd_creator,
+    track: u32,
+    isrc12: *const c_char,
+) -> rawcd_status {
+    with_creator(c, |c| {
+        // SAFETY: NUL-terminated by the contract; checked for NULL.
+        let s = unsafe { str_in(isrc12, "isrc12") }?;
+        Ok(c.set_isrc(track, s)?)
+    })
+}
+
+/// IMAPI `DigitalAudioCopySetting` (non-zero = copying permitted; default prohibited) and
+/// `AudioHasPreemphasis` of track `track`.
+///
+/// Errors: `RAWCD_E_INVALID_ARGUMENT` (no such track).
+///
+/// # Safety
+/// `c` is a live creator (checked) not used by another thread during the call.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_set_track_flags(
+    c: *mut rawcd_creator,
+    track: u32,
+    copy_permitted: c_int,
+    preemphasis: c_int,
+) -> rawcd_status {
+    with_creator(c, |c| {
+        let s = c.track_info_mut(track)?;
+        s.copy = if copy_permitted != 0 {
+            CopySetting::Permitted
+        } else {
+            CopySetting::Prohibited
+        };
+        s.preemphasis = preemphasis != 0;
+        Ok(())
+    })
+}
+
+/// IMAPI `AddTrackIndex`: an index point `offset_sectors` after track `track`'s INDEX 01
+/// (numbered 02, 03, … in offset order). The range is checked when the disc is built.
+///
+/// Errors: `RAWCD_E_INVALID_ARGUMENT` (no such track), `RAWCD_E_BAD_INPUT` (offset 0, a
+/// duplicate, a 99th index).
+///
+/// # Safety
+/// `c` is a live creator (checked) not used by another thread during the call.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_add_track_index(
+    c: *mut rawcd_creator,
+    track: u32,
+    offset_sectors: u32,
+) -> rawcd_status {
+    with_creator(c, |c| {
+        let number = u8::try_from(track).unwrap_or(u8::MAX);
+        Ok(c.track_info_mut(track)?
+            .add_track_index(number, offset_sectors)?)
+    })
+}
+
+/// IMAPI `DisableGaplessAudio` (non-zero: no gap between audio tracks). Before any track.
+///
+/// Errors: `RAWCD_E_STATE` after a track was added.
+///
+/// # Safety
+/// `c` is a live creator (checked) not used by another thread during the call.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_set_disable_gapless_audio(
+    c: *mut rawcd_creator,
+    disable: c_int,
+) -> rawcd_status {
+    with_creator(c, |c| Ok(c.set_disable_gapless_audio(disable != 0)?))
+}
+
+/// IMAPI `StartingTrackNumber` (1..=99; other than 1 needs all-audio tracks). Before any track.
+///
+/// Errors: `RAWCD_E_STATE` after a track was added, `RAWCD_E_BAD_INPUT` out of range.
+///
+/// # Safety
+/// `c` is a live creator (checked) not used by another thread during the call.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_set_starting_track_number(
+    c: *mut rawcd_creator,
+    n: u32,
+) -> rawcd_status {
+    with_creator(c, |c| Ok(c.set_starting_track_number(n)?))
+}
+
+/// IMAPI `StartOfLeadoutLimit` (default and maximum 398099): `rawcd_creator_build` fails with
+/// `RAWCD_E_BAD_INPUT` when the lead-out would start later.
+///
+/// Errors: `RAWCD_E_BAD_INPUT` above 398099.
+///
+/// # Safety
+/// `c` is a live creator (checked) not used by another thread during the call.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_set_start_of_leadout_limit(
+    c: *mut rawcd_creator,
+    lba: i32,
+) -> rawcd_status {
+    with_creator(c, |c| Ok(c.set_start_of_leadout_limit(lba)?))
+}
+
+/// CD-Text for the lead-in from the bytes of a `.cdt` file (18-byte packs, optionally after
+/// the 4-byte READ TOC header); every pack's CRC is checked. Copied.
+///
+/// Errors: `RAWCD_E_BAD_INPUT` (length, header or CRC wrong).
+///
+/// # Safety
+/// `packs` points to `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_set_cdtext_packs(
+    c: *mut rawcd_creator,
+    packs: *const u8,
+    len: usize,
+) -> rawcd_status {
+    with_creator(c, |c| {
+        // SAFETY: `len` readable bytes by the contract; checked for NULL.
+        let bytes = unsafe { bytes_in(packs, len, "packs") }?;
+        let packs = read_cdt(bytes)
+            .map_err(|e| Failure::new(rawcd_status::RAWCD_E_BAD_INPUT, e.to_string()))?;
+        c.set_cdtext_packs(&packs);
+        Ok(())
+    })
+}
+
+/// Builds the disc: checks every layout rule and returns the immutable layout in `*out`. The
+/// creator stays usable (later changes do not affect this disc).
+///
+/// Ownership: the caller owns `*out` and frees it with `rawcd_disc_free`; `*out` is set to NULL
+/// on failure. Errors: `RAWCD_E_BAD_INPUT` with the rule broken (no track, track under 4 s,
+/// lead-out past the limit, …).
+///
+/// # Safety
+/// `out` points to a writable `rawcd_disc *`.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_build(
+    c: *const rawcd_creator,
+    out: *mut *mut rawcd_disc,
+) -> rawcd_status {
+    guard(|| {
+        // SAFETY: writable by the contract; checked for NULL.
+        unsafe { write_out(out, std::ptr::null_mut(), "out") }?;
+        // SAFETY: `get` checks the creator is live; the caller does not free or change it
+        // during the call.
+        let c = unsafe { handle::get(c) }?;
+        let disc = rawcd_disc::build(&c.c)?;
+        // SAFETY: as above.
+        unsafe { write_out(out, handle::into_raw(disc), "out") }
+    })
+}
