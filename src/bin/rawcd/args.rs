@@ -56,6 +56,13 @@ pub struct SourceArgs {
     /// For cue MODE2/2336: recompute EDC/ECC from each subheader instead of passing through.
     #[arg(long)]
     pub regenerate_edc: bool,
+    /// Convert decoded audio that is not 16-bit stereo 44.1 kHz (mono → stereo, 24/32-bit →
+    /// 16-bit with TPDF dither) instead of refusing it.
+    #[arg(long)]
+    pub convert_audio: bool,
+    /// Do not fill CD-Text, ISRC and MCN from the audio files' tags.
+    #[arg(long)]
+    pub no_tags: bool,
 }
 
 /// Output formats of `image`.

@@ -40,6 +40,8 @@ pub fn run(a: SimulateArgs) -> CliResult {
                 cdtext: None,
                 gapless: false,
                 regenerate_edc: false,
+                convert_audio: false,
+                no_tags: true,
             },
             false,
         )?

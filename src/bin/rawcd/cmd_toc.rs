@@ -95,10 +95,13 @@ pub fn json(map: &DiscMap) -> String {
 
 /// Runs `rawcd toc`.
 pub fn run(a: TocArgs) -> CliResult {
-    let c = plan::creator(&a.src, true)?;
+    let (c, audio) = plan::creator_report(&a.src, true)?;
     let map = c.build()?;
     if a.json {
-        println!("{}", json(&map));
+        let mut j = json(&map);
+        j.pop();
+        let lines: Vec<String> = audio.iter().map(|l| json_str(l)).collect();
+        println!("{j}, \"audio\": [{}]}}", lines.join(", "));
         return Ok(0);
     }
     let t = map.tracks();
@@ -174,6 +177,9 @@ pub fn run(a: TocArgs) -> CliResult {
                 text(b.disc.get(rawcd::codec::cdtext::TextKind::Performer))
             );
         }
+    }
+    for l in &audio {
+        println!("audio: {l}");
     }
     for w in map.warnings() {
         println!("warning: {w}");

@@ -5,12 +5,12 @@ use std::path::Path;
 use rawcd::codec::cdtext::{Block, CdText, Charset, TextKind};
 use rawcd::codec::{Mcn, SectorType};
 use rawcd::formats::convert::{plan_to_creator, ConvertOptions};
-use rawcd::formats::{load_cue, load_toc, parse_wav};
+use rawcd::formats::parse_wav;
 use rawcd::layout::ImageCreator;
 use rawcd::source::Source;
 
 use crate::args::SourceArgs;
-use crate::CliError;
+use crate::{audio_src, CliError};
 
 fn ext(p: &Path) -> String {
     p.extension()
@@ -24,10 +24,19 @@ fn open(p: &Path) -> Result<Source, CliError> {
 
 /// Builds the disc the sources describe. `relaxed`: short tracks are warnings (for `toc`).
 pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> {
+    creator_report(a, relaxed).map(|(c, _)| c)
+}
+
+/// [`creator`], with the decoded-audio report for `toc` (formats, conversions, values from tags).
+pub fn creator_report(
+    a: &SourceArgs,
+    relaxed: bool,
+) -> Result<(ImageCreator, Vec<String>), CliError> {
     let first = &a.sources[0];
     let sheet = match ext(first).as_str() {
-        "cue" => Some(load_cue(first)),
-        "toc" => Some(load_toc(first)),
+        "cue" => Some(audio_src::load_cue(first, a)),
+        "toc" => Some(audio_src::load_toc(first, a)),
+        _ if a.sources.len() == 1 => audio_src::embedded(first, a).transpose(),
         _ => None,
     };
     if let Some(plan) = sheet {
@@ -37,7 +46,7 @@ pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> 
                 first.display()
             )));
         }
-        let plan = plan.map_err(|e| CliError::BadInput(e.to_string()))?;
+        let (plan, report) = plan?;
         let opts = ConvertOptions {
             relaxed,
             regenerate_edc: a.regenerate_edc,
@@ -60,8 +69,9 @@ pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> 
         for w in &plan.warnings {
             eprintln!("rawcd: warning: {w}");
         }
-        return Ok(c);
+        return Ok((c, report));
     }
+    let mut list_tags = audio_src::ListTags::default();
     let mut c = ImageCreator::new();
     c.set_relaxed(relaxed);
     if a.gapless {
@@ -72,6 +82,9 @@ pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> 
             "iso" => {
                 c.add_track(SectorType::Mode1, open(p)?)
                     .map_err(|e| CliError::BadInput(format!("{}: {e}", p.display())))?;
+            }
+            _ if audio_src::is_decoded_audio(p) => {
+                audio_src::add_list_track(&mut c, p, a, &mut list_tags)?;
             }
             "wav" => {
                 let s = open(p)?;
@@ -87,17 +100,16 @@ pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> 
                 c.add_track(SectorType::Audio, data)
                     .map_err(|e| CliError::BadInput(format!("{}: {e}", p.display())))?;
             }
-            other => {
-                return Err(CliError::BadInput(format!(
-                    "{}: unknown source type {:?} (expected .cue, .toc, .iso or .wav)",
-                    p.display(),
-                    other
-                )))
-            }
+            other => return Err(CliError::BadInput(format!(
+                "{}: unknown source type {:?} (expected .cue, .toc, .iso, .wav or an audio file)",
+                p.display(),
+                other
+            ))),
         }
     }
-    apply_metadata(&mut c, a)?;
-    Ok(c)
+    let (list_report, rest) = audio_src::apply_list_tags(&mut c, &list_tags, a)?;
+    apply_metadata(&mut c, &rest)?;
+    Ok((c, list_report))
 }
 
 fn apply_metadata(c: &mut ImageCreator, a: &SourceArgs) -> Result<(), CliError> {
