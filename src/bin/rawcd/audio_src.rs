@@ -13,6 +13,19 @@ use crate::CliError;
 /// A sheet loaded with its audio report (lines for `toc`).
 pub type Loaded = (DiscPlan, Vec<String>);
 
+/// True for the names of audio files rawcd decodes (a list entry so named that is not audio is
+/// reported as such, not as an unknown source type).
+pub fn has_audio_ext(p: &Path) -> bool {
+    let e = p
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(
+        e.as_str(),
+        "flac" | "fla" | "m4a" | "mp4" | "alac" | "aif" | "aiff" | "aifc" | "ogg" | "oga" | "mp3"
+    )
+}
+
 #[cfg(feature = "audio")]
 mod imp {
     use super::*;

@@ -83,7 +83,7 @@ pub fn creator_report(
                 c.add_track(SectorType::Mode1, open(p)?)
                     .map_err(|e| CliError::BadInput(format!("{}: {e}", p.display())))?;
             }
-            _ if audio_src::is_decoded_audio(p) => {
+            _ if audio_src::has_audio_ext(p) || audio_src::is_decoded_audio(p) => {
                 audio_src::add_list_track(&mut c, p, a, &mut list_tags)?;
             }
             "wav" => {
@@ -100,11 +100,13 @@ pub fn creator_report(
                 c.add_track(SectorType::Audio, data)
                     .map_err(|e| CliError::BadInput(format!("{}: {e}", p.display())))?;
             }
-            other => return Err(CliError::BadInput(format!(
+            other => {
+                return Err(CliError::BadInput(format!(
                 "{}: unknown source type {:?} (expected .cue, .toc, .iso, .wav or an audio file)",
                 p.display(),
                 other
-            ))),
+            )))
+            }
         }
     }
     let (list_report, rest) = audio_src::apply_list_tags(&mut c, &list_tags, a)?;

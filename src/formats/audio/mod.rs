@@ -401,6 +401,21 @@ fn tag_key(t: &Tag) -> Option<&'static str> {
     })
 }
 
+/// The `numSampleFrames` of an AIFF/AIFC `COMM` chunk (symphonia 0.5 derives the count from
+/// the `SSND` chunk size and counts its 8-byte offset/block-size header as samples).
+pub fn aiff_frames(head: &[u8]) -> Option<u64> {
+    let mut pos = 12usize;
+    while let Some(h) = head.get(pos..pos + 8) {
+        let size = u32::from_be_bytes([h[4], h[5], h[6], h[7]]) as usize;
+        if &h[..4] == b"COMM" {
+            let b = head.get(pos + 8..pos + 14)?;
+            return Some(u64::from(u32::from_be_bytes([b[2], b[3], b[4], b[5]])));
+        }
+        pos = pos.checked_add(8 + size + (size & 1))?;
+    }
+    None
+}
+
 /// Bytes read from the start of a file to recognize it and parse FLAC metadata.
 const HEAD: u64 = 1 << 20;
 
@@ -432,8 +447,9 @@ pub fn probe(path: &Path, opts: &AudioOptions) -> Result<AudioInfo, AudioError> 
     } else {
         None
     };
+    let aiff = (container == Container::Aiff).then(|| aiff_frames(&head)).flatten();
     let file = File::open(path).map_err(io_err)?;
-    probe_source(path, Box::new(file), container, flac, opts)
+    probe_source(path, Box::new(file), container, flac, aiff, opts)
 }
 
 /// [`probe()`] over bytes in memory (for tests and fuzzing); `name` is used in messages.
@@ -454,11 +470,13 @@ pub fn probe_bytes(
     } else {
         None
     };
+    let aiff = (container == Container::Aiff).then(|| aiff_frames(&bytes)).flatten();
     probe_source(
         name,
         Box::new(io::Cursor::new(bytes)),
         container,
         flac,
+        aiff,
         opts,
     )
 }
@@ -468,6 +486,7 @@ fn probe_source(
     source: Box<dyn MediaSource>,
     container: Container,
     flac: Option<flac_meta::FlacMeta>,
+    aiff: Option<u64>,
     opts: &AudioOptions,
 ) -> Result<AudioInfo, AudioError> {
     let (format, sym_tags) = open_format(path, source)?;
@@ -502,6 +521,7 @@ fn probe_source(
             _ => None,
         },
         (None, "Vorbis") => p.n_frames.map(|n| (n, FROM_GRANULE)),
+        (None, _) if aiff.is_some() => aiff.map(|n| (n, FROM_CONTAINER)),
         (None, _) => p.n_frames.map(|n| (n, FROM_CONTAINER)),
     };
     if flac.is_none() {
