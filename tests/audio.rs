@@ -648,8 +648,7 @@ fn mp3_and_vorbis_decode_to_the_stated_length_with_gapless_info() {
 #[ignore = "needs ffmpeg (.ci/run installs it)"]
 fn alac_gives_the_wav_disc() {
     let d = tmpdir("alac");
-    let all = write_tracks(&d);
-    let _ = all;
+    write_tracks(&d);
     for i in 0..3 {
         let (wav_name, m4a) = (format!("{i}.wav"), format!("{i}.m4a"));
         assert!(tool(
@@ -675,11 +674,14 @@ fn alac_gives_the_wav_disc() {
         read(d.join("w.bin")) == read(d.join("a.bin")),
         "bin differs"
     );
-    std::fs::write(d.join("a.cue"), cue_of(&["0.m4a", "1.m4a", "2.m4a"])).unwrap();
-    let (c, _, e) = rawcd(&d, &["image", "a.cue", "-o", "c", "-q"]);
+    std::fs::write(d.join("alac.cue"), cue_of(&["0.m4a", "1.m4a", "2.m4a"])).unwrap();
+    std::fs::write(d.join("wavs.cue"), cue_of(&["0.wav", "1.wav", "2.wav"])).unwrap();
+    let (c, _, e) = rawcd(&d, &["image", "alac.cue", "-o", "c", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    let (c, _, e) = rawcd(&d, &["image", "wavs.cue", "-o", "wc", "-q"]);
     assert_eq!(c, 0, "{e}");
     assert!(
-        read(d.join("w.bin")) == read(d.join("c.bin")),
+        read(d.join("wc.bin")) == read(d.join("c.bin")),
         "bin differs (cue)"
     );
 }

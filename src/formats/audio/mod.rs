@@ -385,6 +385,35 @@ fn codec_name(c: CodecType) -> &'static str {
     }
 }
 
+/// Codec name, sample rate, channels and bits of a track (`bits` `None` for lossy codecs). For
+/// ALAC the MP4 sample entry leaves rate and channels to the codec's magic cookie
+/// (ALACSpecificConfig: bit depth at byte 5, channels at 9, rate at 20), read here.
+pub(crate) fn stream_format(
+    p: &symphonia::core::codecs::CodecParameters,
+) -> (&'static str, u32, u32, Option<u32>) {
+    let codec = codec_name(p.codec);
+    let mut rate = p.sample_rate.unwrap_or(0);
+    let mut channels = p.channels.map(|c| c.count() as u32).unwrap_or(0);
+    let mut bits = p.bits_per_sample.or(p.bits_per_coded_sample);
+    if codec == "ALAC" {
+        if let Some(x) = &p.extra_data {
+            let c = match x.get(4..8) {
+                Some(b"alac") => x.get(12..),
+                _ => Some(&x[..]),
+            };
+            if let Some(c) = c.filter(|c| c.len() >= 24) {
+                bits = Some(u32::from(c[5]));
+                channels = u32::from(c[9]);
+                rate = u32::from_be_bytes([c[20], c[21], c[22], c[23]]);
+            }
+        }
+    }
+    if matches!(codec, "MP3" | "Vorbis") {
+        bits = None;
+    }
+    (codec, rate, channels, bits)
+}
+
 fn tag_key(t: &Tag) -> Option<&'static str> {
     if t.key.eq_ignore_ascii_case("CUESHEET") {
         return Some("CUESHEET");
@@ -494,15 +523,7 @@ fn probe_source(
         .default_track()
         .ok_or_else(|| malformed(path, "no audio track"))?;
     let p = &track.codec_params;
-    let codec = codec_name(p.codec);
-    let rate = p.sample_rate.unwrap_or(0);
-    let channels = p.channels.map(|c| c.count() as u32).unwrap_or(0);
-    let lossy = matches!(codec, "MP3" | "Vorbis");
-    let bits = if lossy {
-        None
-    } else {
-        p.bits_per_sample.or(p.bits_per_coded_sample)
-    };
+    let (codec, rate, channels, bits) = stream_format(p);
     if rate == 0 || channels == 0 {
         return Err(malformed(path, "no sample rate or channel count"));
     }

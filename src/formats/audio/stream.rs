@@ -57,21 +57,8 @@ impl Decoding {
             .default_track()
             .ok_or_else(|| super::malformed(file, "no audio track"))?;
         let p = track.codec_params.clone();
-        let codec = super::codec_name(p.codec);
-        let lossy = matches!(codec, "MP3" | "Vorbis");
-        let bits = if lossy {
-            None
-        } else {
-            p.bits_per_sample.or(p.bits_per_coded_sample)
-        };
-        let (plan, _) = plan_for(
-            file,
-            codec,
-            p.sample_rate.unwrap_or(0),
-            p.channels.map(|c| c.count() as u32).unwrap_or(0),
-            bits,
-            convert,
-        )?;
+        let (codec, rate, channels, bits) = super::stream_format(&p);
+        let (plan, _) = plan_for(file, codec, rate, channels, bits, convert)?;
         let decoder = symphonia::default::get_codecs()
             .make(&p, &DecoderOptions { verify: false })
             .map_err(|e| super::malformed(file, e))?;
