@@ -126,12 +126,11 @@ fn vorbis_comment(tags: &[(&str, &str)]) -> (u8, Vec<u8>) {
     (4, c)
 }
 
-/// A CD-DA CUESHEET block: tracks as (offset, number, isrc, indexes), then the lead-out.
-fn cuesheet(
-    catalog: &str,
-    tracks: &[(u64, u8, &str, &[(u8, u64)])],
-    leadout: u64,
-) -> (u8, Vec<u8>) {
+/// A track of a CUESHEET block: offset, number, ISRC, (index, offset) pairs.
+type CueTrack<'a> = (u64, u8, &'a str, &'a [(u8, u64)]);
+
+/// A CD-DA CUESHEET block: the tracks, then the lead-out.
+fn cuesheet(catalog: &str, tracks: &[CueTrack<'_>], leadout: u64) -> (u8, Vec<u8>) {
     let mut b = vec![0u8; 128];
     b[..catalog.len()].copy_from_slice(catalog.as_bytes());
     b.extend_from_slice(&(88_200u64).to_be_bytes());

@@ -476,7 +476,9 @@ pub fn probe(path: &Path, opts: &AudioOptions) -> Result<AudioInfo, AudioError> 
     } else {
         None
     };
-    let aiff = (container == Container::Aiff).then(|| aiff_frames(&head)).flatten();
+    let aiff = (container == Container::Aiff)
+        .then(|| aiff_frames(&head))
+        .flatten();
     let file = File::open(path).map_err(io_err)?;
     probe_source(path, Box::new(file), container, flac, aiff, opts)
 }
@@ -499,7 +501,9 @@ pub fn probe_bytes(
     } else {
         None
     };
-    let aiff = (container == Container::Aiff).then(|| aiff_frames(&bytes)).flatten();
+    let aiff = (container == Container::Aiff)
+        .then(|| aiff_frames(&bytes))
+        .flatten();
     probe_source(
         name,
         Box::new(io::Cursor::new(bytes)),
