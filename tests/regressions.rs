@@ -119,3 +119,21 @@ fn raw_verify_short_stream_and_bad_start_are_errors() {
     let r = verify_raw(&[], Some(RawSub::None), Some(-150)).unwrap();
     assert_eq!(r.sectors, 0);
 }
+
+/// fuzz/audio_file: a FLAC whose metadata holds a second, short STREAMINFO block panicked
+/// (index past the block). A repeated STREAMINFO is now ignored; the first one counts.
+#[cfg(feature = "audio")]
+#[test]
+fn flac_second_short_streaminfo_is_not_a_panic() {
+    use rawcd::formats::audio::flac_meta::parse_flac_meta;
+    let mut f = b"fLaC\x00\x00\x00\x22".to_vec();
+    f.extend_from_slice(&[0x10, 0x00, 0x10, 0x00, 0, 0, 0, 0, 0, 0]);
+    f.extend_from_slice(&[0x0A, 0xC4, 0x42, 0xF0, 0, 0, 0x02, 0x4C]);
+    f.extend_from_slice(&[0u8; 16]);
+    f.extend_from_slice(b"\x80\x00\x00\x04abcd");
+    let m = parse_flac_meta(&f).unwrap();
+    assert_eq!(
+        (m.sample_rate, m.channels, m.bits, m.total_samples),
+        (44_100, 2, 16, 588)
+    );
+}

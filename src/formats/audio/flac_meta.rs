@@ -138,7 +138,8 @@ pub fn parse_flac_meta(b: &[u8]) -> Result<FlacMeta, FlacMetaError> {
         }
         first = false;
         match kind {
-            0 => {
+            // A second STREAMINFO (invalid) is ignored; only the first one counts.
+            0 if body_at == start + 8 => {
                 let x = be(&body[10..18]);
                 meta.sample_rate = (x >> 44) as u32;
                 meta.channels = ((x >> 41) & 7) as u8 + 1;
