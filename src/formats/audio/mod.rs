@@ -445,6 +445,95 @@ pub fn aiff_frames(head: &[u8]) -> Option<u64> {
     None
 }
 
+/// Checks the sample tables of an MP4 `moov` box before symphonia reads them: symphonia 0.5
+/// allocates each table from its declared entry count, so a hostile count (found by
+/// fuzz/audio_file: `stsz` claiming 2.8 G entries) would abort the process. Every table must
+/// fit in its box.
+///
+/// # Errors
+/// A box that runs past its parent, or a table longer than its box.
+pub fn check_mp4_tables(moov: &[u8]) -> Result<(), String> {
+    let mut pos = 0usize;
+    while let Some(h) = moov.get(pos..pos + 8) {
+        let size = u32::from_be_bytes([h[0], h[1], h[2], h[3]]) as usize;
+        let kind = &h[4..8];
+        let (head, size) = match size {
+            0 => (8, moov.len() - pos),
+            1 => match moov.get(pos + 8..pos + 16) {
+                Some(b) => (
+                    16,
+                    u64::from_be_bytes(b.try_into().unwrap_or([0; 8])) as usize,
+                ),
+                None => return Err("truncated box header".into()),
+            },
+            n => (8, n),
+        };
+        if size < head || pos.saturating_add(size) > moov.len() {
+            return Err(format!(
+                "box {} of {size} bytes runs past its parent",
+                String::from_utf8_lossy(kind)
+            ));
+        }
+        let body = &moov[pos + head..pos + size];
+        match kind {
+            b"moov" | b"trak" | b"mdia" | b"minf" | b"stbl" => check_mp4_tables(body)?,
+            b"stsz" | b"stco" | b"co64" | b"stts" | b"stsc" | b"ctts" | b"stss" => {
+                let at = if kind == b"stsz" { 8 } else { 4 };
+                let count = body
+                    .get(at..at + 4)
+                    .map(|c| u64::from(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
+                    .ok_or("truncated sample table")?;
+                let entry: u64 = match kind {
+                    b"stsz" if body.get(4..8) != Some(&[0, 0, 0, 0]) => 0,
+                    b"stsz" | b"stco" | b"stss" => 4,
+                    b"co64" | b"stts" | b"ctts" => 8,
+                    _ => 12,
+                };
+                if count * entry > body.len() as u64 {
+                    return Err(format!(
+                        "sample table {} claims {count} entries in {} bytes",
+                        String::from_utf8_lossy(kind),
+                        body.len()
+                    ));
+                }
+            }
+            _ => {}
+        }
+        pos += size;
+    }
+    Ok(())
+}
+
+/// The `moov` box of an MP4 file, found by walking the top-level boxes (it may follow `mdat`).
+fn mp4_moov(f: &mut (impl Read + io::Seek)) -> io::Result<Option<Vec<u8>>> {
+    let len = f.seek(io::SeekFrom::End(0))?;
+    let mut pos = 0u64;
+    while pos + 8 <= len {
+        f.seek(io::SeekFrom::Start(pos))?;
+        let mut h = [0u8; 16];
+        f.read_exact(&mut h[..8])?;
+        let mut size = u64::from(u32::from_be_bytes([h[0], h[1], h[2], h[3]]));
+        if size == 1 {
+            f.read_exact(&mut h[8..16])?;
+            size = u64::from_be_bytes(h[8..16].try_into().unwrap_or([0; 8]));
+        } else if size == 0 {
+            size = len - pos;
+        }
+        if &h[4..8] == b"moov" {
+            let n = size.min(len - pos).min(64 << 20);
+            let mut moov = vec![0u8; n as usize];
+            f.seek(io::SeekFrom::Start(pos))?;
+            f.read_exact(&mut moov)?;
+            return Ok(Some(moov));
+        }
+        if size < 8 {
+            return Ok(None);
+        }
+        pos = pos.saturating_add(size);
+    }
+    Ok(None)
+}
+
 /// Bytes read from the start of a file to recognize it and parse FLAC metadata.
 const HEAD: u64 = 1 << 20;
 
@@ -479,7 +568,13 @@ pub fn probe(path: &Path, opts: &AudioOptions) -> Result<AudioInfo, AudioError> 
     let aiff = (container == Container::Aiff)
         .then(|| aiff_frames(&head))
         .flatten();
-    let file = File::open(path).map_err(io_err)?;
+    let mut file = File::open(path).map_err(io_err)?;
+    if container == Container::Mp4 {
+        if let Some(moov) = mp4_moov(&mut file).map_err(io_err)? {
+            check_mp4_tables(&moov).map_err(|e| malformed(path, e))?;
+        }
+        io::Seek::rewind(&mut file).map_err(io_err)?;
+    }
     probe_source(path, Box::new(file), container, flac, aiff, opts)
 }
 
@@ -504,6 +599,12 @@ pub fn probe_bytes(
     let aiff = (container == Container::Aiff)
         .then(|| aiff_frames(&bytes))
         .flatten();
+    if container == Container::Mp4 {
+        let mut c = io::Cursor::new(&bytes[..]);
+        if let Ok(Some(moov)) = mp4_moov(&mut c) {
+            check_mp4_tables(&moov).map_err(|e| malformed(name, e))?;
+        }
+    }
     probe_source(
         name,
         Box::new(io::Cursor::new(bytes)),
