@@ -119,3 +119,56 @@ fn raw_verify_short_stream_and_bad_start_are_errors() {
     let r = verify_raw(&[], Some(RawSub::None), Some(-150)).unwrap();
     assert_eq!(r.sectors, 0);
 }
+
+/// fuzz/audio_file: a FLAC whose metadata holds a second, short STREAMINFO block panicked
+/// (index past the block). A repeated STREAMINFO is now ignored; the first one counts.
+#[cfg(feature = "audio")]
+#[test]
+fn flac_second_short_streaminfo_is_not_a_panic() {
+    use rawcd::formats::audio::flac_meta::parse_flac_meta;
+    let mut f = b"fLaC\x00\x00\x00\x22".to_vec();
+    f.extend_from_slice(&[0x10, 0x00, 0x10, 0x00, 0, 0, 0, 0, 0, 0]);
+    f.extend_from_slice(&[0x0A, 0xC4, 0x42, 0xF0, 0, 0, 0x02, 0x4C]);
+    f.extend_from_slice(&[0u8; 16]);
+    f.extend_from_slice(b"\x80\x00\x00\x04abcd");
+    let m = parse_flac_meta(&f).unwrap();
+    assert_eq!(
+        (m.sample_rate, m.channels, m.bits, m.total_samples),
+        (44_100, 2, 16, 588)
+    );
+}
+
+/// fuzz/audio_file: an MP4 whose `stsz` box claims billions of entries made symphonia allocate
+/// them all (11 GB) and abort. rawcd now checks every sample table fits in its box first.
+#[cfg(feature = "audio")]
+#[test]
+fn mp4_sample_table_longer_than_its_box_is_refused() {
+    use rawcd::formats::audio::{check_mp4_tables, probe_bytes, AudioError, AudioOptions};
+    fn boxed(kind: &[u8], body: &[u8]) -> Vec<u8> {
+        let mut v = ((body.len() + 8) as u32).to_be_bytes().to_vec();
+        v.extend_from_slice(kind);
+        v.extend_from_slice(body);
+        v
+    }
+    let stsz = boxed(b"stsz", &[0, 0, 0, 0, 0, 0, 0, 0, 0xA9, 0x4D, 0x37, 0x00]);
+    let moov = boxed(
+        b"moov",
+        &boxed(
+            b"trak",
+            &boxed(b"mdia", &boxed(b"minf", &boxed(b"stbl", &stsz))),
+        ),
+    );
+    let e = check_mp4_tables(&moov).unwrap_err();
+    assert!(
+        e.contains("stsz claims 2840409856 entries in 12 bytes"),
+        "{e}"
+    );
+    let mut file = boxed(b"ftyp", b"M4A \0\0\0\0");
+    file.extend_from_slice(&moov);
+    let r = probe_bytes(
+        std::path::Path::new("x.m4a"),
+        file,
+        &AudioOptions::default(),
+    );
+    assert!(matches!(r, Err(AudioError::Malformed { .. })), "{r:?}");
+}

@@ -275,9 +275,15 @@ fn split_subchannel(
     Ok((main, cooked))
 }
 
-/// Opened data files, by path: one memory map per file however many tracks use it.
+/// Opened data files, by path: one memory map per file however many tracks use it; and one
+/// decoder per decoded audio file.
 #[derive(Default)]
-struct FileCache(HashMap<PathBuf, Source>);
+struct FileCache(HashMap<PathBuf, Source>, Decoders);
+
+#[cfg(feature = "audio")]
+type Decoders = HashMap<PathBuf, crate::formats::audio::DecodedFile>;
+#[cfg(not(feature = "audio"))]
+type Decoders = ();
 
 impl FileCache {
     fn get(&mut self, path: &Path) -> Result<Source, ConvertError> {
@@ -290,6 +296,44 @@ impl FileCache {
         })?;
         self.0.insert(path.to_path_buf(), s.clone());
         Ok(s)
+    }
+
+    /// A `Read` source over a byte range of a decoded audio file's CD PCM.
+    fn decoded(
+        &mut self,
+        path: &Path,
+        offset: u64,
+        len: u64,
+        convert: bool,
+    ) -> Result<Source, ConvertError> {
+        #[cfg(feature = "audio")]
+        {
+            use crate::formats::audio::{probe, AudioOptions, DecodedFile};
+            if !self.1.contains_key(path) {
+                let opts = AudioOptions {
+                    convert,
+                    ..Default::default()
+                };
+                let info = probe(path, &opts).map_err(|e| ConvertError::Io {
+                    path: path.to_path_buf(),
+                    source: e.into_io(),
+                })?;
+                self.1
+                    .insert(path.to_path_buf(), DecodedFile::new(&info, &opts));
+            }
+            Ok(self.1[path].segment(offset, len))
+        }
+        #[cfg(not(feature = "audio"))]
+        {
+            let _ = (offset, len, convert, &self.1);
+            Err(ConvertError::Io {
+                path: path.to_path_buf(),
+                source: io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "decoded audio needs rawcd's feature `audio`",
+                ),
+            })
+        }
     }
 
     fn slice(&mut self, path: &Path, offset: u64, len: u64) -> Result<Source, ConvertError> {
@@ -335,6 +379,21 @@ fn read_segment(
             if *swap {
                 swap16(&mut out[start..]);
             }
+        }
+        Segment::Decoded {
+            path,
+            byte_offset,
+            byte_len,
+            convert,
+        } => {
+            let s = files.decoded(path, *byte_offset, *byte_len, *convert)?;
+            let start = out.len();
+            out.resize(start + *byte_len as usize, 0);
+            s.read_at(0, &mut out[start..])
+                .map_err(|source| ConvertError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
         }
     }
     Ok(())
@@ -382,6 +441,17 @@ fn chunks(t: &TrackPlan, files: &mut FileCache) -> Result<Vec<Chunk>, ConvertErr
                 byte_len,
                 swap: false,
             } => out.push(Chunk::Slice(files.slice(path, *byte_offset, *byte_len)?)),
+            Segment::Decoded {
+                path,
+                byte_offset,
+                byte_len,
+                convert,
+            } => out.push(Chunk::Slice(files.decoded(
+                path,
+                *byte_offset,
+                *byte_len,
+                *convert,
+            )?)),
             Segment::File { swap: true, .. } => {
                 let mut buf = Vec::new();
                 read_segment(seg, files, &mut buf)?;

@@ -156,7 +156,7 @@ pub fn stat_file(path: &Path, kind: FileKind) -> Result<FileInfo, ParseErrorKind
     }
 }
 
-fn read_sheet(path: &Path) -> Result<String, ParseError> {
+pub(crate) fn read_sheet(path: &Path) -> Result<String, ParseError> {
     let unreadable =
         |reason: String| ParseError::new(path, 0, 0, ParseErrorKind::Unreadable { reason });
     if let Some(why) = not_regular(path) {
@@ -172,7 +172,7 @@ fn read_sheet(path: &Path) -> Result<String, ParseError> {
     Ok(super::lex::decode_sheet(&bytes))
 }
 
-fn base_dir(path: &Path) -> PathBuf {
+pub(crate) fn base_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -231,7 +231,11 @@ pub fn load_toc_with(path: &Path, opts: &LoadOptions) -> Result<DiscPlan, ParseE
     Ok(plan)
 }
 
-fn check_cdtext_file(plan: &DiscPlan, dir: &Path, opts: &LoadOptions) -> Result<(), ParseError> {
+pub(crate) fn check_cdtext_file(
+    plan: &DiscPlan,
+    dir: &Path,
+    opts: &LoadOptions,
+) -> Result<(), ParseError> {
     if let Some(f) = &plan.text.cdtext_file {
         let kind = |k| ParseError::new(&plan.sheet, 0, 0, k);
         check_path(f, dir, opts.paths).map_err(kind)?;

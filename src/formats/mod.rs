@@ -9,6 +9,8 @@
 //! three steps. [`wav`] finds the samples of a WAV file without copying them.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "audio")]
+pub mod audio;
 pub mod ccd;
 pub mod cdt;
 pub mod convert;

@@ -110,6 +110,19 @@ pub enum Segment {
         /// True when the bytes are big-endian 16-bit audio that must be swapped.
         swap: bool,
     },
+    /// Bytes of a compressed or non-CD audio file (FLAC, ALAC, AIFF, Vorbis, MP3, WAV of
+    /// another layout), decoded while streaming: positions are in the file's decoded 16-bit
+    /// stereo little-endian PCM (feature `audio`, see `formats::audio`).
+    Decoded {
+        /// The file.
+        path: PathBuf,
+        /// First byte of the decoded PCM.
+        byte_offset: u64,
+        /// Number of bytes.
+        byte_len: u64,
+        /// Convert a non-CD layout (mono, 24-bit) instead of refusing it.
+        convert: bool,
+    },
     /// Zero bytes rawcd generates: digital silence in audio tracks, zero user data in data
     /// tracks (encoded in the track's mode).
     Silence {
@@ -122,7 +135,9 @@ impl Segment {
     /// Bytes this segment contributes.
     pub fn byte_len(&self) -> u64 {
         match self {
-            Segment::File { byte_len, .. } | Segment::Silence { byte_len } => *byte_len,
+            Segment::File { byte_len, .. }
+            | Segment::Decoded { byte_len, .. }
+            | Segment::Silence { byte_len } => *byte_len,
         }
     }
 }

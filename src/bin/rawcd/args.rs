@@ -80,6 +80,13 @@ pub struct SourceArgs {
     /// Let a sheet's FILE lines name files outside its folder (absolute, `..`, symlinks).
     #[arg(long)]
     pub allow_any_path: bool,
+    /// Convert decoded audio that is not 16-bit stereo 44.1 kHz (mono → stereo, 24/32-bit →
+    /// 16-bit with TPDF dither) instead of refusing it.
+    #[arg(long)]
+    pub convert_audio: bool,
+    /// Do not fill CD-Text, ISRC and MCN from the audio files' tags.
+    #[arg(long)]
+    pub no_tags: bool,
 }
 
 /// Output formats of `image`.

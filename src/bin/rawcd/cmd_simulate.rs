@@ -109,6 +109,8 @@ pub fn run(a: SimulateArgs) -> CliResult {
                 allow_short_tracks: a.src.allow_short_tracks,
                 relaxed: a.src.relaxed,
                 allow_any_path: a.src.allow_any_path,
+                convert_audio: false,
+                no_tags: true,
             },
             false,
         )?
@@ -129,6 +131,8 @@ pub fn run(a: SimulateArgs) -> CliResult {
             allow_short_tracks: false,
             relaxed: false,
             allow_any_path: false,
+            convert_audio: false,
+            no_tags: true,
         };
         let map = plan::build(&c, &sa)?;
         plan::print_warnings(&map, &sa);

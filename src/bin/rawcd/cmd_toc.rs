@@ -96,11 +96,14 @@ pub fn json(map: &DiscMap) -> String {
 
 /// Runs `rawcd toc`.
 pub fn run(a: TocArgs) -> CliResult {
-    let c = plan::creator(&a.src, true)?;
+    let (c, audio) = plan::creator_report(&a.src, true)?;
     let map = plan::build(&c, &a.src)?;
     plan::print_warnings(&map, &a.src);
     if a.json {
-        println!("{}", json(&map));
+        let mut j = json(&map);
+        j.pop();
+        let lines: Vec<String> = audio.iter().map(|l| json_str(l)).collect();
+        println!("{j}, \"audio\": [{}]}}", lines.join(", "));
         return Ok(0);
     }
     let t = map.tracks();
@@ -176,6 +179,9 @@ pub fn run(a: TocArgs) -> CliResult {
                 text(b.disc.get(rawcd::codec::cdtext::TextKind::Performer))
             );
         }
+    }
+    for l in &audio {
+        println!("audio: {l}");
     }
     Ok(0)
 }

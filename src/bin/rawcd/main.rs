@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod audio_src;
 mod cmd_demo;
 mod cmd_image;
 mod cmd_repair;

@@ -10,7 +10,7 @@ use rawcd::layout::{DiscMap, ImageCreator, LayoutError};
 use rawcd::source::Source;
 
 use crate::args::SourceArgs;
-use crate::CliError;
+use crate::{audio_src, CliError};
 
 fn ext(p: &Path) -> String {
     p.extension()
@@ -66,8 +66,10 @@ pub fn input_files(a: &SourceArgs) -> Vec<std::path::PathBuf> {
         if let Ok(plan) = plan {
             for t in &plan.tracks {
                 for seg in &t.segments {
-                    if let rawcd::formats::Segment::File { path, .. } = seg {
-                        v.push(path.clone());
+                    match seg {
+                        rawcd::formats::Segment::File { path, .. } => v.push(path.clone()),
+                        rawcd::formats::Segment::Decoded { path, .. } => v.push(path.clone()),
+                        _ => {}
                     }
                 }
             }
@@ -126,12 +128,20 @@ fn warn(sheet: Option<&Path>, w: &str) {
 /// Builds the disc the sources describe. `relaxed`: short tracks are warnings (for `toc`;
 /// also with `--allow-short-tracks` / `--relaxed`).
 pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> {
+    creator_report(a, relaxed).map(|(c, _)| c)
+}
+
+/// [`creator`], with the decoded-audio report for `toc` (formats, conversions, values from tags).
+pub fn creator_report(
+    a: &SourceArgs,
+    relaxed: bool,
+) -> Result<(ImageCreator, Vec<String>), CliError> {
     let relaxed = relaxed || a.relaxed || a.allow_short_tracks;
     let first = &a.sources[0];
-    let opts = load_options(a.allow_any_path);
     let sheet = match ext(first).as_str() {
-        "cue" => Some(load_cue_with(first, &opts)),
-        "toc" => Some(load_toc_with(first, &opts)),
+        "cue" => Some(audio_src::load_cue(first, a)),
+        "toc" => Some(audio_src::load_toc(first, a)),
+        _ if a.sources.len() == 1 => audio_src::embedded(first, a).transpose(),
         _ => None,
     };
     if sheet.is_none() && a.allow_any_path {
@@ -159,7 +169,7 @@ pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> 
                 first.display()
             )));
         }
-        let plan = plan.map_err(|e| CliError::BadInput(e.to_string()))?;
+        let (plan, report) = plan?;
         let opts = ConvertOptions {
             relaxed,
             regenerate_edc: a.regenerate_edc,
@@ -189,8 +199,9 @@ pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> 
         {
             apply_metadata(&mut c, a)?;
         }
-        return Ok(c);
+        return Ok((c, report));
     }
+    let mut list_tags = audio_src::ListTags::default();
     let mut c = ImageCreator::new();
     c.set_relaxed(relaxed);
     if a.gapless {
@@ -201,6 +212,9 @@ pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> 
             "iso" => {
                 c.add_track(SectorType::Mode1, open(p)?)
                     .map_err(|e| CliError::BadInput(format!("{}: {e}", p.display())))?;
+            }
+            _ if audio_src::has_audio_ext(p) || audio_src::is_decoded_audio(p) => {
+                audio_src::add_list_track(&mut c, p, a, &mut list_tags)?;
             }
             "wav" => {
                 let s = open(p)?;
@@ -218,15 +232,16 @@ pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> 
             }
             other => {
                 return Err(CliError::BadInput(format!(
-                    "{}: unknown source type {:?} (expected .cue, .toc, .iso or .wav)",
-                    p.display(),
-                    other
-                )))
+                "{}: unknown source type {:?} (expected .cue, .toc, .iso, .wav or an audio file)",
+                p.display(),
+                other
+            )))
             }
         }
     }
-    apply_metadata(&mut c, a)?;
-    Ok(c)
+    let (list_report, rest) = audio_src::apply_list_tags(&mut c, &list_tags, a)?;
+    apply_metadata(&mut c, &rest)?;
+    Ok((c, list_report))
 }
 
 fn apply_metadata(c: &mut ImageCreator, a: &SourceArgs) -> Result<(), CliError> {

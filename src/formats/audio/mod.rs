@@ -1,0 +1,697 @@
+//! Decoded audio inputs (feature `audio`): FLAC, AIFF/AIFC, ALAC in MP4, WAV of any layout, Ogg
+//! Vorbis and MP3, decoded with symphonia while the disc streams.
+//!
+//! Vocabulary: a *frame* is one sample of every channel (1/44100 s on a CD; 588 frames make a
+//! sector). The *announced* length of a file is the frame count rawcd learns before the first
+//! sector, because the disc's TOC is written before any audio: FLAC STREAMINFO, the AIFF/WAV/MP4
+//! container's count, the LAME/Xing header of an MP3 (encoder delay and padding removed), the
+//! last Ogg granule position of a Vorbis stream. Where nothing states it (STREAMINFO total 0, an
+//! MP3 without a LAME header) the file is decoded once to count, with a warning. While streaming,
+//! a file that decodes to another count stops the stream with [`AudioError::LengthMismatch`].
+//!
+//! The pieces: [`probe()`] learns a file's format, length and tags; [`stream`] decodes a file on
+//! its own thread into a small bounded read-ahead and gives [`Source`]s over byte ranges of the
+//! 16-bit stereo PCM; [`sheet`] loads cue sheets, TOC files and single files with an embedded
+//! cue sheet into the neutral [`DiscPlan`](super::DiscPlan) (decoded files become
+//! [`Segment::Decoded`](super::Segment::Decoded)) and fills CD-Text, ISRC and MCN from tags.
+//! The rest of rawcd meets decoded audio only through `Source` and the plan, as it meets WAV.
+//!
+//! Only 44,100 Hz 16-bit stereo goes on a CD. Other layouts are refused with
+//! [`AudioError::NotCdAudio`] unless [`AudioOptions::convert`] is set: mono is copied to both
+//! channels, 24/32-bit samples become 16-bit with TPDF dither (seeded, so the output is the same
+//! on every run). Sample-rate conversion is not implemented: a file at another rate is refused
+//! in both modes.
+#![forbid(unsafe_code)]
+
+pub mod flac_meta;
+pub mod pcm;
+pub mod sheet;
+pub mod stream;
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use symphonia::core::codecs::{
+    CodecType, CODEC_TYPE_ALAC, CODEC_TYPE_FLAC, CODEC_TYPE_MP3, CODEC_TYPE_VORBIS,
+};
+use symphonia::core::formats::{FormatOptions, FormatReader};
+use symphonia::core::io::{MediaSource, MediaSourceStream};
+use symphonia::core::meta::{MetadataOptions, StandardTagKey, Tag};
+use symphonia::core::probe::Hint;
+use thiserror::Error;
+
+use crate::source::Source;
+
+pub use sheet::{load_cue, load_embedded, load_toc, open_track, TagNote};
+pub use stream::DecodedFile;
+
+/// How decoded audio is accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AudioOptions {
+    /// Convert what is not 44.1 kHz 16-bit stereo (mono → both channels, 24/32-bit → 16-bit
+    /// with TPDF dither) instead of refusing it (CLI `--convert-audio`).
+    pub convert: bool,
+    /// Fill CD-Text, ISRC and MCN from the files' tags where the sheet does not (CLI
+    /// `--no-tags` clears it).
+    pub tags: bool,
+    /// Bytes of decoded PCM each file may hold ahead of the stream (rounded to whole chunks of
+    /// one second, at least two).
+    pub read_ahead_bytes: usize,
+    /// Which files a sheet may name (default: only files inside the sheet's folder; CLI
+    /// `--allow-any-path` gives [`PathPolicy::AnyPath`](crate::formats::PathPolicy::AnyPath)).
+    pub paths: crate::formats::PathPolicy,
+}
+
+impl Default for AudioOptions {
+    fn default() -> Self {
+        AudioOptions {
+            convert: false,
+            tags: true,
+            read_ahead_bytes: 4 * stream::CHUNK_BYTES,
+            paths: crate::formats::PathPolicy::default(),
+        }
+    }
+}
+
+/// What is wrong with an audio file; one line naming it.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum AudioError {
+    /// The file cannot be opened or read.
+    #[error("{}: {source}", file.display())]
+    Io {
+        /// The file.
+        file: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// The content is none of the audio formats rawcd decodes.
+    #[error("{}: not an audio file rawcd can decode ({found}); expected FLAC, WAV, AIFF, ALAC (.m4a), Ogg Vorbis or MP3", file.display())]
+    Unrecognized {
+        /// The file.
+        file: PathBuf,
+        /// What the first bytes look like.
+        found: String,
+    },
+    /// The container or codec is damaged before any audio.
+    #[error("{}: {reason}", file.display())]
+    Malformed {
+        /// The file.
+        file: PathBuf,
+        /// What the decoder said.
+        reason: String,
+    },
+    /// The audio is not CD audio and conversion was not asked for (or is not possible).
+    #[error("{}: {format}, a CD needs 16-bit stereo 44100 Hz{hint}", file.display())]
+    NotCdAudio {
+        /// The file.
+        file: PathBuf,
+        /// `24-bit stereo 96000 Hz FLAC`.
+        format: String,
+        /// What would help.
+        hint: &'static str,
+    },
+    /// Decoding failed at a sample position (a damaged frame, a CRC error).
+    #[error("{}: decoding failed at sample {sample}: {reason}", file.display())]
+    Decode {
+        /// The file.
+        file: PathBuf,
+        /// Frames decoded before the failure.
+        sample: u64,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The file decoded to another length than announced (the layout was built on the
+    /// announced one, so the disc would shift).
+    #[error("{}: decoded {decoded} samples but {from} announced {announced}", file.display())]
+    LengthMismatch {
+        /// The file.
+        file: PathBuf,
+        /// Frames announced before streaming.
+        announced: u64,
+        /// Frames decoded.
+        decoded: u64,
+        /// Where the announced count came from.
+        from: &'static str,
+    },
+    /// An embedded cue sheet that cannot be used.
+    #[error("{}: embedded cue sheet: {reason}", file.display())]
+    CueSheet {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl AudioError {
+    /// The error as an `io::Error` for a `Read` source: `InvalidData` for bad input (so the
+    /// CLI exits 2), the original kind for I/O; the typed error stays inside.
+    pub fn into_io(self) -> io::Error {
+        let kind = match &self {
+            AudioError::Io { source, .. } => source.kind(),
+            _ => io::ErrorKind::InvalidData,
+        };
+        io::Error::new(kind, self)
+    }
+}
+
+/// The containers rawcd recognizes by their first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    /// Native FLAC (`fLaC`).
+    Flac,
+    /// RIFF WAVE.
+    Wav,
+    /// AIFF or AIFC (`FORM`).
+    Aiff,
+    /// MP4/M4A (`ftyp`).
+    Mp4,
+    /// Ogg (`OggS`).
+    Ogg,
+    /// MPEG audio frames (after an optional ID3v2 tag).
+    Mpeg,
+}
+
+/// Recognizes a container from the first bytes of a file (by content, never by name). Only a
+/// marker at the start counts (after an ID3v2 tag for FLAC and MPEG), so a JPEG or text file is
+/// never taken for MP3 because some bytes inside look like a frame header.
+pub fn sniff(head: &[u8]) -> Option<Container> {
+    let at = |r: std::ops::Range<usize>| head.get(r);
+    if at(0..4) == Some(b"RIFF") && at(8..12) == Some(b"WAVE") {
+        return Some(Container::Wav);
+    }
+    if at(0..4) == Some(b"FORM") && matches!(at(8..12), Some(b"AIFF") | Some(b"AIFC")) {
+        return Some(Container::Aiff);
+    }
+    if at(4..8) == Some(b"ftyp") {
+        return Some(Container::Mp4);
+    }
+    if at(0..4) == Some(b"OggS") {
+        return Some(Container::Ogg);
+    }
+    let s = flac_meta::id3v2_len(head);
+    if at(s..s + 4) == Some(flac_meta::FLAC_MARKER) {
+        return Some(Container::Flac);
+    }
+    if let Some(h) = at(s..s + 4) {
+        let sync = h[0] == 0xFF && h[1] & 0xE0 == 0xE0;
+        let layer = (h[1] >> 1) & 3;
+        let version = (h[1] >> 3) & 3;
+        let bitrate = h[2] >> 4;
+        let rate = (h[2] >> 2) & 3;
+        if sync && layer != 0 && version != 1 && bitrate != 15 && rate != 3 {
+            return Some(Container::Mpeg);
+        }
+    }
+    None
+}
+
+fn describe_head(head: &[u8]) -> String {
+    match head {
+        [0xFF, 0xD8, 0xFF, ..] => "a JPEG image".into(),
+        [0x89, b'P', b'N', b'G', ..] => "a PNG image".into(),
+        [] => "an empty file".into(),
+        _ => {
+            let n = head.len().min(4);
+            format!("starts with {:02X?}", &head[..n])
+        }
+    }
+}
+
+/// Where an announced length came from.
+pub(crate) const FROM_STREAMINFO: &str = "STREAMINFO";
+pub(crate) const FROM_CONTAINER: &str = "the container";
+pub(crate) const FROM_LAME: &str = "the LAME/Xing header";
+pub(crate) const FROM_GRANULE: &str = "the last Ogg granule position";
+pub(crate) const FROM_DECODER: &str = "a counting decode";
+
+/// What rawcd learned about an audio file before streaming it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AudioInfo {
+    /// The file.
+    pub path: PathBuf,
+    /// The container.
+    pub container: Container,
+    /// Codec name (`FLAC`, `ALAC`, `PCM`, `Vorbis`, `MP3`).
+    pub codec: &'static str,
+    /// Sample rate in Hz.
+    pub sample_rate: u32,
+    /// Channels.
+    pub channels: u32,
+    /// Bits per sample of a lossless source (`None` for lossy codecs).
+    pub bits: Option<u32>,
+    /// Frames the file gives (the track's length on the CD).
+    pub frames: u64,
+    /// Where `frames` came from.
+    pub length_from: &'static str,
+    /// The conversion applied (`mono → stereo`, `24-bit → 16-bit TPDF dither`), `None` when the
+    /// samples go on the disc unchanged.
+    pub conversion: Option<String>,
+    /// Tags as `(KEY, value)` with the keys `TITLE`, `ARTIST`, `ALBUM`, `ALBUMARTIST`, `ISRC`,
+    /// `CATALOGNUMBER`, `UPC`, `CUESHEET` (FLAC: every Vorbis comment, upper-cased).
+    pub tags: Vec<(String, String)>,
+    /// The FLAC CUESHEET block, when there is one.
+    pub cuesheet: Option<flac_meta::FlacCueSheet>,
+    /// Things accepted but worth telling.
+    pub warnings: Vec<String>,
+}
+
+impl AudioInfo {
+    /// Bytes of 16-bit stereo PCM the file gives.
+    pub fn pcm_bytes(&self) -> u64 {
+        self.frames * 4
+    }
+
+    /// `24-bit stereo 96000 Hz FLAC`.
+    pub fn format(&self) -> String {
+        let ch = match self.channels {
+            1 => "mono".to_string(),
+            2 => "stereo".to_string(),
+            n => format!("{n}-channel"),
+        };
+        match self.bits {
+            Some(b) => format!("{b}-bit {ch} {} Hz {}", self.sample_rate, self.codec),
+            None => format!("{ch} {} Hz {}", self.sample_rate, self.codec),
+        }
+    }
+
+    /// The first tag value under `key`.
+    pub fn tag(&self, key: &str) -> Option<&str> {
+        self.tags
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// How samples become CD samples (decided once per file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Plan {
+    pub(crate) channels: usize,
+    /// Round float/extra precision to 16 bits with TPDF dither (24/32-bit integer sources).
+    pub(crate) dither: bool,
+}
+
+/// Decides how a format reaches the disc, or why it cannot.
+fn plan_for(
+    file: &Path,
+    codec: &'static str,
+    rate: u32,
+    channels: u32,
+    bits: Option<u32>,
+    convert: bool,
+) -> Result<(Plan, Option<String>), AudioError> {
+    let bits_text = bits.map(|b| format!("{b}-bit ")).unwrap_or_default();
+    let ch_text = match channels {
+        1 => "mono".to_string(),
+        2 => "stereo".to_string(),
+        n => format!("{n}-channel"),
+    };
+    let format = format!("{bits_text}{ch_text} {rate} Hz {codec}");
+    let refuse = |hint| {
+        Err(AudioError::NotCdAudio {
+            file: file.to_path_buf(),
+            format: format.clone(),
+            hint,
+        })
+    };
+    if rate != 44_100 {
+        return refuse(" (resampling is not implemented: convert the file to 44100 Hz first)");
+    }
+    if channels == 0 || channels > 2 {
+        return refuse(" (downmixing is not implemented)");
+    }
+    if matches!(bits, Some(b) if b < 16) {
+        // Fewer bits widen exactly; nothing is lost.
+    }
+    let wide = matches!(bits, Some(b) if b > 16);
+    let mono = channels == 1;
+    if (wide || mono) && !convert {
+        return refuse(" (use --convert-audio to convert)");
+    }
+    let mut what = Vec::new();
+    if mono {
+        what.push("mono → stereo".to_string());
+    }
+    if wide {
+        what.push(format!("{}-bit → 16-bit TPDF dither", bits.unwrap_or(0)));
+    }
+    Ok((
+        Plan {
+            channels: channels as usize,
+            dither: wide,
+        },
+        (!what.is_empty()).then(|| what.join(", ")),
+    ))
+}
+
+/// Opens a symphonia reader on a media source whose container is known.
+pub(crate) fn open_format(
+    file: &Path,
+    source: Box<dyn MediaSource>,
+) -> Result<(Box<dyn FormatReader>, Vec<Tag>), AudioError> {
+    let mss = MediaSourceStream::new(source, Default::default());
+    let opts = FormatOptions {
+        enable_gapless: true,
+        ..Default::default()
+    };
+    let mut probed = symphonia::default::get_probe()
+        .format(&Hint::new(), mss, &opts, &MetadataOptions::default())
+        .map_err(|e| malformed(file, e))?;
+    let mut tags = Vec::new();
+    if let Some(rev) = probed.metadata.get().as_ref().and_then(|m| m.current()) {
+        tags.extend(rev.tags().iter().cloned());
+    }
+    if let Some(rev) = probed.format.metadata().current() {
+        tags.extend(rev.tags().iter().cloned());
+    }
+    Ok((probed.format, tags))
+}
+
+pub(crate) fn malformed(file: &Path, e: impl std::fmt::Display) -> AudioError {
+    AudioError::Malformed {
+        file: file.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
+fn codec_name(c: CodecType) -> &'static str {
+    match c {
+        CODEC_TYPE_FLAC => "FLAC",
+        CODEC_TYPE_ALAC => "ALAC",
+        CODEC_TYPE_MP3 => "MP3",
+        CODEC_TYPE_VORBIS => "Vorbis",
+        _ => "PCM",
+    }
+}
+
+/// Codec name, sample rate, channels and bits of a track (`bits` `None` for lossy codecs). For
+/// ALAC the MP4 sample entry leaves rate and channels to the codec's magic cookie
+/// (ALACSpecificConfig: bit depth at byte 5, channels at 9, rate at 20), read here.
+pub(crate) fn stream_format(
+    p: &symphonia::core::codecs::CodecParameters,
+) -> (&'static str, u32, u32, Option<u32>) {
+    let codec = codec_name(p.codec);
+    let mut rate = p.sample_rate.unwrap_or(0);
+    let mut channels = p.channels.map(|c| c.count() as u32).unwrap_or(0);
+    let mut bits = p.bits_per_sample.or(p.bits_per_coded_sample);
+    if codec == "ALAC" {
+        if let Some(x) = &p.extra_data {
+            let c = match x.get(4..8) {
+                Some(b"alac") => x.get(12..),
+                _ => Some(&x[..]),
+            };
+            if let Some(c) = c.filter(|c| c.len() >= 24) {
+                bits = Some(u32::from(c[5]));
+                channels = u32::from(c[9]);
+                rate = u32::from_be_bytes([c[20], c[21], c[22], c[23]]);
+            }
+        }
+    }
+    if matches!(codec, "MP3" | "Vorbis") {
+        bits = None;
+    }
+    (codec, rate, channels, bits)
+}
+
+fn tag_key(t: &Tag) -> Option<&'static str> {
+    if t.key.eq_ignore_ascii_case("CUESHEET") {
+        return Some("CUESHEET");
+    }
+    Some(match t.std_key? {
+        StandardTagKey::TrackTitle => "TITLE",
+        StandardTagKey::Artist => "ARTIST",
+        StandardTagKey::Album => "ALBUM",
+        StandardTagKey::AlbumArtist => "ALBUMARTIST",
+        StandardTagKey::IdentIsrc => "ISRC",
+        StandardTagKey::IdentCatalogNumber => "CATALOGNUMBER",
+        StandardTagKey::IdentUpc | StandardTagKey::IdentBarcode => "UPC",
+        _ => return None,
+    })
+}
+
+/// The `numSampleFrames` of an AIFF/AIFC `COMM` chunk (symphonia 0.5 derives the count from
+/// the `SSND` chunk size and counts its 8-byte offset/block-size header as samples).
+pub fn aiff_frames(head: &[u8]) -> Option<u64> {
+    let mut pos = 12usize;
+    while let Some(h) = head.get(pos..pos + 8) {
+        let size = u32::from_be_bytes([h[4], h[5], h[6], h[7]]) as usize;
+        if &h[..4] == b"COMM" {
+            let b = head.get(pos + 8..pos + 14)?;
+            return Some(u64::from(u32::from_be_bytes([b[2], b[3], b[4], b[5]])));
+        }
+        pos = pos.checked_add(8 + size + (size & 1))?;
+    }
+    None
+}
+
+/// Checks the sample tables of an MP4 `moov` box before symphonia reads them: symphonia 0.5
+/// allocates each table from its declared entry count, so a hostile count (found by
+/// fuzz/audio_file: `stsz` claiming 2.8 G entries) would abort the process. Every table must
+/// fit in its box.
+///
+/// # Errors
+/// A box that runs past its parent, or a table longer than its box.
+pub fn check_mp4_tables(moov: &[u8]) -> Result<(), String> {
+    let mut pos = 0usize;
+    while let Some(h) = moov.get(pos..pos + 8) {
+        let size = u32::from_be_bytes([h[0], h[1], h[2], h[3]]) as usize;
+        let kind = &h[4..8];
+        let (head, size) = match size {
+            0 => (8, moov.len() - pos),
+            1 => match moov.get(pos + 8..pos + 16) {
+                Some(b) => (
+                    16,
+                    u64::from_be_bytes(b.try_into().unwrap_or([0; 8])) as usize,
+                ),
+                None => return Err("truncated box header".into()),
+            },
+            n => (8, n),
+        };
+        if size < head || pos.saturating_add(size) > moov.len() {
+            return Err(format!(
+                "box {} of {size} bytes runs past its parent",
+                String::from_utf8_lossy(kind)
+            ));
+        }
+        let body = &moov[pos + head..pos + size];
+        match kind {
+            b"moov" | b"trak" | b"mdia" | b"minf" | b"stbl" => check_mp4_tables(body)?,
+            b"stsz" | b"stco" | b"co64" | b"stts" | b"stsc" | b"ctts" | b"stss" => {
+                let at = if kind == b"stsz" { 8 } else { 4 };
+                let count = body
+                    .get(at..at + 4)
+                    .map(|c| u64::from(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
+                    .ok_or("truncated sample table")?;
+                let entry: u64 = match kind {
+                    b"stsz" if body.get(4..8) != Some(&[0, 0, 0, 0]) => 0,
+                    b"stsz" | b"stco" | b"stss" => 4,
+                    b"co64" | b"stts" | b"ctts" => 8,
+                    _ => 12,
+                };
+                if count * entry > body.len() as u64 {
+                    return Err(format!(
+                        "sample table {} claims {count} entries in {} bytes",
+                        String::from_utf8_lossy(kind),
+                        body.len()
+                    ));
+                }
+            }
+            _ => {}
+        }
+        pos += size;
+    }
+    Ok(())
+}
+
+/// The `moov` box of an MP4 file, found by walking the top-level boxes (it may follow `mdat`).
+fn mp4_moov(f: &mut (impl Read + io::Seek)) -> io::Result<Option<Vec<u8>>> {
+    let len = f.seek(io::SeekFrom::End(0))?;
+    let mut pos = 0u64;
+    while pos + 8 <= len {
+        f.seek(io::SeekFrom::Start(pos))?;
+        let mut h = [0u8; 16];
+        f.read_exact(&mut h[..8])?;
+        let mut size = u64::from(u32::from_be_bytes([h[0], h[1], h[2], h[3]]));
+        if size == 1 {
+            f.read_exact(&mut h[8..16])?;
+            size = u64::from_be_bytes(h[8..16].try_into().unwrap_or([0; 8]));
+        } else if size == 0 {
+            size = len - pos;
+        }
+        if &h[4..8] == b"moov" {
+            let n = size.min(len - pos).min(64 << 20);
+            let mut moov = vec![0u8; n as usize];
+            f.seek(io::SeekFrom::Start(pos))?;
+            f.read_exact(&mut moov)?;
+            return Ok(Some(moov));
+        }
+        if size < 8 {
+            return Ok(None);
+        }
+        pos = pos.saturating_add(size);
+    }
+    Ok(None)
+}
+
+/// Bytes read from the start of a file to recognize it and parse FLAC metadata.
+const HEAD: u64 = 1 << 20;
+
+/// Learns an audio file's format, exact length and tags (module docs: the announced length),
+/// refusing what cannot go on a CD unless `opts.convert`.
+///
+/// # Errors
+/// [`AudioError`]: unreadable, not a recognized format, damaged headers, not CD audio.
+pub fn probe(path: &Path, opts: &AudioOptions) -> Result<AudioInfo, AudioError> {
+    let io_err = |source| AudioError::Io {
+        file: path.to_path_buf(),
+        source,
+    };
+    let mut f = File::open(path).map_err(io_err)?;
+    let len = f.metadata().map_err(io_err)?.len();
+    let mut head = Vec::new();
+    (&mut f).take(HEAD).read_to_end(&mut head).map_err(io_err)?;
+    let container = sniff(&head).ok_or_else(|| AudioError::Unrecognized {
+        file: path.to_path_buf(),
+        found: describe_head(&head),
+    })?;
+    let flac = if container == Container::Flac {
+        let mut m = flac_meta::parse_flac_meta(&head);
+        if matches!(m, Err(flac_meta::FlacMetaError::Truncated { .. })) && len > HEAD {
+            let all = std::fs::read(path).map_err(io_err)?;
+            m = flac_meta::parse_flac_meta(&all);
+        }
+        Some(m.map_err(|e| malformed(path, e))?)
+    } else {
+        None
+    };
+    let aiff = (container == Container::Aiff)
+        .then(|| aiff_frames(&head))
+        .flatten();
+    let mut file = File::open(path).map_err(io_err)?;
+    if container == Container::Mp4 {
+        if let Some(moov) = mp4_moov(&mut file).map_err(io_err)? {
+            check_mp4_tables(&moov).map_err(|e| malformed(path, e))?;
+        }
+        io::Seek::rewind(&mut file).map_err(io_err)?;
+    }
+    probe_source(path, Box::new(file), container, flac, aiff, opts)
+}
+
+/// [`probe()`] over bytes in memory (for tests and fuzzing); `name` is used in messages.
+///
+/// # Errors
+/// As [`probe()`].
+pub fn probe_bytes(
+    name: &Path,
+    bytes: Vec<u8>,
+    opts: &AudioOptions,
+) -> Result<AudioInfo, AudioError> {
+    let container = sniff(&bytes).ok_or_else(|| AudioError::Unrecognized {
+        file: name.to_path_buf(),
+        found: describe_head(&bytes),
+    })?;
+    let flac = if container == Container::Flac {
+        Some(flac_meta::parse_flac_meta(&bytes).map_err(|e| malformed(name, e))?)
+    } else {
+        None
+    };
+    let aiff = (container == Container::Aiff)
+        .then(|| aiff_frames(&bytes))
+        .flatten();
+    if container == Container::Mp4 {
+        let mut c = io::Cursor::new(&bytes[..]);
+        if let Ok(Some(moov)) = mp4_moov(&mut c) {
+            check_mp4_tables(&moov).map_err(|e| malformed(name, e))?;
+        }
+    }
+    probe_source(
+        name,
+        Box::new(io::Cursor::new(bytes)),
+        container,
+        flac,
+        aiff,
+        opts,
+    )
+}
+
+fn probe_source(
+    path: &Path,
+    source: Box<dyn MediaSource>,
+    container: Container,
+    flac: Option<flac_meta::FlacMeta>,
+    aiff: Option<u64>,
+    opts: &AudioOptions,
+) -> Result<AudioInfo, AudioError> {
+    let (format, sym_tags) = open_format(path, source)?;
+    let track = format
+        .default_track()
+        .ok_or_else(|| malformed(path, "no audio track"))?;
+    let p = &track.codec_params;
+    let (codec, rate, channels, bits) = stream_format(p);
+    if rate == 0 || channels == 0 {
+        return Err(malformed(path, "no sample rate or channel count"));
+    }
+    let (_, conversion) = plan_for(path, codec, rate, channels, bits, opts.convert)?;
+    let mut warnings = Vec::new();
+    let mut tags: Vec<(String, String)> = Vec::new();
+    let mut cuesheet = None;
+    let announced = match (&flac, codec) {
+        (Some(m), _) => {
+            tags = m.comments.clone();
+            cuesheet = m.cuesheet.clone();
+            (m.total_samples > 0).then_some((m.total_samples, FROM_STREAMINFO))
+        }
+        (None, "MP3") => match (p.delay, p.n_frames) {
+            (Some(_), Some(n)) => Some((n, FROM_LAME)),
+            _ => None,
+        },
+        (None, "Vorbis") => p.n_frames.map(|n| (n, FROM_GRANULE)),
+        (None, _) if aiff.is_some() => aiff.map(|n| (n, FROM_CONTAINER)),
+        (None, _) => p.n_frames.map(|n| (n, FROM_CONTAINER)),
+    };
+    if flac.is_none() {
+        for t in &sym_tags {
+            if let Some(k) = tag_key(t) {
+                tags.push((k.to_string(), t.value.to_string()));
+            }
+        }
+    }
+    drop(format);
+    let (frames, length_from) = match announced {
+        Some(a) => a,
+        None => {
+            let n = stream::count_frames(path, opts)?;
+            warnings.push(format!(
+                "{}: no stated length; decoded once to count {n} samples (the length is the decoder's)",
+                path.display()
+            ));
+            (n, FROM_DECODER)
+        }
+    };
+    Ok(AudioInfo {
+        path: path.to_path_buf(),
+        container,
+        codec,
+        sample_rate: rate,
+        channels,
+        bits,
+        frames,
+        length_from,
+        conversion,
+        tags,
+        cuesheet,
+        warnings,
+    })
+}
+
+/// A [`Source`] over all of a decoded file's 16-bit stereo PCM (`info.pcm_bytes()` bytes),
+/// decoded on its own thread while the stream reads it.
+pub fn source(info: &AudioInfo, opts: &AudioOptions) -> Source {
+    let f = DecodedFile::new(info, opts);
+    f.segment(0, info.pcm_bytes())
+}

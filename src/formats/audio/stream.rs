@@ -1,0 +1,364 @@
+//! The decode stage: each decoded file gets a thread (started on the first read) that decodes
+//! it into one-second chunks of CD PCM through a bounded channel, so a file never holds more
+//! than [`AudioOptions::read_ahead_bytes`] ahead of the stream. Tracks that share a file (one
+//! FLAC for a whole album) share its decoder through [`DecodedFile`]; each track reads its
+//! byte range as a `Read` [`Source`]. A read behind the decoder's position (a sheet that uses a
+//! file's bytes out of order) restarts the decoder from the top.
+//!
+//! The decoder checks, for each file, that the frames it produces are the frames announced:
+//! a FLAC frame missing from the sequence (dropped for a CRC error) is a [`AudioError::Decode`]
+//! at its sample position; a file that ends early or late is [`AudioError::LengthMismatch`],
+//! reported before the last chunk is handed out.
+#![forbid(unsafe_code)]
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crossbeam_channel::{bounded, Receiver, Sender};
+use symphonia::core::audio::SampleBuffer;
+use symphonia::core::codecs::{Decoder, DecoderOptions};
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::FormatReader;
+use symphonia::core::io::MediaSource;
+
+use super::pcm::{append_cd, Dither};
+use super::{open_format, plan_for, AudioError, AudioInfo, AudioOptions, Plan};
+use crate::source::Source;
+
+/// Bytes of one chunk of decoded PCM: one second of CD audio (75 sectors).
+pub const CHUNK_BYTES: usize = 75 * 2352;
+
+/// A symphonia format reader and decoder on one file, producing CD samples.
+pub(crate) struct Decoding {
+    file: PathBuf,
+    format: Box<dyn FormatReader>,
+    decoder: Box<dyn Decoder>,
+    track: u32,
+    plan: Plan,
+    dither: Dither,
+    /// Frames produced so far.
+    pub(crate) frames: u64,
+    /// Check packet timestamps for gaps (FLAC: a dropped frame).
+    check_gaps: bool,
+    samples: Option<SampleBuffer<i32>>,
+}
+
+impl Decoding {
+    /// Opens `source` (the file `file`) for decoding.
+    pub(crate) fn open(
+        file: &Path,
+        source: Box<dyn MediaSource>,
+        convert: bool,
+    ) -> Result<Decoding, AudioError> {
+        let (format, _) = open_format(file, source)?;
+        let track = format
+            .default_track()
+            .ok_or_else(|| super::malformed(file, "no audio track"))?;
+        let p = track.codec_params.clone();
+        let (codec, rate, channels, bits) = super::stream_format(&p);
+        let (plan, _) = plan_for(file, codec, rate, channels, bits, convert)?;
+        let decoder = symphonia::default::get_codecs()
+            .make(&p, &DecoderOptions { verify: false })
+            .map_err(|e| super::malformed(file, e))?;
+        Ok(Decoding {
+            file: file.to_path_buf(),
+            track: track.id,
+            format,
+            decoder,
+            plan,
+            dither: Dither::default(),
+            frames: 0,
+            check_gaps: codec == "FLAC",
+            samples: None,
+        })
+    }
+
+    fn decode_err(&self, reason: impl std::fmt::Display) -> AudioError {
+        AudioError::Decode {
+            file: self.file.clone(),
+            sample: self.frames,
+            reason: reason.to_string(),
+        }
+    }
+
+    /// Decodes the next packet and appends its CD bytes to `out`; `false` at the end.
+    pub(crate) fn next_into(&mut self, out: &mut Vec<u8>) -> Result<bool, AudioError> {
+        loop {
+            let packet = match self.format.next_packet() {
+                Ok(p) => p,
+                Err(SymError::IoError(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                    return Ok(false)
+                }
+                Err(SymError::ResetRequired) => return Err(self.decode_err("stream reset")),
+                Err(e) => return Err(self.decode_err(e)),
+            };
+            if packet.track_id() != self.track {
+                continue;
+            }
+            if self.check_gaps && packet.ts() != self.frames {
+                return Err(self.decode_err(format!(
+                    "frame CRC error or missing frame: the next good frame starts at sample {}",
+                    packet.ts()
+                )));
+            }
+            let decoded = match self.decoder.decode(&packet) {
+                Ok(d) => d,
+                Err(e) => return Err(self.decode_err(e)),
+            };
+            let n = decoded.frames();
+            if n == 0 {
+                continue;
+            }
+            let spec = *decoded.spec();
+            let buf = match &mut self.samples {
+                Some(b) if b.capacity() >= n * spec.channels.count() => b,
+                slot => slot.insert(SampleBuffer::new(decoded.capacity() as u64, spec)),
+            };
+            buf.copy_interleaved_ref(decoded);
+            let channels = spec.channels.count();
+            if channels != self.plan.channels {
+                return Err(self.decode_err(format!(
+                    "channel count changed from {} to {channels}",
+                    self.plan.channels
+                )));
+            }
+            let dither = self.plan.dither.then_some(&mut self.dither);
+            append_cd(buf.samples(), channels, dither, out);
+            self.frames += n as u64;
+            return Ok(true);
+        }
+    }
+}
+
+/// Decodes a whole file once and returns its frame count (for files that do not state it).
+///
+/// # Errors
+/// The file cannot be opened or decoded.
+pub fn count_frames(path: &Path, opts: &AudioOptions) -> Result<u64, AudioError> {
+    let f = File::open(path).map_err(|source| AudioError::Io {
+        file: path.to_path_buf(),
+        source,
+    })?;
+    count_frames_in(path, Box::new(f), opts)
+}
+
+/// [`count_frames`] over any media source.
+pub(crate) fn count_frames_in(
+    path: &Path,
+    source: Box<dyn MediaSource>,
+    opts: &AudioOptions,
+) -> Result<u64, AudioError> {
+    let mut d = Decoding::open(path, source, opts.convert)?;
+    let mut scratch = Vec::new();
+    while d.next_into(&mut scratch)? {
+        scratch.clear();
+    }
+    Ok(d.frames)
+}
+
+/// Decodes `source` completely into CD PCM bytes, checking the length against `info` (for tests,
+/// fuzzing and small files).
+///
+/// # Errors
+/// As the streaming decoder: a decode error, or [`AudioError::LengthMismatch`].
+pub fn decode_all(
+    info: &AudioInfo,
+    source: Box<dyn MediaSource>,
+    opts: &AudioOptions,
+) -> Result<Vec<u8>, AudioError> {
+    let mut d = Decoding::open(&info.path, source, opts.convert)?;
+    let mut out = Vec::new();
+    while d.next_into(&mut out)? {
+        if d.frames > info.frames.saturating_add(1 << 24) {
+            break;
+        }
+    }
+    check_length(info, d.frames)?;
+    Ok(out)
+}
+
+fn check_length(info: &AudioInfo, decoded: u64) -> Result<(), AudioError> {
+    if decoded != info.frames {
+        return Err(AudioError::LengthMismatch {
+            file: info.path.clone(),
+            announced: info.frames,
+            decoded,
+            from: info.length_from,
+        });
+    }
+    Ok(())
+}
+
+type Chunk = Result<Vec<u8>, AudioError>;
+
+/// The decoder thread: chunks of `CHUNK_BYTES` until the end, the last one only after the
+/// length is verified.
+fn run_decoder(info: AudioInfo, convert: bool, tx: Sender<Chunk>) {
+    let r = (|| -> Result<(), AudioError> {
+        let f = File::open(&info.path).map_err(|source| AudioError::Io {
+            file: info.path.clone(),
+            source,
+        })?;
+        let mut d = Decoding::open(&info.path, Box::new(f), convert)?;
+        let mut buf = Vec::with_capacity(CHUNK_BYTES + 65_536);
+        loop {
+            let more = d.next_into(&mut buf)?;
+            if d.frames > info.frames {
+                // Count the rest for the message, without holding it.
+                let mut scratch = Vec::new();
+                while d.next_into(&mut scratch)? {
+                    scratch.clear();
+                }
+                return check_length(&info, d.frames);
+            }
+            if !more {
+                check_length(&info, d.frames)?;
+                if !buf.is_empty() {
+                    let _ = tx.send(Ok(std::mem::take(&mut buf)));
+                }
+                return Ok(());
+            }
+            if buf.len() >= CHUNK_BYTES && d.frames < info.frames {
+                let next = Vec::with_capacity(CHUNK_BYTES + 65_536);
+                if tx.send(Ok(std::mem::replace(&mut buf, next))).is_err() {
+                    return Ok(()); // the reader went away (restart or end of stream)
+                }
+            }
+        }
+    })();
+    if let Err(e) = r {
+        let _ = tx.send(Err(e));
+    }
+}
+
+struct Cursor {
+    rx: Option<Receiver<Chunk>>,
+    chunk: Vec<u8>,
+    at: usize,
+    /// Byte position in the file's PCM of `chunk[at]`.
+    pos: u64,
+}
+
+/// One decoded file shared by the tracks that use it: a decoder thread started on the first
+/// read, restarted when a read goes backwards.
+#[derive(Clone)]
+pub struct DecodedFile {
+    info: Arc<AudioInfo>,
+    convert: bool,
+    depth: usize,
+    cursor: Arc<Mutex<Cursor>>,
+}
+
+impl std::fmt::Debug for DecodedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DecodedFile({})", self.info.path.display())
+    }
+}
+
+impl DecodedFile {
+    /// A decoded file (nothing is decoded until a segment is read).
+    pub fn new(info: &AudioInfo, opts: &AudioOptions) -> DecodedFile {
+        DecodedFile {
+            info: Arc::new(info.clone()),
+            convert: opts.convert,
+            depth: (opts.read_ahead_bytes / CHUNK_BYTES).max(2),
+            cursor: Arc::new(Mutex::new(Cursor {
+                rx: None,
+                chunk: Vec::new(),
+                at: 0,
+                pos: 0,
+            })),
+        }
+    }
+
+    /// A `Read` source over `len` bytes of the file's CD PCM from byte `offset`.
+    pub fn segment(&self, offset: u64, len: u64) -> Source {
+        let name = self.info.path.display().to_string();
+        Source::from_reader(
+            Segment {
+                file: self.clone(),
+                pos: offset,
+                end: offset.saturating_add(len),
+            },
+            len,
+            &name,
+        )
+    }
+
+    fn start(&self, c: &mut Cursor) {
+        let (tx, rx) = bounded(self.depth);
+        let info = (*self.info).clone();
+        let convert = self.convert;
+        // The thread ends when the file is done or when `rx` is dropped.
+        std::thread::spawn(move || run_decoder(info, convert, tx));
+        c.rx = Some(rx);
+        c.chunk.clear();
+        c.at = 0;
+        c.pos = 0;
+    }
+
+    /// Reads into `out` from byte `offset` of the PCM; returns the bytes read (0 at the end).
+    fn read_at(&self, offset: u64, out: &mut [u8]) -> io::Result<usize> {
+        let mut c = self
+            .cursor
+            .lock()
+            .map_err(|_| io::Error::other("decoder lock poisoned"))?;
+        if c.rx.is_none() || offset < c.pos {
+            self.start(&mut c);
+        }
+        loop {
+            if c.at == c.chunk.len() {
+                let next = match &c.rx {
+                    Some(rx) => rx.recv().ok(),
+                    None => None,
+                };
+                match next {
+                    Some(Ok(chunk)) => {
+                        c.chunk = chunk;
+                        c.at = 0;
+                    }
+                    Some(Err(e)) => {
+                        c.rx = None;
+                        return Err(e.into_io());
+                    }
+                    None => return Ok(0),
+                }
+                continue;
+            }
+            let avail = (c.chunk.len() - c.at) as u64;
+            if c.pos < offset {
+                let skip = (offset - c.pos).min(avail);
+                c.at += skip as usize;
+                c.pos += skip;
+                continue;
+            }
+            let n = (avail as usize).min(out.len());
+            let at = c.at;
+            out[..n].copy_from_slice(&c.chunk[at..at + n]);
+            c.at += n;
+            c.pos += n as u64;
+            return Ok(n);
+        }
+    }
+}
+
+/// A track's byte range of a decoded file, read front to back.
+struct Segment {
+    file: DecodedFile,
+    pos: u64,
+    end: u64,
+}
+
+impl Read for Segment {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let want = (self.end - self.pos).min(out.len() as u64) as usize;
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = self.file.read_at(self.pos, &mut out[..want])?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}

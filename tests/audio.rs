@@ -1,0 +1,686 @@
+//! Decoded audio end to end (feature `audio`): discs made from FLAC, AIFF (and, with the
+//! encoders `.ci/run` installs, ALAC, MP3 and Vorbis) against the same disc made from WAV; the
+//! embedded cue sheet; tags; conversion; every bad input's exit code and one-line message.
+//! Fixtures are generated here: FLAC with the `flacenc` crate, AIFF and WAV by hand.
+#![cfg(feature = "audio")]
+#![allow(clippy::unwrap_used)] // test code: a panic is a failure with its location
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn rawcd(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_rawcd"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
+}
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("rawcd-audio-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Interleaved samples: `channels` channels of a tone plus seeded noise, full 16-bit range.
+fn samples(frames: usize, channels: usize, seed: u32) -> Vec<i16> {
+    let mut x = seed.wrapping_mul(2_654_435_761) | 1;
+    (0..frames * channels)
+        .map(|i| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let t = (i / channels) as f64;
+            let tone = (t * 0.031 * (1 + i % channels) as f64).sin() * 20_000.0;
+            (tone as i32 + (x % 2001) as i32 - 1000).clamp(-32768, 32767) as i16
+        })
+        .collect()
+}
+
+fn le_bytes(s: &[i16]) -> Vec<u8> {
+    s.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+fn wav(s: &[i16], channels: u16) -> Vec<u8> {
+    let data = le_bytes(s);
+    let mut v = b"RIFF".to_vec();
+    v.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
+    v.extend_from_slice(b"WAVEfmt ");
+    v.extend_from_slice(&16u32.to_le_bytes());
+    v.extend_from_slice(&1u16.to_le_bytes());
+    v.extend_from_slice(&channels.to_le_bytes());
+    v.extend_from_slice(&44_100u32.to_le_bytes());
+    v.extend_from_slice(&(44_100 * 2 * u32::from(channels)).to_le_bytes());
+    v.extend_from_slice(&(2 * channels).to_le_bytes());
+    v.extend_from_slice(&16u16.to_le_bytes());
+    v.extend_from_slice(b"data");
+    v.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    v.extend_from_slice(&data);
+    v
+}
+
+/// A FLAC file from interleaved samples (flacenc), with extra metadata blocks after STREAMINFO.
+fn flac_of(
+    s: &[i32],
+    channels: usize,
+    bits: usize,
+    rate: usize,
+    blocks: &[(u8, Vec<u8>)],
+) -> Vec<u8> {
+    use flacenc::component::BitRepr;
+    use flacenc::error::Verify;
+    let config = flacenc::config::Encoder::default().into_verified().unwrap();
+    let src = flacenc::source::MemSource::from_samples(s, channels, bits, rate);
+    let stream = flacenc::encode_with_fixed_block_size(&config, src, config.block_size).unwrap();
+    let mut sink = flacenc::bitsink::ByteSink::new();
+    stream.write(&mut sink).unwrap();
+    let mut f = sink.as_slice().to_vec();
+    // flacenc counts the short last block in STREAMINFO's minimum block size, which the format
+    // excludes (RFC 9639 §8.2) and symphonia takes for variable blocking; write what `flac` does.
+    let max = [f[10], f[11]];
+    f[8..10].copy_from_slice(&max);
+    insert_blocks(&f, blocks)
+}
+
+fn flac16(s: &[i16], blocks: &[(u8, Vec<u8>)]) -> Vec<u8> {
+    let v: Vec<i32> = s.iter().map(|&x| i32::from(x)).collect();
+    flac_of(&v, 2, 16, 44_100, blocks)
+}
+
+/// Inserts metadata blocks after STREAMINFO, keeping the last-block flag right.
+fn insert_blocks(f: &[u8], blocks: &[(u8, Vec<u8>)]) -> Vec<u8> {
+    if blocks.is_empty() {
+        return f.to_vec();
+    }
+    assert_eq!(&f[..4], b"fLaC");
+    let si_len = u32::from_be_bytes([0, f[5], f[6], f[7]]) as usize;
+    let si_last = f[4] & 0x80 != 0;
+    let mut out = f[..8 + si_len].to_vec();
+    out[4] &= 0x7F;
+    for (i, (kind, body)) in blocks.iter().enumerate() {
+        let last = si_last && i + 1 == blocks.len();
+        out.push(kind | if last { 0x80 } else { 0 });
+        out.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+        out.extend_from_slice(body);
+    }
+    out.extend_from_slice(&f[8 + si_len..]);
+    out
+}
+
+fn vorbis_comment(tags: &[(&str, &str)]) -> (u8, Vec<u8>) {
+    let mut c = Vec::new();
+    c.extend_from_slice(&6u32.to_le_bytes());
+    c.extend_from_slice(b"rawcd!");
+    c.extend_from_slice(&(tags.len() as u32).to_le_bytes());
+    for (k, v) in tags {
+        let s = format!("{k}={v}");
+        c.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        c.extend_from_slice(s.as_bytes());
+    }
+    (4, c)
+}
+
+/// A track of a CUESHEET block: offset, number, ISRC, (index, offset) pairs.
+type CueTrack<'a> = (u64, u8, &'a str, &'a [(u8, u64)]);
+
+/// A CD-DA CUESHEET block: the tracks, then the lead-out.
+fn cuesheet(catalog: &str, tracks: &[CueTrack<'_>], leadout: u64) -> (u8, Vec<u8>) {
+    let mut b = vec![0u8; 128];
+    b[..catalog.len()].copy_from_slice(catalog.as_bytes());
+    b.extend_from_slice(&(88_200u64).to_be_bytes());
+    b.push(0x80);
+    b.extend_from_slice(&[0u8; 258]);
+    b.push(tracks.len() as u8 + 1);
+    for &(off, num, isrc, idx) in tracks {
+        b.extend_from_slice(&off.to_be_bytes());
+        b.push(num);
+        let mut i = [0u8; 12];
+        i[..isrc.len()].copy_from_slice(isrc.as_bytes());
+        b.extend_from_slice(&i);
+        b.extend_from_slice(&[0u8; 14]);
+        b.push(idx.len() as u8);
+        for &(n, o) in idx {
+            b.extend_from_slice(&o.to_be_bytes());
+            b.push(n);
+            b.extend_from_slice(&[0u8; 3]);
+        }
+    }
+    b.extend_from_slice(&leadout.to_be_bytes());
+    b.push(170);
+    b.extend_from_slice(&[0u8; 12 + 14]);
+    b.push(0);
+    (5, b)
+}
+
+/// AIFF (big-endian 16-bit PCM, 44100 Hz as an 80-bit float).
+fn aiff(s: &[i16], channels: u16) -> Vec<u8> {
+    let data: Vec<u8> = s.iter().flat_map(|v| v.to_be_bytes()).collect();
+    let frames = (s.len() / channels as usize) as u32;
+    let mut comm = b"COMM".to_vec();
+    comm.extend_from_slice(&18u32.to_be_bytes());
+    comm.extend_from_slice(&channels.to_be_bytes());
+    comm.extend_from_slice(&frames.to_be_bytes());
+    comm.extend_from_slice(&16u16.to_be_bytes());
+    // 44100 = 1.3458251953125 × 2^15: exponent 16383 + 15, mantissa 0xAC44 << 48.
+    comm.extend_from_slice(&[0x40, 0x0E, 0xAC, 0x44, 0, 0, 0, 0, 0, 0]);
+    let mut ssnd = b"SSND".to_vec();
+    ssnd.extend_from_slice(&(8 + data.len() as u32).to_be_bytes());
+    ssnd.extend_from_slice(&[0u8; 8]);
+    ssnd.extend_from_slice(&data);
+    let mut v = b"FORM".to_vec();
+    v.extend_from_slice(&(4 + comm.len() as u32 + ssnd.len() as u32).to_be_bytes());
+    v.extend_from_slice(b"AIFF");
+    v.extend(comm);
+    v.extend(ssnd);
+    v
+}
+
+fn read(p: PathBuf) -> Vec<u8> {
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Frame counts of the three tracks (one ends inside a sector, as real rips never do but
+/// plain lists may).
+const TRACKS: [usize; 3] = [588 * 330, 588 * 310 + 123, 588 * 305];
+
+fn write_tracks(d: &Path) -> Vec<Vec<i16>> {
+    let all: Vec<Vec<i16>> = TRACKS
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| samples(n, 2, i as u32 + 1))
+        .collect();
+    for (i, s) in all.iter().enumerate() {
+        std::fs::write(d.join(format!("{i}.wav")), wav(s, 2)).unwrap();
+    }
+    all
+}
+
+fn cue_of(names: &[&str]) -> String {
+    let mut s = String::new();
+    for (i, n) in names.iter().enumerate() {
+        s += &format!(
+            "FILE \"{n}\" WAVE\n  TRACK {:02} AUDIO\n    INDEX 01 00:00:00\n",
+            i + 1
+        );
+    }
+    s
+}
+
+#[test]
+fn cue_with_one_flac_or_aiff_per_track_gives_the_wav_disc() {
+    let d = tmpdir("cue");
+    let all = write_tracks(&d);
+    std::fs::write(d.join("0.flac"), flac16(&all[0], &[])).unwrap();
+    std::fs::write(d.join("1.aiff"), aiff(&all[1], 2)).unwrap();
+    // A FLAC named .wav: the format is decided by content.
+    std::fs::write(d.join("2-flac.wav"), flac16(&all[2], &[])).unwrap();
+    std::fs::write(d.join("wav.cue"), cue_of(&["0.wav", "1.wav", "2.wav"])).unwrap();
+    std::fs::write(
+        d.join("mix.cue"),
+        cue_of(&["0.flac", "1.aiff", "2-flac.wav"]),
+    )
+    .unwrap();
+    let (c, _, e) = rawcd(&d, &["image", "wav.cue", "-o", "w", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    let (c, _, e) = rawcd(&d, &["image", "mix.cue", "-o", "m", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    assert!(
+        read(d.join("w.bin")) == read(d.join("m.bin")),
+        "bin differs"
+    );
+    assert_eq!(read(d.join("w.cue")), {
+        let t = String::from_utf8(read(d.join("m.cue"))).unwrap();
+        t.replace("m.bin", "w.bin").into_bytes()
+    });
+    for fmt in ["raw", "clonecd"] {
+        let (c, _, e) = rawcd(&d, &["image", "wav.cue", "-o", "w2", "--format", fmt, "-q"]);
+        assert_eq!(c, 0, "{e}");
+        let (c, _, e) = rawcd(&d, &["image", "mix.cue", "-o", "m2", "--format", fmt, "-q"]);
+        assert_eq!(c, 0, "{e}");
+        let ext = if fmt == "raw" { "raw" } else { "img" };
+        assert!(
+            read(d.join(format!("w2.{ext}"))) == read(d.join(format!("m2.{ext}"))),
+            "{fmt} differs"
+        );
+    }
+}
+
+#[test]
+fn plain_list_of_flac_and_aiff_gives_the_wav_disc() {
+    let d = tmpdir("list");
+    let all = write_tracks(&d);
+    std::fs::write(d.join("a.flac"), flac16(&all[0], &[])).unwrap();
+    std::fs::write(d.join("b.aif"), aiff(&all[1], 2)).unwrap();
+    std::fs::write(d.join("c.flac"), flac16(&all[2], &[])).unwrap();
+    let (c, _, e) = rawcd(&d, &["image", "0.wav", "1.wav", "2.wav", "-o", "w", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    let (c, _, e) = rawcd(&d, &["image", "a.flac", "b.aif", "c.flac", "-o", "f", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    assert!(
+        read(d.join("w.bin")) == read(d.join("f.bin")),
+        "bin differs"
+    );
+    let (c, out, e) = rawcd(&d, &["toc", "a.flac", "b.aif", "c.flac", "--json"]);
+    assert_eq!(c, 0, "{e}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["tracks"].as_array().unwrap().len(), 3);
+    assert!(v["audio"][0]
+        .as_str()
+        .unwrap()
+        .contains("length from STREAMINFO"));
+}
+
+/// One album: three sector-aligned tracks, track 2 with a stored pre-gap and an ISRC.
+fn album(d: &Path) -> (Vec<i16>, String) {
+    let frames = 588 * 980;
+    let s = samples(frames, 2, 9);
+    std::fs::write(d.join("album.wav"), wav(&s, 2)).unwrap();
+    let cue = "CATALOG 0012345678905\nFILE \"album.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n  TRACK 02 AUDIO\n    ISRC USABC2400001\n    INDEX 00 00:04:30\n    INDEX 01 00:04:55\n  TRACK 03 AUDIO\n    INDEX 01 00:08:55\n";
+    std::fs::write(d.join("album.cue"), cue).unwrap();
+    (s, cue.to_string())
+}
+
+#[test]
+fn flac_with_embedded_cuesheet_block_gives_the_wav_disc() {
+    let d = tmpdir("embedded");
+    let (s, _) = album(&d);
+    let total = s.len() as u64 / 2;
+    let sec = |m: u64, ss: u64, f: u64| (m * 4500 + ss * 75 + f) * 588;
+    let block = cuesheet(
+        "0012345678905",
+        &[
+            (0, 1, "", &[(1, 0)]),
+            (sec(0, 4, 30), 2, "USABC2400001", &[(0, 0), (1, 25 * 588)]),
+            (sec(0, 8, 55), 3, "", &[(1, 0)]),
+        ],
+        total,
+    );
+    std::fs::write(d.join("album.flac"), flac16(&s, &[block])).unwrap();
+    let (c, _, e) = rawcd(&d, &["image", "album.cue", "-o", "w", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    let (c, _, e) = rawcd(&d, &["image", "album.flac", "-o", "f", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    assert!(
+        read(d.join("w.bin")) == read(d.join("f.bin")),
+        "bin differs"
+    );
+    let cue = String::from_utf8(read(d.join("f.cue"))).unwrap();
+    assert!(
+        cue.contains("ISRC USABC2400001") && cue.contains("CATALOG 0012345678905"),
+        "{cue}"
+    );
+    assert!(cue.contains("INDEX 00 00:04:30"), "{cue}");
+}
+
+#[test]
+fn flac_with_cuesheet_tag_gives_the_wav_disc() {
+    let d = tmpdir("cuetag");
+    let (s, cue) = album(&d);
+    let tag = cue.replace("album.wav", "whatever the ripper called it.wav");
+    std::fs::write(
+        d.join("album.flac"),
+        flac16(
+            &s,
+            &[vorbis_comment(&[("CUESHEET", &tag), ("ALBUM", "Tagged")])],
+        ),
+    )
+    .unwrap();
+    let (c, _, e) = rawcd(&d, &["image", "album.cue", "-o", "w", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    let (c, _, e) = rawcd(&d, &["image", "album.flac", "-o", "f", "-q", "--no-tags"]);
+    assert_eq!(c, 0, "{e}");
+    assert!(
+        read(d.join("w.bin")) == read(d.join("f.bin")),
+        "bin differs"
+    );
+}
+
+#[test]
+fn tags_fill_cdtext_isrc_and_mcn_where_the_sheet_does_not_and_toc_says_so() {
+    let d = tmpdir("tags");
+    let all = write_tracks(&d);
+    let tags = [
+        vec![
+            ("TITLE", "First"),
+            ("ARTIST", "Band"),
+            ("ALBUM", "Record"),
+            ("ALBUMARTIST", "Band"),
+            ("ISRC", "USABC2400007"),
+            ("CATALOGNUMBER", "0012345678905"),
+        ],
+        vec![("TITLE", "Second"), ("ARTIST", "Band")],
+        vec![("TITLE", "Third"), ("ARTIST", "Guest")],
+    ];
+    for (i, s) in all.iter().enumerate() {
+        std::fs::write(
+            d.join(format!("{i}.flac")),
+            flac16(s, &[vorbis_comment(&tags[i])]),
+        )
+        .unwrap();
+    }
+    let mut cue = cue_of(&["0.flac", "1.flac", "2.flac"]);
+    cue = cue.replace(
+        "  TRACK 02 AUDIO\n",
+        "  TRACK 02 AUDIO\n    TITLE \"From the sheet\"\n",
+    );
+    std::fs::write(d.join("t.cue"), &cue).unwrap();
+    let (c, out, e) = rawcd(&d, &["toc", "t.cue"]);
+    assert_eq!(c, 0, "{e}");
+    assert!(
+        out.contains("disc TITLE \"Record\" from tag ALBUM of 0.flac"),
+        "{out}"
+    );
+    assert!(
+        out.contains("track 01 ISRC \"USABC2400007\" from tag ISRC of 0.flac"),
+        "{out}"
+    );
+    assert!(
+        out.contains("disc MCN \"0012345678905\" from tag CATALOGNUMBER of 0.flac"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("track 02 TITLE"),
+        "the sheet's title wins: {out}"
+    );
+    let (c, _, e) = rawcd(&d, &["image", "t.cue", "-o", "o", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    let written = String::from_utf8(read(d.join("o.cue"))).unwrap();
+    for want in [
+        "TITLE \"Record\"",
+        "TITLE \"First\"",
+        "TITLE \"From the sheet\"",
+        "PERFORMER \"Guest\"",
+        "ISRC USABC2400007",
+        "CATALOG 0012345678905",
+    ] {
+        assert!(written.contains(want), "{want} missing: {written}");
+    }
+    let (c, _, e) = rawcd(&d, &["image", "t.cue", "-o", "n", "-q", "--no-tags"]);
+    assert_eq!(c, 0, "{e}");
+    let plain = String::from_utf8(read(d.join("n.cue"))).unwrap();
+    assert!(
+        !plain.contains("First") && !plain.contains("CATALOG"),
+        "{plain}"
+    );
+    // Plain lists take tags too.
+    let (c, out, e) = rawcd(&d, &["toc", "0.flac", "1.flac", "2.flac"]);
+    assert_eq!(c, 0, "{e}");
+    assert!(
+        out.contains("track 03 Performer \"Guest\" from tag ARTIST of 2.flac"),
+        "{out}"
+    );
+}
+
+#[test]
+fn convert_audio_makes_mono_stereo_and_dithers_24_bit() {
+    let d = tmpdir("convert");
+    let mono = samples(588 * 310, 1, 5);
+    let v: Vec<i32> = mono.iter().map(|&x| i32::from(x)).collect();
+    std::fs::write(d.join("mono.flac"), flac_of(&v, 1, 16, 44_100, &[])).unwrap();
+    let stereo: Vec<i16> = mono.iter().flat_map(|&x| [x, x]).collect();
+    std::fs::write(d.join("stereo.wav"), wav(&stereo, 2)).unwrap();
+    let (c, _, e) = rawcd(&d, &["image", "mono.flac", "-o", "m", "-q"]);
+    assert_eq!(c, 2, "{e}");
+    assert!(
+        e.contains("mono.flac: 16-bit mono 44100 Hz FLAC") && e.contains("--convert-audio"),
+        "{e}"
+    );
+    assert!(!d.join("m.bin").exists());
+    let (c, _, e) = rawcd(
+        &d,
+        &["image", "mono.flac", "-o", "m", "-q", "--convert-audio"],
+    );
+    assert_eq!(c, 0, "{e}");
+    let (c, _, e) = rawcd(&d, &["image", "stereo.wav", "-o", "s", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    assert!(
+        read(d.join("m.bin")) == read(d.join("s.bin")),
+        "mono is not copied to both channels"
+    );
+    let (_, out, _) = rawcd(&d, &["toc", "mono.flac", "--convert-audio"]);
+    assert!(out.contains("CONVERTED: mono → stereo"), "{out}");
+
+    // 24-bit: within one LSB of the plain 16-bit value, and the same on every run.
+    let s16 = samples(588 * 305, 2, 6);
+    let s24: Vec<i32> = s16.iter().map(|&x| (i32::from(x) << 8) | 0x5A).collect();
+    std::fs::write(d.join("hi.flac"), flac_of(&s24, 2, 24, 44_100, &[])).unwrap();
+    let (c, _, e) = rawcd(&d, &["image", "hi.flac", "-o", "h1", "-q"]);
+    assert_eq!(c, 2, "{e}");
+    for out in ["h1", "h2"] {
+        let (c, _, e) = rawcd(
+            &d,
+            &["image", "hi.flac", "-o", out, "-q", "--convert-audio"],
+        );
+        assert_eq!(c, 0, "{e}");
+    }
+    let a = read(d.join("h1.bin"));
+    assert!(a == read(d.join("h2.bin")), "dither is not reproducible");
+    for (k, c) in a.chunks_exact(2).take(s16.len()).enumerate() {
+        let got = i32::from(i16::from_le_bytes([c[0], c[1]]));
+        assert!(
+            (got - i32::from(s16[k])).abs() <= 1,
+            "sample {k}: {got} vs {}",
+            s16[k]
+        );
+    }
+}
+
+fn assert_refused(d: &Path, args: &[&str], needles: &[&str]) {
+    let (c, out, e) = rawcd(d, args);
+    assert_eq!(c, 2, "{args:?}: {e}");
+    assert_eq!(
+        e.trim_end().lines().count(),
+        1,
+        "{args:?}: not one line: {e}"
+    );
+    for n in needles {
+        assert!(e.contains(n), "{args:?}: {n:?} missing from {e}");
+    }
+    assert!(out.is_empty());
+    let left: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .filter_map(|x| x.ok())
+        .map(|x| x.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("out"))
+        .collect();
+    assert!(left.is_empty(), "{args:?} left {left:?}");
+}
+
+#[test]
+fn bad_audio_inputs_exit_2_with_one_line_and_no_output() {
+    let d = tmpdir("bad");
+    let s = samples(588 * 320, 2, 3);
+    let good = flac16(&s, &[]);
+    // Truncated: the last frames are cut off.
+    std::fs::write(d.join("cut.flac"), &good[..good.len() * 2 / 3]).unwrap();
+    assert_refused(
+        &d,
+        &["image", "cut.flac", "-o", "out", "-q"],
+        &["cut.flac", "samples"],
+    );
+    // A damaged frame in the middle (CRC error): named with its sample position.
+    let mut bad = good.clone();
+    let mid = bad.len() / 2;
+    bad[mid] ^= 0x55;
+    std::fs::write(d.join("crc.flac"), &bad).unwrap();
+    assert_refused(
+        &d,
+        &["image", "crc.flac", "-o", "out", "-q"],
+        &["crc.flac", "at sample"],
+    );
+    // STREAMINFO says more samples than there are.
+    let mut lie = good.clone();
+    let at = 8 + 10;
+    let mut x = u64::from_be_bytes(lie[at..at + 8].try_into().unwrap());
+    x += 588 * 4;
+    lie[at..at + 8].copy_from_slice(&x.to_be_bytes());
+    std::fs::write(d.join("lie.flac"), &lie).unwrap();
+    assert_refused(
+        &d,
+        &["image", "lie.flac", "-o", "out", "-q", "--format", "raw"],
+        &[
+            "lie.flac",
+            "decoded 188160 samples but STREAMINFO announced 190512",
+        ],
+    );
+    // 24-bit 96 kHz without --convert-audio.
+    let hi: Vec<i32> = samples(9600, 2, 4)
+        .iter()
+        .map(|&x| i32::from(x) << 8)
+        .collect();
+    std::fs::write(d.join("hi.flac"), flac_of(&hi, 2, 24, 96_000, &[])).unwrap();
+    assert_refused(
+        &d,
+        &["image", "hi.flac", "-o", "out", "-q"],
+        &["hi.flac: 24-bit stereo 96000 Hz FLAC"],
+    );
+    // An MP3 that is really a JPEG.
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
+    jpeg.extend_from_slice(b"JFIF\0");
+    jpeg.resize(4000, 0xFB);
+    std::fs::write(d.join("song.mp3"), &jpeg).unwrap();
+    assert_refused(
+        &d,
+        &["image", "song.mp3", "-o", "out", "-q"],
+        &["song.mp3", "JPEG"],
+    );
+    // An embedded cue sheet that points past the end of the audio.
+    let total = s.len() as u64 / 2;
+    let block = cuesheet(
+        "",
+        &[(0, 1, "", &[(1, 0)]), (588 * 400, 2, "", &[(1, 0)])],
+        total,
+    );
+    std::fs::write(d.join("past.flac"), flac16(&s, &[block])).unwrap();
+    assert_refused(
+        &d,
+        &["image", "past.flac", "-o", "out", "-q"],
+        &["past.flac", "past the end"],
+    );
+    // A cue naming a .flac that does not exist.
+    std::fs::write(d.join("missing.cue"), cue_of(&["nope.flac"])).unwrap();
+    assert_refused(
+        &d,
+        &["image", "missing.cue", "-o", "out", "-q"],
+        &["missing.cue", "nope.flac"],
+    );
+}
+
+#[test]
+fn decoded_source_reads_the_same_in_any_chunk_size() {
+    use rawcd::formats::audio::{probe, source, AudioOptions};
+    let d = tmpdir("chunks");
+    let s = samples(588 * 20 + 77, 2, 8);
+    std::fs::write(d.join("x.flac"), flac16(&s, &[])).unwrap();
+    let want = le_bytes(&s);
+    let opts = AudioOptions {
+        read_ahead_bytes: 0,
+        ..Default::default()
+    };
+    let info = probe(&d.join("x.flac"), &opts).unwrap();
+    assert_eq!(info.frames, s.len() as u64 / 2);
+    for chunk in (1..=17).chain([2352, 100_000]) {
+        let src = source(&info, &opts);
+        let mut got = vec![0u8; want.len()];
+        for (k, piece) in got.chunks_mut(chunk).enumerate() {
+            src.read_at((k * chunk) as u64, piece).unwrap();
+        }
+        assert!(got == want, "chunk size {chunk}");
+    }
+}
+
+/// Runs an external encoder; `false` (test skipped with a note) when it is not installed.
+fn tool(d: &Path, cmd: &str, args: &[&str]) -> bool {
+    match Command::new(cmd).args(args).current_dir(d).output() {
+        Ok(o) if o.status.success() => true,
+        Ok(o) => panic!("{cmd} failed: {}", String::from_utf8_lossy(&o.stderr)),
+        Err(e) => panic!("{cmd} is needed (.ci/run installs it): {e}"),
+    }
+}
+
+#[test]
+#[ignore = "needs lame and oggenc (.ci/run installs them)"]
+fn mp3_and_vorbis_decode_to_the_stated_length_with_gapless_info() {
+    use rawcd::formats::audio::{probe, stream::decode_all, AudioOptions};
+    let d = tmpdir("lossy");
+    let s = samples(588 * 300 + 50, 2, 11);
+    std::fs::write(d.join("in.wav"), wav(&s, 2)).unwrap();
+    assert!(tool(&d, "lame", &["--quiet", "-V2", "in.wav", "x.mp3"]));
+    assert!(tool(
+        &d,
+        "oggenc",
+        &["--quiet", "-q4", "in.wav", "-o", "x.ogg"]
+    ));
+    let opts = AudioOptions::default();
+    for (name, from) in [("x.mp3", "LAME"), ("x.ogg", "granule")] {
+        let info = probe(&d.join(name), &opts).unwrap();
+        assert!(
+            info.length_from.contains(from),
+            "{name}: {}",
+            info.length_from
+        );
+        assert_eq!(
+            info.frames,
+            s.len() as u64 / 2,
+            "{name}: the gapless length is the input's"
+        );
+        let f = std::fs::File::open(d.join(name)).unwrap();
+        let pcm = decode_all(&info, Box::new(f), &opts).unwrap();
+        assert_eq!(pcm.len() as u64, info.pcm_bytes());
+        // Same layout on every run.
+        let (c1, t1, e) = rawcd(&d, &["toc", name, "--json"]);
+        assert_eq!(c1, 0, "{e}");
+        let (_, t2, _) = rawcd(&d, &["toc", name, "--json"]);
+        assert_eq!(t1, t2);
+        let (c, _, e) = rawcd(&d, &["image", name, "-o", name, "-q"]);
+        assert_eq!(c, 0, "{e}");
+    }
+}
+
+#[test]
+#[ignore = "needs ffmpeg (.ci/run installs it)"]
+fn alac_gives_the_wav_disc() {
+    let d = tmpdir("alac");
+    write_tracks(&d);
+    for i in 0..3 {
+        let (wav_name, m4a) = (format!("{i}.wav"), format!("{i}.m4a"));
+        assert!(tool(
+            &d,
+            "ffmpeg",
+            &[
+                "-loglevel",
+                "error",
+                "-y",
+                "-i",
+                &wav_name,
+                "-c:a",
+                "alac",
+                &m4a
+            ]
+        ));
+    }
+    let (c, _, e) = rawcd(&d, &["image", "0.wav", "1.wav", "2.wav", "-o", "w", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    let (c, _, e) = rawcd(&d, &["image", "0.m4a", "1.m4a", "2.m4a", "-o", "a", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    assert!(
+        read(d.join("w.bin")) == read(d.join("a.bin")),
+        "bin differs"
+    );
+    std::fs::write(d.join("alac.cue"), cue_of(&["0.m4a", "1.m4a", "2.m4a"])).unwrap();
+    std::fs::write(d.join("wavs.cue"), cue_of(&["0.wav", "1.wav", "2.wav"])).unwrap();
+    let (c, _, e) = rawcd(&d, &["image", "alac.cue", "-o", "c", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    let (c, _, e) = rawcd(&d, &["image", "wavs.cue", "-o", "wc", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    assert!(
+        read(d.join("wc.bin")) == read(d.join("c.bin")),
+        "bin differs (cue)"
+    );
+}
