@@ -301,6 +301,38 @@ fn clonecd_mode1_then_audio_with_index00() {
     std::fs::remove_dir_all(&d).unwrap();
 }
 
+/// Found by the proptest: audio then a data track puts 75 audio-mode (zero) sectors at the start
+/// of the data track's pre-gap, which the bin/cue stores inside the MODE1/2352 track: silence,
+/// not a broken data sector.
+#[test]
+fn audio_then_data_bin_cue() {
+    for ty in [SectorType::Mode0, SectorType::Mode1, SectorType::Mode2Form1] {
+        let spec = DiscSpec {
+            tracks: vec![
+                TrackSpec {
+                    ty: SectorType::Audio,
+                    len: 300,
+                    layout: None,
+                },
+                TrackSpec {
+                    ty,
+                    len: 300,
+                    layout: None,
+                },
+            ],
+            gapless: false,
+            mcn: false,
+            isrc: false,
+            index2: None,
+            seed: 1,
+        };
+        let map = build(&spec, SubchannelFormat::Raw96, LeadIn::None);
+        let d = temp_dir("audio-data");
+        write_and_verify_files(&map, &d);
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+}
+
 /// A 3-track audio disc with MCN and ISRCs, as a raw96 stream with a short lead-in.
 fn audio_disc() -> (DiscMap, Vec<u8>) {
     let mut c = ImageCreator::new();

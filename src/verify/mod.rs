@@ -117,7 +117,7 @@ pub fn verify_map_sources(map: &DiscMap) -> Result<Report, Error> {
                         SECTOR_SIZE,
                         e.start + i as i32,
                         Scrambling::Plain,
-                        Expect::AllData,
+                        Expect::Track(&|_| true),
                     );
                     r.data_sectors += d;
                     r.problems.extend(p);
@@ -135,7 +135,7 @@ pub fn verify_map_sources(map: &DiscMap) -> Result<Report, Error> {
                         SECTOR_SIZE,
                         e.start + k as i32,
                         Scrambling::Plain,
-                        Expect::AllData,
+                        Expect::Track(&|_| true),
                     );
                     r.data_sectors += d;
                     r.problems.extend(p);

@@ -603,7 +603,12 @@ pub fn repair_cue(cue: &Path, out: &Path) -> Result<RepairReport, Error> {
                 }
                 let lo = (s0 - at as u64) as usize;
                 let hi = lo + count as usize * SECTOR_SIZE;
-                let select = |_: i32, _: &[u8]| Some(Some(mode));
+                let e = Auto::detect();
+                let data = |_: i32| true;
+                let select = |lba: i32, sec: &[u8]| {
+                    check_sector(&e, sec, lba, Scrambling::Plain, Expect::Track(&data))
+                        .map(|_| Some(mode))
+                };
                 repair_window(
                     &mut buf[lo..hi],
                     SECTOR_SIZE,

@@ -19,11 +19,9 @@ pub(crate) fn is_xa(sector: &[u8]) -> bool {
 /// Which sectors of a window are looked at.
 #[derive(Clone, Copy)]
 pub(crate) enum Expect<'a> {
-    /// Every sector must be a data sector (a sheet's 2352-byte data track).
-    AllData,
     /// `f(lba)` says whether the sector belongs to a data track; sectors with a sync pattern
-    /// are checked in any case, and all-zero sectors of a data track (digital silence in a
-    /// transition area) are skipped.
+    /// are checked in any case, and all-zero sectors of a data track (digital silence: the
+    /// old-mode part of an audio → data transition, D14) are skipped.
     Track(&'a (dyn Fn(i32) -> bool + Sync)),
 }
 
@@ -36,11 +34,10 @@ pub(crate) fn check_sector(
     expect: Expect<'_>,
 ) -> Option<Vec<String>> {
     let sec = &sec[..SECTOR_SIZE];
-    if let Expect::Track(f) = expect {
-        let synced = sec[..12] == crate::codec::sector::SYNC;
-        if !synced && (!f(lba) || sec.iter().all(|&b| b == 0)) {
-            return None;
-        }
+    let Expect::Track(f) = expect;
+    let synced = sec[..12] == crate::codec::sector::SYNC;
+    if !synced && (!f(lba) || sec.iter().all(|&b| b == 0)) {
+        return None;
     }
     let r = verify_sector(e, sec, Some(Lba(lba)), scrambling);
     let mut p = r.problems();
