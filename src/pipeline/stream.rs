@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use crossbeam_channel::{bounded, Receiver, Sender};
 
 use crate::codec::engine::Auto;
@@ -17,6 +17,7 @@ use crate::layout::reference::cooked_input;
 use crate::layout::{DiscMap, MainSource};
 
 use super::batch::{encode_batch, BatchInput};
+use super::pool::BufferPool;
 use super::progress::{Counters, ProgressHandle};
 use super::{PipelineError, PipelineOptions, SectorForm};
 
@@ -146,6 +147,9 @@ impl ResultImage {
         for _ in 0..credits_n {
             let _ = credit_tx.send(());
         }
+        // Buffers in use at once: the credits (scheduler, workers and reorder buffer) plus the
+        // batch the consumer holds and one per worker finishing; more are simply freed.
+        let pool = BufferPool::new(batch_bytes, credits_n + threads + 2);
         let (job_tx, job_rx) = bounded::<Job>(cap);
         let (res_tx, res_rx) = bounded::<Outcome>(cap);
         let mut handles = Vec::new();
@@ -171,6 +175,7 @@ impl ResultImage {
             let res_tx = res_tx.clone();
             let engine = engine.clone();
             let c = counters.clone();
+            let pool = pool.clone();
             let scramble = opts.scramble;
             let h = std::thread::Builder::new()
                 .name(format!("rawcd-encode-{w}"))
@@ -187,15 +192,23 @@ impl ResultImage {
                                     panic!("injected fault at LBA {p}");
                                 }
                             }
-                            let mut buf = BytesMut::zeroed(count as usize * form.sector_bytes());
-                            encode_batch(&map, &*engine, form, scramble, &job.input, &mut buf).map(
-                                |()| SectorBatch {
-                                    first_lba: first,
-                                    count,
-                                    form,
-                                    bytes: buf.freeze(),
-                                },
+                            // A recycled buffer, not zeroed: encode_batch writes every byte.
+                            let mut buf = pool.take();
+                            let len = count as usize * form.sector_bytes();
+                            encode_batch(
+                                &map,
+                                &*engine,
+                                form,
+                                scramble,
+                                &job.input,
+                                &mut buf[..len],
                             )
+                            .map(|()| SectorBatch {
+                                first_lba: first,
+                                count,
+                                form,
+                                bytes: pool.share(buf, len),
+                            })
                         }));
                         let r = r.unwrap_or_else(|p| {
                             let message = p

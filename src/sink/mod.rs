@@ -3,8 +3,10 @@
 #![forbid(unsafe_code)]
 
 mod drive_sim;
+mod writer;
 
 pub use drive_sim::{DriveSimulator, SimReport};
+pub use writer::BatchWriter;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -99,6 +101,21 @@ impl AtomicFile {
         &self.tmp
     }
 
+    /// The open file, with anything buffered flushed first: for writers that put whole
+    /// batches straight into it ([`BatchWriter`]).
+    ///
+    /// # Errors
+    /// The flush fails, or the file was already committed.
+    pub fn file(&mut self) -> io::Result<&File> {
+        match &mut self.w {
+            Some(w) => {
+                w.flush()?;
+                Ok(w.get_ref())
+            }
+            None => Err(io::Error::other("file already committed")),
+        }
+    }
+
     /// Flushes and renames the file into place.
     ///
     /// # Errors
@@ -149,6 +166,7 @@ impl Drop for AtomicFile {
 #[derive(Debug)]
 pub struct RawSink {
     file: Option<AtomicFile>,
+    writer: Option<BatchWriter>,
 }
 
 impl RawSink {
@@ -159,6 +177,7 @@ impl RawSink {
     pub fn create(path: &Path) -> Result<RawSink, Error> {
         Ok(RawSink {
             file: Some(AtomicFile::create(path)?),
+            writer: None,
         })
     }
 }
@@ -166,13 +185,15 @@ impl RawSink {
 impl ImageSink for RawSink {
     type Error = Error;
     fn write_batch(&mut self, b: &SectorBatch) -> Result<bool, Error> {
-        if let Some(f) = &mut self.file {
-            let p = f.path.clone();
-            f.write_all(b.bytes()).map_err(|e| io_err(&p, e))?;
+        if let Some(w) = writer::direct(&mut self.writer, self.file.as_mut())? {
+            w.write(b.bytes().clone())?;
         }
         Ok(true)
     }
     fn finish(&mut self) -> Result<(), Error> {
+        if let Some(w) = &mut self.writer {
+            w.finish()?;
+        }
         match self.file.take() {
             Some(f) => f.commit(),
             None => Ok(()),
@@ -187,6 +208,8 @@ impl ImageSink for RawSink {
 pub struct SplitSink {
     main: Option<AtomicFile>,
     sub: Option<AtomicFile>,
+    main_writer: Option<BatchWriter>,
+    sub_writer: Option<BatchWriter>,
 }
 
 impl SplitSink {
@@ -201,6 +224,8 @@ impl SplitSink {
                 Some(p) => Some(AtomicFile::create(p)?),
                 None => None,
             },
+            main_writer: None,
+            sub_writer: None,
         })
     }
 }
@@ -208,22 +233,24 @@ impl SplitSink {
 impl ImageSink for SplitSink {
     type Error = Error;
     fn write_batch(&mut self, b: &SectorBatch) -> Result<bool, Error> {
-        let sb = b.form().sector_bytes();
-        for s in b.bytes().chunks_exact(sb) {
-            if let Some(m) = &mut self.main {
-                let p = m.path.clone();
-                m.write_all(&s[..2352]).map_err(|e| io_err(&p, e))?;
-            }
-            if sb > 2352 {
-                if let Some(x) = &mut self.sub {
-                    let p = x.path.clone();
-                    x.write_all(&s[2352..]).map_err(|e| io_err(&p, e))?;
-                }
+        let (main, sub) = writer::split(b);
+        if let Some(w) = writer::direct(&mut self.main_writer, self.main.as_mut())? {
+            w.write(main)?;
+        }
+        if let Some(sub) = sub {
+            if let Some(w) = writer::direct(&mut self.sub_writer, self.sub.as_mut())? {
+                w.write(sub)?;
             }
         }
         Ok(true)
     }
     fn finish(&mut self) -> Result<(), Error> {
+        for w in [&mut self.main_writer, &mut self.sub_writer]
+            .into_iter()
+            .flatten()
+        {
+            w.finish()?;
+        }
         if let Some(m) = self.main.take() {
             m.commit()?;
         }

@@ -12,17 +12,38 @@ use rawcd::source::Source;
 use crate::args::{SimulateArgs, SourceArgs};
 use crate::{plan, CliError, CliResult};
 
+/// The bytes of `--generate`: byte `i` is `(i × 2654435761) rotated right by 13`, low 8 bits
+/// (a u32 product), produced on demand.
+struct Generated {
+    pos: u64,
+    len: u64,
+}
+
+impl std::io::Read for Generated {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = (self.len - self.pos).min(buf.len() as u64) as usize;
+        let mut x = (self.pos as u32).wrapping_mul(2_654_435_761);
+        for b in &mut buf[..n] {
+            *b = x.rotate_right(13) as u8;
+            x = x.wrapping_add(2_654_435_761);
+        }
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
 /// Runs `rawcd simulate`.
 pub fn run(a: SimulateArgs) -> CliResult {
     let mut c = if let Some(min) = a.src.generate {
         let sectors = ((min * 60.0 * 75.0) as usize).clamp(300, 359_850);
         let mut c = ImageCreator::new();
-        // A generated data track: distinct bytes per sector, in memory (no input file).
-        let mut data = vec![0u8; sectors * 2048];
-        for (i, b) in data.iter_mut().enumerate() {
-            *b = (i as u32).wrapping_mul(2_654_435_761).rotate_right(13) as u8;
-        }
-        c.add_track(SectorType::Mode1, Source::from_bytes(data))?;
+        // A generated data track: distinct bytes per sector, made as the stream reads them
+        // (no input file, and never the whole disc in memory).
+        let len = sectors as u64 * 2048;
+        c.add_track(
+            SectorType::Mode1,
+            Source::from_reader(Generated { pos: 0, len }, len, "<generated>"),
+        )?;
         c
     } else {
         if a.src.sources.is_empty() {
