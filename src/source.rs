@@ -243,30 +243,30 @@ impl Source {
         }
     }
 
-    /// For a mapped file: asks the kernel to map the pages of `offset..offset + len` of this
-    /// source in now (`MADV_POPULATE_READ`, one call instead of a page fault per 64 KiB when
-    /// the file is cached), after starting read-ahead of the range (`MADV_WILLNEED`) for a file
-    /// that is not cached. Only advice: failures (older kernels) are ignored, and ranges past
-    /// the end are clipped.
-    pub fn prefetch(&self, offset: u64, len: u64) {
-        if let Inner::Bytes {
+    /// For a mapped file: reads `out.len()` bytes at `offset` of this source with `pread` on
+    /// the held file handle instead of through the map (a copy from the page cache, with no
+    /// page faults and no pages to release). `Ok(false)` when the source is not a mapped file.
+    ///
+    /// # Errors
+    /// The read fails or the file ends first (it shrank after mapping).
+    pub fn pread(&self, offset: u64, out: &mut [u8]) -> io::Result<bool> {
+        let Inner::Bytes {
             map: Some((m, base)),
             ..
         } = &self.0
+        else {
+            return Ok(false);
+        };
+        #[cfg(unix)]
         {
-            let map_len = m.map.len() as u64;
-            let start = (base + offset).min(map_len);
-            let end = (base + offset.saturating_add(len))
-                .min(base + self.len())
-                .min(map_len);
-            if end > start {
-                let (s, n) = (start as usize, (end - start) as usize);
-                let _ = m.map.advise_range(memmap2::Advice::WillNeed, s, n);
-                #[cfg(target_os = "linux")]
-                {
-                    let _ = m.map.advise_range(memmap2::Advice::PopulateRead, s, n);
-                }
-            }
+            use std::os::unix::fs::FileExt;
+            m.file.read_exact_at(out, base + offset)?;
+            Ok(true)
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (m, base, offset, out);
+            Ok(false)
         }
     }
 
