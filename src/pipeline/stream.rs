@@ -418,23 +418,36 @@ fn schedule(
         };
         let r = (|| -> Result<(), Error> {
             if has_reader {
-                for lba in first..first + count as i32 {
-                    let Some(info) = map.sector(lba) else {
-                        continue;
+                // The `Read` sources' bytes of the batch: one read per extent run (the runs
+                // of a reader are contiguous within an extent), into one buffer.
+                let end = first + count as i32;
+                let mut runs = Vec::new();
+                let mut lba = first;
+                while lba < end {
+                    let Some(ei) = map.extent_index(lba) else {
+                        break;
                     };
-                    if let MainSource::Source { source, offset, .. } = info.main {
-                        let src = &map.sources()[source];
-                        if src.is_reader() {
-                            let n = info.ty.input_size();
-                            let at = input.prefetched.len();
-                            input.prefetched.resize(at + n, 0);
-                            src.read_at(offset, &mut input.prefetched[at..])
-                                .map_err(|e| Error::Io {
-                                    path: src.name(),
-                                    source: io::Error::new(e.kind(), format!("LBA {lba}: {e}")),
-                                })?;
+                    let e = map.extent(ei);
+                    let stop = (e.start + e.len as i32).min(end);
+                    if let MainSource::Source { source, offset, .. } = e.main {
+                        if map.sources()[source].is_reader() {
+                            let size = e.ty.input_size();
+                            let from = offset + (lba - e.start) as u64 * size as u64;
+                            runs.push((source, lba, from, (stop - lba) as usize * size));
                         }
                     }
+                    lba = stop;
+                }
+                input.prefetched = vec![0; runs.iter().map(|r| r.3).sum()];
+                let mut at = 0;
+                for (source, lba, from, len) in runs {
+                    let src = &map.sources()[source];
+                    src.read_at(from, &mut input.prefetched[at..at + len])
+                        .map_err(|e| Error::Io {
+                            path: src.name(),
+                            source: io::Error::new(e.kind(), format!("LBA {lba}: {e}")),
+                        })?;
+                    at += len;
                 }
             }
             if rw_needed {
