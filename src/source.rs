@@ -243,6 +243,33 @@ impl Source {
         }
     }
 
+    /// For a mapped file: reads `out.len()` bytes at `offset` of this source with `pread` on
+    /// the held file handle instead of through the map (a copy from the page cache, with no
+    /// page faults and no pages to release). `Ok(false)` when the source is not a mapped file.
+    ///
+    /// # Errors
+    /// The read fails or the file ends first (it shrank after mapping).
+    pub fn pread(&self, offset: u64, out: &mut [u8]) -> io::Result<bool> {
+        let Inner::Bytes {
+            map: Some((m, base)),
+            ..
+        } = &self.0
+        else {
+            return Ok(false);
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileExt;
+            m.file.read_exact_at(out, base + offset)?;
+            Ok(true)
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (m, base, offset, out);
+            Ok(false)
+        }
+    }
+
     /// Copies `out.len()` bytes from `offset`; bytes past the end of the source read as zero
     /// (the audio padding of a last partial sector). A reader source must be read in
     /// non-decreasing offsets; it skips forward as needed.

@@ -10,7 +10,7 @@ use std::io::Read;
 use proptest::prelude::*;
 use rawcd::codec::cdtext::{Block, CdText, Charset, TextKind};
 use rawcd::codec::engine::Auto;
-use rawcd::codec::subchannel::{linear_from_raw, pq16, write_pw};
+use rawcd::codec::subchannel::{deinterleave_reference, pq16, write_pw_reference as write_pw};
 use rawcd::codec::{encode_sector, SectorType, SECTOR_SIZE};
 use rawcd::layout::reference::Generator;
 use rawcd::layout::{DiscMap, ImageCreator, LeadIn};
@@ -240,7 +240,10 @@ fn expected(map: &DiscMap, form: SectorForm, scramble: bool) -> Vec<u8> {
             }
             SectorForm::Linear96 => {
                 write_pw(&mut pw, s.info.p, &s.info.q, Some(&s.rw.raw));
-                out.extend_from_slice(&linear_from_raw(&pw));
+                // The plain bit-by-bit deinterleave: the pipeline's SWAR transpose must equal it.
+                for chan in deinterleave_reference(&pw) {
+                    out.extend_from_slice(&chan);
+                }
             }
         }
     }

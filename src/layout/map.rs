@@ -949,10 +949,25 @@ impl DiscMap {
         Some(self.sector_in(i, lba))
     }
 
-    pub(crate) fn sector_in(&self, ei: usize, lba: i32) -> SectorInfo {
-        let m = &self.0;
-        let e = &m.extents[ei];
-        let main = match e.main {
+    /// The main-channel facts of the sector at `lba` in extent `ei` (type, source, offset) with
+    /// the subchannel fields left blank (`tno`/`index` 0, P clear, Q zero): what an output
+    /// without subchannel needs, without the cost of building Q.
+    pub(crate) fn main_in(&self, ei: usize, lba: i32) -> SectorInfo {
+        let e = &self.0.extents[ei];
+        SectorInfo {
+            lba,
+            area: e.area,
+            tno: 0,
+            index: 0,
+            ty: e.ty,
+            main: Self::main_source(e, lba),
+            p: false,
+            q: QFrame([0; 12]),
+        }
+    }
+
+    fn main_source(e: &Extent, lba: i32) -> MainSource {
+        match e.main {
             MainSource::Generated => MainSource::Generated,
             MainSource::Source {
                 source,
@@ -963,7 +978,13 @@ impl DiscMap {
                 offset: offset + (lba - e.start) as u64 * e.ty.input_size() as u64,
                 unscrambled_raw,
             },
-        };
+        }
+    }
+
+    pub(crate) fn sector_in(&self, ei: usize, lba: i32) -> SectorInfo {
+        let m = &self.0;
+        let e = &m.extents[ei];
+        let main = Self::main_source(e, lba);
         let (tno, index, p, q) = match e.area {
             Area::LeadIn => {
                 let entries = m.toc.len() as i32;

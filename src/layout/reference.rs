@@ -6,7 +6,7 @@
 
 use crate::codec::engine::Engine;
 use crate::codec::rw::RwInterleaver;
-use crate::codec::subchannel::{pq16, write_pw};
+use crate::codec::subchannel::{pq16, write_pw_reference};
 use crate::codec::{check_raw, encode_sector, generated_sector, SECTOR_SIZE};
 use crate::error::Error;
 
@@ -210,7 +210,8 @@ pub fn write_subchannel(
             } else {
                 &rw.packed
             };
-            write_pw(&mut pw, info.p, &info.q, Some(sym));
+            // The oracle uses the plain bit-by-bit interleave; the pipeline the SWAR one.
+            write_pw_reference(&mut pw, info.p, &info.q, Some(sym));
             out[..96].copy_from_slice(&pw);
         }
     }

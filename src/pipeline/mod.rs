@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+mod pool;
 mod progress;
 mod stream;
 

@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use crossbeam_channel::{bounded, Receiver, Sender};
 
 use crate::codec::engine::Auto;
@@ -17,6 +17,7 @@ use crate::layout::reference::cooked_input;
 use crate::layout::{DiscMap, MainSource};
 
 use super::batch::{encode_batch, BatchInput};
+use super::pool::BufferPool;
 use super::progress::{Counters, ProgressHandle};
 use super::{PipelineError, PipelineOptions, SectorForm};
 
@@ -146,6 +147,9 @@ impl ResultImage {
         for _ in 0..credits_n {
             let _ = credit_tx.send(());
         }
+        // Buffers in use at once: the credits (scheduler, workers and reorder buffer) plus the
+        // batch the consumer holds and one per worker finishing; more are simply freed.
+        let pool = BufferPool::new(batch_bytes, credits_n + threads + 2);
         let (job_tx, job_rx) = bounded::<Job>(cap);
         let (res_tx, res_rx) = bounded::<Outcome>(cap);
         let mut handles = Vec::new();
@@ -171,6 +175,7 @@ impl ResultImage {
             let res_tx = res_tx.clone();
             let engine = engine.clone();
             let c = counters.clone();
+            let pool = pool.clone();
             let scramble = opts.scramble;
             let h = std::thread::Builder::new()
                 .name(format!("rawcd-encode-{w}"))
@@ -193,15 +198,23 @@ impl ResultImage {
                                     panic!("injected fault at LBA {p}");
                                 }
                             }
-                            let mut buf = BytesMut::zeroed(count as usize * form.sector_bytes());
-                            encode_batch(&map, &*engine, form, scramble, &job.input, &mut buf).map(
-                                |()| SectorBatch {
-                                    first_lba: first,
-                                    count,
-                                    form,
-                                    bytes: buf.freeze(),
-                                },
+                            // A recycled buffer, not zeroed: encode_batch writes every byte.
+                            let mut buf = pool.take();
+                            let len = count as usize * form.sector_bytes();
+                            encode_batch(
+                                &map,
+                                &*engine,
+                                form,
+                                scramble,
+                                &job.input,
+                                &mut buf[..len],
                             )
+                            .map(|()| SectorBatch {
+                                first_lba: first,
+                                count,
+                                form,
+                                bytes: pool.share(buf, len),
+                            })
                         }));
                         let r = r.unwrap_or_else(|p| {
                             let message = p
@@ -411,23 +424,36 @@ fn schedule(
         };
         let r = (|| -> Result<(), Error> {
             if has_reader {
-                for lba in first..first + count as i32 {
-                    let Some(info) = map.sector(lba) else {
-                        continue;
+                // The `Read` sources' bytes of the batch: one read per extent run (the runs
+                // of a reader are contiguous within an extent), into one buffer.
+                let end = first + count as i32;
+                let mut runs = Vec::new();
+                let mut lba = first;
+                while lba < end {
+                    let Some(ei) = map.extent_index(lba) else {
+                        break;
                     };
-                    if let MainSource::Source { source, offset, .. } = info.main {
-                        let src = &map.sources()[source];
-                        if src.is_reader() {
-                            let n = info.ty.input_size();
-                            let at = input.prefetched.len();
-                            input.prefetched.resize(at + n, 0);
-                            src.read_at(offset, &mut input.prefetched[at..])
-                                .map_err(|e| Error::Io {
-                                    path: src.name(),
-                                    source: io::Error::new(e.kind(), format!("LBA {lba}: {e}")),
-                                })?;
+                    let e = map.extent(ei);
+                    let stop = (e.start + e.len as i32).min(end);
+                    if let MainSource::Source { source, offset, .. } = e.main {
+                        if map.sources()[source].is_reader() {
+                            let size = e.ty.input_size();
+                            let from = offset + (lba - e.start) as u64 * size as u64;
+                            runs.push((source, lba, from, (stop - lba) as usize * size));
                         }
                     }
+                    lba = stop;
+                }
+                input.prefetched = vec![0; runs.iter().map(|r| r.3).sum()];
+                let mut at = 0;
+                for (source, lba, from, len) in runs {
+                    let src = &map.sources()[source];
+                    src.read_at(from, &mut input.prefetched[at..at + len])
+                        .map_err(|e| Error::Io {
+                            path: src.name(),
+                            source: io::Error::new(e.kind(), format!("LBA {lba}: {e}")),
+                        })?;
+                    at += len;
                 }
             }
             if rw_needed {

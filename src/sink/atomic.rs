@@ -191,6 +191,27 @@ impl AtomicFile {
         self.fail = Some(point);
     }
 
+    /// True when a [`FailPoint::Write`] is injected (writers then go through `Write`).
+    pub(crate) fn write_failure_injected(&self) -> bool {
+        matches!(self.fail, Some(FailPoint::Write { .. }))
+    }
+
+    /// The open file, with anything buffered flushed first: for writers that put whole
+    /// batches straight into it at their own offsets ([`BatchWriter`](super::BatchWriter)).
+    /// [`commit_set`] later fsyncs and links this same file.
+    ///
+    /// # Errors
+    /// The flush fails, or the file was already committed.
+    pub fn file(&mut self) -> io::Result<&File> {
+        match &mut self.w {
+            Some(w) => {
+                w.flush()?;
+                Ok(w.get_ref())
+            }
+            None => Err(io::Error::other("file already committed")),
+        }
+    }
+
     /// Flushes, fsyncs and gives the file its hidden staging name; idempotent.
     fn stage(&mut self) -> Result<(), Error> {
         let Some(w) = self.w.as_mut() else {

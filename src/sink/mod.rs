@@ -4,11 +4,13 @@
 
 mod atomic;
 mod drive_sim;
+mod writer;
 
 pub use atomic::{
     commit_set, remove_stale_temporaries, set_nameless_temporaries, AtomicFile, FailPoint,
 };
 pub use drive_sim::{DriveSimulator, SimReport};
+pub use writer::BatchWriter;
 
 use std::io::Write;
 use std::path::Path;
@@ -68,6 +70,7 @@ pub fn drain_into<S: ImageSink>(img: &mut ResultImage, sink: &mut S) -> Result<(
 pub struct RawSink {
     file: Option<AtomicFile>,
     defer: bool,
+    writer: Option<BatchWriter>,
 }
 
 impl RawSink {
@@ -79,6 +82,7 @@ impl RawSink {
         Ok(RawSink {
             file: Some(AtomicFile::create(path)?),
             defer: false,
+            writer: None,
         })
     }
 
@@ -103,12 +107,14 @@ impl RawSink {
 impl ImageSink for RawSink {
     type Error = Error;
     fn write_batch(&mut self, b: &SectorBatch) -> Result<bool, Error> {
-        if let Some(f) = &mut self.file {
-            f.write_all(b.bytes()).map_err(|e| io_err(f.path(), e))?;
-        }
+        writer::write_run(&mut self.writer, self.file.as_mut(), b.bytes().clone())?;
         Ok(true)
     }
     fn finish(&mut self) -> Result<(), Error> {
+        // Every queued write lands before the file is committed (here or by the caller).
+        if let Some(w) = &mut self.writer {
+            w.finish()?;
+        }
         if self.defer {
             return Ok(());
         }
@@ -127,6 +133,8 @@ pub struct SplitSink {
     main: Option<AtomicFile>,
     sub: Option<AtomicFile>,
     defer: bool,
+    main_writer: Option<BatchWriter>,
+    sub_writer: Option<BatchWriter>,
 }
 
 impl SplitSink {
@@ -142,6 +150,8 @@ impl SplitSink {
                 None => None,
             },
             defer: false,
+            main_writer: None,
+            sub_writer: None,
         })
     }
 
@@ -175,20 +185,21 @@ impl SplitSink {
 impl ImageSink for SplitSink {
     type Error = Error;
     fn write_batch(&mut self, b: &SectorBatch) -> Result<bool, Error> {
-        let sb = b.form().sector_bytes();
-        for s in b.bytes().chunks_exact(sb) {
-            if let Some(m) = &mut self.main {
-                m.write_all(&s[..2352]).map_err(|e| io_err(m.path(), e))?;
-            }
-            if sb > 2352 {
-                if let Some(x) = &mut self.sub {
-                    x.write_all(&s[2352..]).map_err(|e| io_err(x.path(), e))?;
-                }
-            }
+        let (main, sub) = writer::split(b);
+        writer::write_run(&mut self.main_writer, self.main.as_mut(), main)?;
+        if let Some(sub) = sub {
+            writer::write_run(&mut self.sub_writer, self.sub.as_mut(), sub)?;
         }
         Ok(true)
     }
     fn finish(&mut self) -> Result<(), Error> {
+        // Every queued write lands before the files are committed (here or by the caller).
+        for w in [&mut self.main_writer, &mut self.sub_writer]
+            .into_iter()
+            .flatten()
+        {
+            w.finish()?;
+        }
         if self.defer {
             return Ok(());
         }

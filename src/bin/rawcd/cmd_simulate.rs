@@ -77,18 +77,56 @@ fn check_args(a: &SimulateArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The bytes of `--generate`: byte `i` is the low 8 bits of `(i × 2654435761) rotated right by
+/// 13` (a u32 product), i.e. bits 13..20 of the product, which depend on `i mod 2^21` only
+/// (the factor is odd). So the stream repeats every 2 MiB: one period is computed once and
+/// served by copies, the whole disc is never in memory.
+struct Generated {
+    period: Vec<u8>,
+    pos: u64,
+    len: u64,
+}
+
+impl Generated {
+    const PERIOD: usize = 1 << 21;
+
+    fn new(len: u64) -> Generated {
+        let period = (0..Self::PERIOD as u32)
+            .map(|i| i.wrapping_mul(2_654_435_761).rotate_right(13) as u8)
+            .collect();
+        Generated {
+            period,
+            pos: 0,
+            len,
+        }
+    }
+}
+
+impl std::io::Read for Generated {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let at = (self.pos % Self::PERIOD as u64) as usize;
+        let n = (self.len - self.pos)
+            .min(buf.len() as u64)
+            .min((Self::PERIOD - at) as u64) as usize;
+        buf[..n].copy_from_slice(&self.period[at..at + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
 /// Runs `rawcd simulate`.
 pub fn run(a: SimulateArgs) -> CliResult {
     check_args(&a)?;
     let mut c = if let Some(min) = a.src.generate {
         let sectors = (min * 4500.0).round() as usize;
         let mut c = ImageCreator::new();
-        // A generated data track: distinct bytes per sector, in memory (no input file).
-        let mut data = vec![0u8; sectors * 2048];
-        for (i, b) in data.iter_mut().enumerate() {
-            *b = (i as u32).wrapping_mul(2_654_435_761).rotate_right(13) as u8;
-        }
-        c.add_track(SectorType::Mode1, Source::from_bytes(data))?;
+        // A generated data track: distinct bytes per sector, made as the stream reads them
+        // (no input file, and never the whole disc in memory).
+        let len = sectors as u64 * 2048;
+        c.add_track(
+            SectorType::Mode1,
+            Source::from_reader(Generated::new(len), len, "<generated>"),
+        )?;
         c
     } else {
         if a.src.sources.is_empty() {
@@ -194,4 +232,30 @@ pub fn run(a: SimulateArgs) -> CliResult {
         );
     }
     Ok(if rep.underruns > 0 { 3 } else { 0 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Generated;
+    use std::io::Read;
+
+    #[test]
+    fn generated_stream_is_the_formula_across_periods() {
+        let len = 3 * Generated::PERIOD as u64 + 12_345;
+        let mut g = Generated::new(len);
+        let mut all = Vec::new();
+        let mut buf = vec![0u8; 1_000_003];
+        loop {
+            let n = g.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(all.len() as u64, len);
+        for (i, &b) in all.iter().enumerate().step_by(997) {
+            let want = (i as u32).wrapping_mul(2_654_435_761).rotate_right(13) as u8;
+            assert_eq!(b, want, "byte {i}");
+        }
+    }
 }
