@@ -283,9 +283,11 @@ fn simulate_json() {
     // Exit 3 exactly when the drive ran dry.
     assert_eq!(code, if underruns == 0 { 0 } else { 3 }, "{err}");
     assert_eq!(v["buffer_bytes"], 2_097_152);
-    if !cfg!(rawcd_engine = "reference") {
-        // A debug build of the fast engines keeps up with 52x easily; the reference engine's
-        // debug build on a loaded machine may not (CI's release 52x run covers the real claim).
+    if !cfg!(rawcd_engine = "reference") && !cfg!(debug_assertions) {
+        // Zero underruns is a claim about the optimized build: a debug build (or the reference
+        // engine) on a machine whose cores other test binaries keep busy may fall below 52x
+        // (seen at load 8-20: 1,600-2,800 sectors/s). `cargo test --release` and CI's release
+        // 52x simulation with a loaded core check the claim.
         assert_eq!(underruns, 0, "{out}");
         assert!(v["headroom"].as_f64().unwrap() > 1.0);
     }
