@@ -72,6 +72,18 @@ pub enum WavError {
     },
 }
 
+impl WavError {
+    /// True when the file is a well-formed WAV whose audio is simply not CD PCM (another
+    /// format tag, sample size, rate or channel count): a decoder may convert it. False for a
+    /// broken file, which must be reported as it is.
+    pub fn is_other_layout(&self) -> bool {
+        matches!(
+            self,
+            WavError::FormatTag { .. } | WavError::NotCdAudio { .. }
+        )
+    }
+}
+
 /// Where the samples of a WAV file are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WavData {

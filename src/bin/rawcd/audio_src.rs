@@ -89,15 +89,16 @@ mod imp {
     /// True when the file's content is a container rawcd decodes and it is not plain CD WAV.
     pub fn is_decoded_audio(path: &Path) -> bool {
         let mut head = Vec::new();
-        if let Ok(f) = std::fs::File::open(path) {
+        if let Ok(f) = audio::open_regular(path) {
             use std::io::Read;
             let _ = f.take(1 << 16).read_to_end(&mut head);
         }
         match audio::sniff(&head) {
             None => false,
-            Some(audio::Container::Wav) => {
-                rawcd::formats::parse_wav_prefix(&head, u64::MAX).is_err()
-            }
+            // Only a well-formed WAV of another layout is decoded; a broken one is reported by
+            // the WAV reader.
+            Some(audio::Container::Wav) => rawcd::formats::parse_wav_prefix(&head, u64::MAX)
+                .is_err_and(|e| e.is_other_layout()),
             Some(_) => true,
         }
     }

@@ -541,6 +541,21 @@ fn mp4_moov(f: &mut (impl Read + io::Seek)) -> io::Result<Option<Vec<u8>>> {
 /// Bytes read from the start of a file to recognize it and parse FLAC metadata.
 const HEAD: u64 = 1 << 20;
 
+/// Opens `path` for reading only when it is a regular file: opening a FIFO would block and a
+/// device never ends.
+///
+/// # Errors
+/// "not a regular file", or the open's own error.
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    File::open(path)
+}
+
 /// Learns an audio file's format, exact length and tags (module docs: the announced length),
 /// refusing what cannot go on a CD unless `opts.convert`.
 ///
@@ -551,7 +566,7 @@ pub fn probe(path: &Path, opts: &AudioOptions) -> Result<AudioInfo, AudioError> 
         file: path.to_path_buf(),
         source,
     };
-    let mut f = File::open(path).map_err(io_err)?;
+    let mut f = open_regular(path).map_err(io_err)?;
     let len = f.metadata().map_err(io_err)?.len();
     let mut head = Vec::new();
     (&mut f).take(HEAD).read_to_end(&mut head).map_err(io_err)?;

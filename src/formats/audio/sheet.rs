@@ -89,7 +89,7 @@ impl AudioPlan {
 
 fn head_of(path: &Path) -> Vec<u8> {
     let mut head = Vec::new();
-    if let Ok(f) = fs::File::open(path) {
+    if let Ok(f) = super::open_regular(path) {
         let _ = f.take(64).read_to_end(&mut head);
     }
     head
@@ -113,6 +113,12 @@ fn stat_audio(
     let container = sniff(&head_of(&found));
     let decode = match (kind, container) {
         (_, None) => false,
+        // A WAV is decoded only when it is well formed but not CD PCM; a broken WAV header is
+        // reported as the WAV reader found it.
+        (FileKind::Wave, Some(Container::Wav)) => matches!(
+            &plain,
+            Err(ParseErrorKind::Wav(e)) if e.is_other_layout()
+        ),
         (FileKind::Wave, Some(_)) => plain.is_err(),
         (FileKind::Binary, Some(Container::Wav)) => false,
         (FileKind::Binary, Some(_)) => binary_audio,
