@@ -475,9 +475,13 @@ enum Rewrite {
     RegenerateXa,
 }
 
+/// How many leading all-zero sectors [`check_sync`] looks past (a long silent pre-gap).
+const ZERO_PREGAP_LIMIT: u64 = 1000;
+
 /// For tracks of whole unscrambled 2352-byte sectors: the first sector of every file piece
-/// must start with the sync pattern (a mode given wrongly is caught here, naming the file;
-/// a later sector without sync is caught by the encoder, naming its LBA).
+/// that is not all zero must start with the sync pattern (a mode given wrongly is caught
+/// here, naming the file; a later sector without sync is caught by the encoder, naming its
+/// LBA).
 fn check_sync(plan: &DiscPlan, t: &TrackPlan, files: &mut FileCache) -> Result<(), ConvertError> {
     let mode = match t.mode {
         TrackMode::Mode1Raw => "MODE1/2352",
@@ -492,25 +496,32 @@ fn check_sync(plan: &DiscPlan, t: &TrackPlan, files: &mut FileCache) -> Result<(
             ..
         } = seg
         {
-            if *byte_len < 12 {
-                continue;
-            }
-            let mut head = [0u8; 12];
-            files
-                .slice(path, *byte_offset, 12)?
-                .read_at(0, &mut head)
-                .map_err(|source| ConvertError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
-            if head != sector::SYNC {
-                return Err(ConvertError::NoSync {
-                    sheet: plan.sheet.clone(),
-                    track: t.number,
-                    mode,
-                    file: path.clone(),
-                    byte: *byte_offset,
-                });
+            // The first sector that is not all zero must start with sync: a data track after
+            // audio may begin with a silent (all-zero) pre-gap, which rawcd itself writes.
+            let mut at = 0u64;
+            while at + 12 <= *byte_len && at < ZERO_PREGAP_LIMIT * 2352 {
+                let mut head = [0u8; 12];
+                files
+                    .slice(path, *byte_offset + at, 12)?
+                    .read_at(0, &mut head)
+                    .map_err(|source| ConvertError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                if head == [0u8; 12] {
+                    at += 2352;
+                    continue;
+                }
+                if head != sector::SYNC {
+                    return Err(ConvertError::NoSync {
+                        sheet: plan.sheet.clone(),
+                        track: t.number,
+                        mode,
+                        file: path.clone(),
+                        byte: *byte_offset + at,
+                    });
+                }
+                break;
             }
         }
     }

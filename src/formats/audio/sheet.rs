@@ -180,7 +180,6 @@ fn mark_decoded(plan: &mut DiscPlan, files: &HashMap<PathBuf, AudioInfo>, conver
     }
 }
 
-
 fn finish(
     mut plan: DiscPlan,
     files: HashMap<PathBuf, AudioInfo>,
