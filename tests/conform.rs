@@ -235,6 +235,7 @@ fn write_and_verify_files(map: &DiscMap, d: &Path) {
     let opts = ConvertOptions {
         relaxed: true,
         regenerate_edc: false,
+        examine: true,
     };
     let m2 = plan_to_creator(&plan, &opts).unwrap().build().unwrap();
     assert_ok("bin/cue", &verify_map_sources(&m2).unwrap());
@@ -586,6 +587,7 @@ fn verify_accepts_the_real_images() {
     let opts = ConvertOptions {
         relaxed: true,
         regenerate_edc: false,
+        examine: true,
     };
     for name in [
         "isofs-m1.cue",

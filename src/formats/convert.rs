@@ -43,6 +43,10 @@ pub struct ConvertOptions {
     /// Recompute EDC/ECC of `MODE2/2336` (`MODE2_FORM_MIX`) sectors from each subheader's
     /// Form bit instead of passing bytes 16..2351 through (cd-format.md D20).
     pub regenerate_edc: bool,
+    /// The sheet describes an existing image to examine (verify, repair), not data to encode:
+    /// a damaged sector is reported later by its LBA, so the up-front sync check of raw
+    /// 2352-byte tracks is skipped.
+    pub examine: bool,
 }
 
 /// An error of [`plan_to_creator`]; one line naming the file.
@@ -191,7 +195,9 @@ pub fn plan_to_creator(
             set_flags(&mut c, t, n).map_err(layout_err)?;
             continue;
         }
-        check_sync(plan, t, &mut files)?;
+        if !opts.examine {
+            check_sync(plan, t, &mut files)?;
+        }
         let pieces = track_pieces(t, opts, &mut files)?;
         let layout = TrackLayout {
             pregap_generated: t.pregap_generated,

@@ -515,6 +515,7 @@ pub fn repair_cue(cue: &Path, out: &Path) -> Result<RepairReport, Error> {
     let opts = ConvertOptions {
         relaxed: true,
         regenerate_edc: false,
+        examine: true,
     };
     let map = plan_to_creator(&plan, &opts)
         .and_then(|c| {

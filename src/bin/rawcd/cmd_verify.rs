@@ -44,6 +44,7 @@ pub fn check_with(
                 &ConvertOptions {
                     relaxed: true,
                     regenerate_edc: false,
+                    examine: true,
                 },
             )
             .map_err(bad)?;

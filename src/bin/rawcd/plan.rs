@@ -173,6 +173,7 @@ pub fn creator_report(
         let opts = ConvertOptions {
             relaxed,
             regenerate_edc: a.regenerate_edc,
+            examine: false,
         };
         for w in &plan.warnings {
             warn(Some(first), w);
