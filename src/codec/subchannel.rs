@@ -159,7 +159,7 @@ static Q_SPREAD: [u64; 256] = {
 };
 
 /// Writes raw (or packed) P–W for one sector, eight bytes at a time: P, the spread Q byte
-/// ([`Q_SPREAD`]) and the six-bit symbols OR-ed as `u64`s. Equal to [`write_pw_reference`].
+/// (a 256-entry table) and the six-bit symbols OR-ed as `u64`s. Equal to [`write_pw_reference`].
 #[inline]
 pub fn write_pw(out: &mut [u8; 96], p: bool, q: &QFrame, rw: Option<&[u8; 96]>) {
     let pbits = if p { 0x8080_8080_8080_8080u64 } else { 0 };

@@ -1,7 +1,7 @@
 //! Image checker built on [`crate::codec::verify_sector`]: bin/cue images, CloneCD sets and raw
 //! drive streams.
 //!
-//! * [`walk`](self::walk): the image is visited in windows of whole sectors with pages released
+//! * `walk`: the image is visited in windows of whole sectors with pages released
 //!   behind (bounded memory), the main-channel work of each window on all cores; `repair`
 //!   walks the same way.
 //! * `sectors`: sync, header address, mode, EDC and ECC of every data sector.
