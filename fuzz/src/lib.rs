@@ -477,7 +477,11 @@ pub fn sector_correct(data: &[u8]) {
             SectorType::Mode1
         };
         let input: Vec<u8> = (0..2048u32)
-            .map(|i| (i as u8).wrapping_mul(seed | 1).wrapping_add(seed.rotate_left(3)))
+            .map(|i| {
+                (i as u8)
+                    .wrapping_mul(seed | 1)
+                    .wrapping_add(seed.rotate_left(3))
+            })
             .collect();
         encode_sector(&Reference, ty, Lba(lba), &input, &mut s).unwrap();
         good = Some(s);
@@ -504,9 +508,17 @@ pub fn sector_correct(data: &[u8]) {
     match r {
         Correction::Uncorrectable => assert_eq!(s, before),
         Correction::Clean | Correction::Corrected { .. } => {
-            let (range, at) = if zero_header { (16..2072, 2072) } else { (0..2064, 2064) };
+            let (range, at) = if zero_header {
+                (16..2072, 2072)
+            } else {
+                (0..2064, 2064)
+            };
             let stored = u32::from_le_bytes([s[at], s[at + 1], s[at + 2], s[at + 3]]);
-            assert_eq!(Reference.edc(&s[range]), stored, "corrected sector fails its EDC");
+            assert_eq!(
+                Reference.edc(&s[range]),
+                stored,
+                "corrected sector fails its EDC"
+            );
             let mut c = s;
             Reference.ecc(&mut c, zero_header);
             assert_eq!(c, s, "corrected sector fails its ECC");
@@ -517,6 +529,8 @@ pub fn sector_correct(data: &[u8]) {
             assert_eq!(s, g, "one error per P vector must be corrected");
         }
     }
+}
+
 /// Callback state of a fuzzed `rawcd_creator_add_track_callback` track.
 struct FuzzReader {
     given: u64,
@@ -842,6 +856,8 @@ pub fn capi_calls(data: &[u8]) {
         added,
         "each callback released once"
     );
+}
+
 /// Arbitrary bytes as an audio file (feature `audio`): length detection (`probe_bytes`) then a
 /// full decode. Oracle: a decode that succeeds gives exactly the announced length in CD PCM
 /// bytes (anything else must be a typed error, never a panic); the FLAC metadata parser and
