@@ -146,12 +146,7 @@ fn encode_main_channel<E: Engine + ?Sized>(
         .enumerate()
     {
         let lba = input.first + i as i32;
-        while {
-            let e = map.extent(ei);
-            lba >= e.start + e.len as i32
-        } {
-            ei += 1;
-        }
+        ei = extent_of(map, ei, lba);
         let info = map.main_in(ei, lba);
         let Some((main, _)) = slot.split_first_chunk_mut::<SECTOR_SIZE>() else {
             continue; // every form is at least 2352 bytes
@@ -207,6 +202,19 @@ fn encode_main_channel<E: Engine + ?Sized>(
     Ok(())
 }
 
+/// The index of the extent holding `lba`, searching forward from `ei` (sectors of a batch
+/// come in order, so each pass walks the extents once).
+#[inline]
+fn extent_of(map: &DiscMap, mut ei: usize, lba: i32) -> usize {
+    while {
+        let e = map.extent(ei);
+        lba >= e.start + e.len as i32
+    } {
+        ei += 1;
+    }
+    ei
+}
+
 /// Pass 2: P and Q of every sector. `Pq16` gets its whole 16 bytes; the 96-byte forms get P
 /// in bit 7 and Q in bit 6 of every byte with the R–W bits clear, in raw order ([`write_rw`]
 /// adds R–W and turns `Linear96` into linear order).
@@ -219,12 +227,7 @@ fn write_pq(map: &DiscMap, form: SectorForm, input: &BatchInput, out: &mut [u8])
         .enumerate()
     {
         let lba = input.first + i as i32;
-        while {
-            let e = map.extent(ei);
-            lba >= e.start + e.len as i32
-        } {
-            ei += 1;
-        }
+        ei = extent_of(map, ei, lba);
         let info = map.sector_in(ei, lba);
         let sub = &mut slot[SECTOR_SIZE..];
         if let Ok(pq) = <&mut [u8; 16]>::try_from(&mut *sub) {

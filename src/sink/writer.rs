@@ -24,27 +24,18 @@ use crate::pipeline::SectorBatch;
 use super::AtomicFile;
 
 #[cfg(unix)]
-fn write_all_at(f: &File, mut buf: &[u8], mut at: u64) -> io::Result<()> {
-    use std::os::unix::fs::FileExt;
-    while !buf.is_empty() {
-        match f.write_at(buf, at) {
-            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-            Ok(n) => {
-                buf = &buf[n..];
-                at += n as u64;
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
+fn write_at(f: &File, buf: &[u8], at: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::write_at(f, buf, at)
 }
 
 #[cfg(windows)]
+fn write_at(f: &File, buf: &[u8], at: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_write(f, buf, at)
+}
+
 fn write_all_at(f: &File, mut buf: &[u8], mut at: u64) -> io::Result<()> {
-    use std::os::windows::fs::FileExt;
     while !buf.is_empty() {
-        match f.seek_write(buf, at) {
+        match write_at(f, buf, at) {
             Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
             Ok(n) => {
                 buf = &buf[n..];
