@@ -110,42 +110,52 @@ pub fn encode_sector<E: Engine + ?Sized>(
     out: &mut [u8; SECTOR_SIZE],
 ) -> Result<(), CodecError> {
     check_len(input, ty.input_size())?;
+    let at = ty.input_offset();
+    out[at..at + input.len()].copy_from_slice(input);
+    encode_sector_in_place(engine, ty, lba, out)
+}
+
+/// [`encode_sector`] for a sector whose input is already in place: `out[ty.input_offset()..]`
+/// holds the type's [`input_size`](SectorType::input_size) bytes (read there straight from the
+/// file, so the pipeline never copies user data); every other byte of `out` may hold anything
+/// and is written.
+///
+/// # Errors
+/// As [`encode_sector`], except [`CodecError::BufferSize`].
+pub fn encode_sector_in_place<E: Engine + ?Sized>(
+    engine: &E,
+    ty: SectorType,
+    lba: Lba,
+    out: &mut [u8; SECTOR_SIZE],
+) -> Result<(), CodecError> {
     match ty {
-        SectorType::Audio => out.copy_from_slice(input),
+        SectorType::Audio => {}
         SectorType::Mode1Raw
         | SectorType::Mode2Form0Raw
         | SectorType::Mode2Form1Raw
         | SectorType::Mode2Form2Raw => {
-            out.copy_from_slice(input);
             engine.scramble(out);
             check_raw(ty, lba, out)?;
         }
         SectorType::Mode0 => {
-            if let Some(offset) = input.iter().position(|&b| b != 0) {
+            if let Some(offset) = out[16..].iter().position(|&b| b != 0) {
                 return Err(CodecError::ModeZeroNotZero { lba: lba.0, offset });
             }
             start_data(out, lba, 0)?;
-            out[16..].fill(0);
         }
         SectorType::Mode1 => {
             start_data(out, lba, 1)?;
-            out[mode1::DATA..mode1::DATA + mode1::DATA_LEN].copy_from_slice(input);
             finish_mode1(engine, out);
         }
-        SectorType::Mode2Form0 => {
-            start_data(out, lba, 2)?;
-            out[16..].copy_from_slice(input);
-        }
+        SectorType::Mode2Form0 => start_data(out, lba, 2)?,
         SectorType::Mode2Form1 => {
             start_data(out, lba, 2)?;
             out[16..20].copy_from_slice(&sector::SUBHEADER_FORM1);
             out[20..24].copy_from_slice(&sector::SUBHEADER_FORM1);
-            out[form1::DATA..form1::DATA + form1::DATA_LEN].copy_from_slice(input);
             finish_form1(engine, out);
         }
         SectorType::Mode2Form2 => {
             start_data(out, lba, 2)?;
-            out[16..].copy_from_slice(input);
             out[18] |= sector::SUBMODE_FORM2;
             out[22] |= sector::SUBMODE_FORM2;
             finish_form2(engine, out);

@@ -110,6 +110,20 @@ impl SectorType {
         }
     }
 
+    /// Where the caller's [`input_size`](Self::input_size) bytes sit in the 2352-byte sector:
+    /// after the header (16) or after the subheaders of a Form 1 sector (24); raw and audio
+    /// input is the whole sector (0).
+    pub const fn input_offset(self) -> usize {
+        match self {
+            SectorType::Mode0
+            | SectorType::Mode1
+            | SectorType::Mode2Form0
+            | SectorType::Mode2Form2 => 16,
+            SectorType::Mode2Form1 => 24,
+            _ => 0,
+        }
+    }
+
     /// Audio (never scrambled, no sync).
     pub const fn is_audio(self) -> bool {
         matches!(self, SectorType::Audio)

@@ -114,10 +114,18 @@ pub fn verify_sector<E: Engine + ?Sized>(
     expected: Option<Lba>,
     scrambling: Scrambling,
 ) -> SectorReport {
-    let mut s = [0u8; SECTOR_SIZE];
     let full = sector.len() == SECTOR_SIZE;
-    let n = sector.len().min(SECTOR_SIZE);
-    s[..n].copy_from_slice(&sector[..n]);
+    // A whole sector is copied as it is (no zeroing first: this copy is where `verify` first
+    // touches the image's bytes, a fifth of its time).
+    let mut s: [u8; SECTOR_SIZE] = match <&[u8; SECTOR_SIZE]>::try_from(sector) {
+        Ok(whole) => *whole,
+        Err(_) => {
+            let mut s = [0u8; SECTOR_SIZE];
+            let n = sector.len().min(SECTOR_SIZE);
+            s[..n].copy_from_slice(&sector[..n]);
+            s
+        }
+    };
     let scrambled = match scrambling {
         Scrambling::Scrambled => true,
         Scrambling::Plain => false,

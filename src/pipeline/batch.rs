@@ -6,10 +6,10 @@
 
 use crate::codec::engine::Engine;
 use crate::codec::subchannel::{linear_from_raw, pq16, write_pw};
-use crate::codec::SECTOR_SIZE;
+use crate::codec::{check_raw, encode_sector_in_place, SECTOR_SIZE};
 use crate::error::Error;
 use crate::layout::reference::{encode_main_input, RwSector, RwState};
-use crate::layout::{DiscMap, MainSource};
+use crate::layout::{DiscMap, MainSource, SectorInfo};
 
 use super::SectorForm;
 
@@ -35,12 +35,15 @@ fn io_at(src: &crate::source::Source, lba: i32, e: std::io::Error) -> Error {
     }
 }
 
-/// A run of a mapped source that one batch reads.
+/// A run of a mapped source that one batch reads: `count` sectors of type `ty` from LBA
+/// `first`, their input from byte `from` of source `source`.
 #[derive(Debug, Clone, Copy)]
 struct MappedRange {
     source: usize,
     from: u64,
-    len: u64,
+    first: i32,
+    count: u32,
+    ty: crate::codec::SectorType,
 }
 
 /// Encodes the batch into `out` (`count × form.sector_bytes()` bytes, any prior content; every
@@ -57,8 +60,8 @@ pub fn encode_batch<E: Engine + ?Sized>(
     input: &BatchInput,
     out: &mut [u8],
 ) -> Result<(), Error> {
-    let read = read_ranges(map, input.first, &mapped_ranges(map, input)?)?;
-    encode_main_channel(map, engine, form, scramble, input, &read, out)?;
+    let placed = place_inputs(map, form, input, &mapped_ranges(map, input)?, out)?;
+    encode_main_channel(map, engine, form, scramble, input, &placed, out)?;
     if form != SectorForm::Main {
         write_pq(map, form, input, out);
         write_rw(map, engine, form, input, out);
@@ -66,30 +69,53 @@ pub fn encode_batch<E: Engine + ?Sized>(
     Ok(())
 }
 
-/// A run of a mapped source read into memory: (source, offset of `bytes[0]`, bytes).
-type ReadRange = (usize, u64, Vec<u8>);
-
-/// Reads each mapped run of the batch with `pread` (on the file handle the map holds) into a
-/// buffer of the batch. Measured against encoding straight from the map, with pages released
-/// behind the stream in 4 MiB strides: on an 80-minute ISO the map took about 100,000 page
-/// faults and `MADV_DONTNEED` calls with their TLB shootdowns, `pread` about 1,000 faults and
-/// 10–20 % less CPU time in all; nothing of the input stays mapped, so resident memory is flat
-/// without any release.
-fn read_ranges(map: &DiscMap, first: i32, ranges: &[MappedRange]) -> Result<Vec<ReadRange>, Error> {
-    let mut out = Vec::with_capacity(ranges.len());
+/// Reads each mapped run of the batch straight into its sectors' slots in `out` (the user data
+/// at [`SectorType::input_offset`](crate::codec::SectorType::input_offset) of each slot), with
+/// one vectored `pread` per run on the file handle the map holds; the sectors are then encoded
+/// in place. Measured against encoding from the map with pages released behind the stream, on
+/// an 80-minute ISO: the map took about 100,000 page faults and `MADV_DONTNEED` calls with their
+/// TLB shootdowns, `pread` about 1,000 faults and 10–20 % less CPU time; reading into the slots
+/// rather than a batch buffer saves the user-space copy (7 % of the samples of a raw96 image).
+/// Nothing of the input stays mapped, so resident memory is flat without any release.
+///
+/// Returns, per sector of the batch, whether its input was placed.
+fn place_inputs(
+    map: &DiscMap,
+    form: SectorForm,
+    input: &BatchInput,
+    ranges: &[MappedRange],
+    out: &mut [u8],
+) -> Result<Vec<bool>, Error> {
+    let mut placed = vec![false; input.count as usize];
+    if ranges.is_empty() {
+        return Ok(placed);
+    }
+    let sb = form.sector_bytes();
     for r in ranges {
         let src = &map.sources()[r.source];
+        let (n, at) = (r.ty.input_size(), r.ty.input_offset());
+        let first = (r.first - input.first) as usize;
         // The last sector of an audio track may run past the end (padded with silence).
-        let len = r.len.min(src.len().saturating_sub(r.from)) as usize;
-        let mut buf = vec![0u8; len];
+        let len = (r.count as u64 * n as u64).min(src.len().saturating_sub(r.from)) as usize;
+        let mut slots: Vec<&mut [u8]> = Vec::with_capacity(r.count as usize);
+        let mut left = len;
+        for slot in out.chunks_exact_mut(sb).skip(first).take(r.count as usize) {
+            let user = &mut slot[at..at + n];
+            let (read, pad) = user.split_at_mut(left.min(n));
+            pad.fill(0);
+            left -= read.len();
+            if !read.is_empty() {
+                slots.push(read);
+            }
+        }
         if src
-            .pread(r.from, &mut buf)
-            .map_err(|e| io_at(src, first, e))?
+            .pread_scatter(r.from, &mut slots)
+            .map_err(|e| io_at(src, r.first, e))?
         {
-            out.push((r.source, r.from, buf));
+            placed[first..first + r.count as usize].fill(true);
         }
     }
-    Ok(out)
+    Ok(placed)
 }
 
 /// The mapped-source runs the batch reads, after checking (fstat) that each file still holds
@@ -112,7 +138,13 @@ fn mapped_ranges(map: &DiscMap, input: &BatchInput) -> Result<Vec<MappedRange>, 
                 let len = (stop - lba) as u64 * size;
                 src.check_available(from, len)
                     .map_err(|e| io_at(src, lba, e))?;
-                ranges.push(MappedRange { source, from, len });
+                ranges.push(MappedRange {
+                    source,
+                    from,
+                    first: lba,
+                    count: (stop - lba) as u32,
+                    ty: e.ty,
+                });
             }
         }
         lba = stop;
@@ -133,7 +165,7 @@ fn encode_main_channel<E: Engine + ?Sized>(
     form: SectorForm,
     scramble: bool,
     input: &BatchInput,
-    read: &[ReadRange],
+    placed: &[bool],
     out: &mut [u8],
 ) -> Result<(), Error> {
     let sb = form.sector_bytes();
@@ -151,6 +183,13 @@ fn encode_main_channel<E: Engine + ?Sized>(
         let Some((main, _)) = slot.split_first_chunk_mut::<SECTOR_SIZE>() else {
             continue; // every form is at least 2352 bytes
         };
+        if placed.get(i) == Some(&true) {
+            encode_in_place(engine, &info, main)?;
+            if scramble && info.is_data() {
+                engine.scramble(main);
+            }
+            continue;
+        }
         let input_bytes: &[u8] = match info.main {
             MainSource::Generated => &[],
             MainSource::Source { source, offset, .. } => {
@@ -168,11 +207,6 @@ fn encode_main_channel<E: Engine + ?Sized>(
                             )
                         })?;
                     prefetched += n;
-                    p
-                } else if let Some(p) = read.iter().find_map(|(s, from, bytes)| {
-                    let at = offset.checked_sub(*from)? as usize;
-                    (*s == source).then(|| bytes.get(at..at + n)).flatten()
-                }) {
                     p
                 } else if let Some(b) = src.bytes() {
                     // In memory (or a mapped file whose run could not be read): encode straight
@@ -198,6 +232,26 @@ fn encode_main_channel<E: Engine + ?Sized>(
         if scramble && info.is_data() {
             engine.scramble(main);
         }
+    }
+    Ok(())
+}
+
+/// Encodes the main channel of a sector whose input [`place_inputs`] read into `main`.
+///
+/// # Errors
+/// Raw input that does not match its position.
+fn encode_in_place<E: Engine + ?Sized>(
+    engine: &E,
+    info: &SectorInfo,
+    main: &mut [u8; SECTOR_SIZE],
+) -> Result<(), Error> {
+    let lba = crate::units::Lba(info.lba);
+    match info.main {
+        MainSource::Source {
+            unscrambled_raw: true,
+            ..
+        } => check_raw(info.ty, lba, main)?,
+        _ => encode_sector_in_place(engine, info.ty, lba, main)?,
     }
     Ok(())
 }

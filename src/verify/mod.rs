@@ -27,7 +27,7 @@ use crate::layout::{DiscMap, MainSource};
 use crate::source::Source;
 
 use q::{analyze, QRec};
-use sectors::{check_window, Expect};
+use sectors::{check_region, check_window, Expect};
 use walk::{pq_of, releaser, windows, SubForm};
 
 /// One problem: where and what.
@@ -111,18 +111,16 @@ pub fn verify_map_sources(map: &DiscMap) -> Result<Report, Error> {
         match mapped {
             Some(bytes) if avail == len => {
                 let release = |o: u64, l: u64| src.release(offset + o, l);
-                windows(bytes, SECTOR_SIZE, &release, |i, w| {
-                    let (d, p) = check_window(
-                        w,
-                        SECTOR_SIZE,
-                        e.start + i as i32,
-                        Scrambling::Plain,
-                        Expect::Track(&|_| true),
-                    );
-                    r.data_sectors += d;
-                    r.problems.extend(p);
-                    Ok::<(), Error>(())
-                })?;
+                let (d, p) = check_region(
+                    bytes,
+                    SECTOR_SIZE,
+                    e.start,
+                    Scrambling::Plain,
+                    Expect::Track(&|_| true),
+                    &release,
+                );
+                r.data_sectors += d;
+                r.problems.extend(p);
             }
             _ => {
                 // A reader source (or a short file): sector by sector.
@@ -183,18 +181,16 @@ pub fn verify_clonecd(ccd: &Path) -> Result<Report, Error> {
             .find(|(s, _)| *s <= lba)
             .is_some_and(|(_, m)| *m != 0)
     };
-    windows(&imgb, SECTOR_SIZE, &releaser(&img), |i, w| {
-        let (d, p) = check_window(
-            w,
-            SECTOR_SIZE,
-            i as i32,
-            Scrambling::Plain,
-            Expect::Track(&expect),
-        );
-        r.data_sectors += d;
-        r.problems.extend(p);
-        Ok::<(), Error>(())
-    })?;
+    let (d, p) = check_region(
+        &imgb,
+        SECTOR_SIZE,
+        0,
+        Scrambling::Plain,
+        Expect::Track(&expect),
+        &releaser(&img),
+    );
+    r.data_sectors += d;
+    r.problems.extend(p);
     let subp = ccd.with_extension("sub");
     if subp.exists() {
         let sub = open(&subp)?;
@@ -374,7 +370,7 @@ pub(crate) fn raw_geometry(
 
 fn verify_raw_impl(
     bytes: &[u8],
-    release: &dyn Fn(u64, u64),
+    release: &(dyn Fn(u64, u64) + Sync),
     sub: Option<RawSub>,
     start: Option<i32>,
 ) -> Result<Report, Error> {
@@ -387,15 +383,14 @@ fn verify_raw_impl(
     };
     let mut recs = Vec::new();
     let form = sub.form();
-    windows(bytes, st, release, |i, w| {
-        let first = start + i as i32;
-        // Per chunk on all cores: P and Q, then the data sectors (by the Q CTRL data bit when
+    {
+        // Per window on all cores: P and Q, then the data sectors (by the Q CTRL data bit when
         // there is a subchannel, by sync otherwise).
         let e = crate::codec::engine::Auto::detect();
         let f = |from: usize, chunk: &[u8]| {
             let mut out = (0u64, Vec::new(), Vec::new());
             for (k, s) in chunk.chunks_exact(st).enumerate() {
-                let lba = first + (from + k) as i32;
+                let lba = start + (from + k) as i32;
                 let mut data = false;
                 if let Some((p, q)) = form.and_then(|fm| pq_of(fm, &s[SECTOR_SIZE..])) {
                     data = q.crc_ok() && q.ctrl() & 4 != 0;
@@ -412,13 +407,12 @@ fn verify_raw_impl(
             }
             out
         };
-        for (d, p, q) in walk::par_chunks(w, st, &f) {
+        for (d, p, q) in walk::par_windows(bytes, st, release, &f) {
             r.data_sectors += d;
             r.problems.extend(p);
             recs.extend(q);
         }
-        Ok::<(), Error>(())
-    })?;
+    }
     if sub != RawSub::None {
         let facts = analyze(&recs, start < -150, &mut r.problems, &mut r.notes);
         r.q_sectors = facts.checked;

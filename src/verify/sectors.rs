@@ -7,7 +7,7 @@ use crate::codec::verify::Scrambling;
 use crate::codec::{verify_sector, SECTOR_SIZE};
 use crate::units::Lba;
 
-use super::walk::par_chunks;
+use super::walk::{par_chunks, par_windows};
 use super::Problem;
 
 /// Whether a Mode 2 sector carries an XA subheader (both copies equal), so that its Form bit
@@ -87,6 +87,38 @@ pub(crate) fn check_window(
     let mut data = 0;
     let mut probs = Vec::new();
     for (d, p) in par_chunks(window, stride, &f) {
+        data += d;
+        probs.extend(p);
+    }
+    (data, probs)
+}
+
+/// [`check_window`] over a whole mapped region (sector i at `first_lba + i`), window by window
+/// on all cores with each window's pages released after it ([`par_windows`]).
+pub(crate) fn check_region(
+    bytes: &[u8],
+    stride: usize,
+    first_lba: i32,
+    scrambling: Scrambling,
+    expect: Expect<'_>,
+    release: &(dyn Fn(u64, u64) + Sync),
+) -> (u64, Vec<Problem>) {
+    let e = Auto::detect();
+    let f = |start: usize, window: &[u8]| {
+        let mut probs = Vec::new();
+        let mut data = 0u64;
+        for (i, sec) in window.chunks_exact(stride).enumerate() {
+            let lba = first_lba + (start + i) as i32;
+            if let Some(p) = check_sector(&e, sec, lba, scrambling, expect) {
+                data += 1;
+                probs.extend(p.into_iter().map(|what| Problem { lba, what }));
+            }
+        }
+        (data, probs)
+    };
+    let mut data = 0;
+    let mut probs = Vec::new();
+    for (d, p) in par_windows(bytes, stride, release, &f) {
         data += d;
         probs.extend(p);
     }

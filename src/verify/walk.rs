@@ -31,6 +31,55 @@ pub(crate) fn windows<E>(
     Ok(())
 }
 
+/// Runs `f(first_sector, window)` for every window of whole `stride`-byte sectors of `bytes`
+/// (as [`windows`]) on all cores, and returns the results in window order. Each thread claims
+/// the next window when it finishes one (no barrier between windows) and releases a window's
+/// pages when it is done with it, so at most one window per core is resident.
+pub(crate) fn par_windows<T: Send>(
+    bytes: &[u8],
+    stride: usize,
+    release: &(dyn Fn(u64, u64) + Sync),
+    f: &(dyn Fn(usize, &[u8]) -> T + Sync),
+) -> Vec<T> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let n = bytes.len() / stride;
+    let count = n.div_ceil(WINDOW);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            if k >= count {
+                return done;
+            }
+            let i = k * WINDOW;
+            let m = WINDOW.min(n - i);
+            done.push((k, f(i, &bytes[i * stride..(i + m) * stride])));
+            release((i * stride) as u64, (m * stride) as u64);
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |t| t.get())
+        .min(count);
+    let mut all = if threads <= 1 {
+        work()
+    } else {
+        std::thread::scope(|s| {
+            let hs: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+            let mut all = work();
+            for h in hs {
+                match h.join() {
+                    Ok(v) => all.extend(v),
+                    Err(p) => std::panic::resume_unwind(p),
+                }
+            }
+            all
+        })
+    };
+    all.sort_unstable_by_key(|&(k, _)| k);
+    all.into_iter().map(|(_, t)| t).collect()
+}
+
 /// A release function for `src` (a no-op for sources that are not mapped files).
 pub(crate) fn releaser(src: &Source) -> impl Fn(u64, u64) + '_ {
     move |o, l| src.release(o, l)
