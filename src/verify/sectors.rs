@@ -62,6 +62,39 @@ pub(crate) fn check_sector(
     Some(p)
 }
 
+/// The data sectors of `sectors` (sector i at `first_lba + i`), checked in order on this
+/// thread: (data sectors checked, problems).
+fn check_run(
+    e: &Auto,
+    sectors: &[u8],
+    stride: usize,
+    first_lba: i32,
+    scrambling: Scrambling,
+    expect: Expect<'_>,
+) -> (u64, Vec<Problem>) {
+    let mut probs = Vec::new();
+    let mut data = 0u64;
+    for (i, sec) in sectors.chunks_exact(stride).enumerate() {
+        let lba = first_lba + i as i32;
+        if let Some(p) = check_sector(e, sec, lba, scrambling, expect) {
+            data += 1;
+            probs.extend(p.into_iter().map(|what| Problem { lba, what }));
+        }
+    }
+    (data, probs)
+}
+
+/// Sums per-part results in order.
+fn gather(parts: Vec<(u64, Vec<Problem>)>) -> (u64, Vec<Problem>) {
+    let mut data = 0;
+    let mut probs = Vec::new();
+    for (d, p) in parts {
+        data += d;
+        probs.extend(p);
+    }
+    (data, probs)
+}
+
 /// Checks the data sectors of `window` (`stride` bytes per sector, main channel first, sector
 /// i at `first_lba + i`) on all cores: (data sectors checked, problems in LBA order).
 pub(crate) fn check_window(
@@ -73,24 +106,16 @@ pub(crate) fn check_window(
 ) -> (u64, Vec<Problem>) {
     let e = Auto::detect();
     let f = |start: usize, chunk: &[u8]| {
-        let mut probs = Vec::new();
-        let mut data = 0u64;
-        for (i, sec) in chunk.chunks_exact(stride).enumerate() {
-            let lba = first_lba + (start + i) as i32;
-            if let Some(p) = check_sector(&e, sec, lba, scrambling, expect) {
-                data += 1;
-                probs.extend(p.into_iter().map(|what| Problem { lba, what }));
-            }
-        }
-        (data, probs)
+        check_run(
+            &e,
+            chunk,
+            stride,
+            first_lba + start as i32,
+            scrambling,
+            expect,
+        )
     };
-    let mut data = 0;
-    let mut probs = Vec::new();
-    for (d, p) in par_chunks(window, stride, &f) {
-        data += d;
-        probs.extend(p);
-    }
-    (data, probs)
+    gather(par_chunks(window, stride, &f))
 }
 
 /// [`check_window`] over a whole mapped region (sector i at `first_lba + i`), window by window
@@ -105,22 +130,14 @@ pub(crate) fn check_region(
 ) -> (u64, Vec<Problem>) {
     let e = Auto::detect();
     let f = |start: usize, window: &[u8]| {
-        let mut probs = Vec::new();
-        let mut data = 0u64;
-        for (i, sec) in window.chunks_exact(stride).enumerate() {
-            let lba = first_lba + (start + i) as i32;
-            if let Some(p) = check_sector(&e, sec, lba, scrambling, expect) {
-                data += 1;
-                probs.extend(p.into_iter().map(|what| Problem { lba, what }));
-            }
-        }
-        (data, probs)
+        check_run(
+            &e,
+            window,
+            stride,
+            first_lba + start as i32,
+            scrambling,
+            expect,
+        )
     };
-    let mut data = 0;
-    let mut probs = Vec::new();
-    for (d, p) in par_windows(bytes, stride, release, &f) {
-        data += d;
-        probs.extend(p);
-    }
-    (data, probs)
+    gather(par_windows(bytes, stride, release, &f))
 }
