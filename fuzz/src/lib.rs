@@ -55,6 +55,16 @@ pub fn sector_codec(data: &[u8]) {
                 let mut scrambled = want;
                 Reference.scramble(&mut scrambled);
                 assert_eq!(batch, [want, scrambled]);
+                // Strided, as in a raw96 batch: the 96 bytes after the sector stay as they are.
+                let mut slots = [[0xA5u8; SECTOR_SIZE + 96]; 2];
+                for s in &mut slots {
+                    s[..SECTOR_SIZE].copy_from_slice(&want);
+                }
+                e.encode_strided(slots.as_flattened_mut(), SECTOR_SIZE + 96, f, true);
+                for s in &slots {
+                    assert_eq!(s[..SECTOR_SIZE], scrambled);
+                    assert!(s[SECTOR_SIZE..].iter().all(|&b| b == 0xA5));
+                }
             }
         }
     }

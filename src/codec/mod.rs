@@ -30,6 +30,7 @@ pub use sector::{SectorType, SECTOR_SIZE};
 pub use verify::{verify_sector, Check, SectorReport};
 
 use crate::units::Lba;
+use engine::Finish;
 use scramble::SCRAMBLE_TABLE;
 use sector::{form1, form2, header_bytes, mode1, write_sync, HEADER, SUBHEADER};
 
@@ -128,40 +129,66 @@ pub fn encode_sector_in_place<E: Engine + ?Sized>(
     lba: Lba,
     out: &mut [u8; SECTOR_SIZE],
 ) -> Result<(), CodecError> {
-    match ty {
-        SectorType::Audio => {}
+    match start_sector_in_place(engine, ty, lba, out)? {
+        Some(Finish::Mode1) => finish_mode1(engine, out),
+        Some(Finish::Mode2Form1) => finish_form1(engine, out),
+        Some(Finish::Mode2Form2) => finish_form2(engine, out),
+        None => {}
+    }
+    Ok(())
+}
+
+/// The first part of [`encode_sector_in_place`]: sync, header and subheaders around the input
+/// in place (raw input descrambled and checked, Mode 0 checked), and which finish (EDC/ECC) the
+/// sector still needs — left to the caller so that a run of sectors can be finished with one
+/// [`Engine::encode_batch`] or [`Engine::encode_strided`] call. `None`: the sector is complete.
+///
+/// # Errors
+/// As [`encode_sector`], except [`CodecError::BufferSize`].
+pub fn start_sector_in_place<E: Engine + ?Sized>(
+    engine: &E,
+    ty: SectorType,
+    lba: Lba,
+    out: &mut [u8; SECTOR_SIZE],
+) -> Result<Option<Finish>, CodecError> {
+    Ok(match ty {
+        SectorType::Audio => None,
         SectorType::Mode1Raw
         | SectorType::Mode2Form0Raw
         | SectorType::Mode2Form1Raw
         | SectorType::Mode2Form2Raw => {
             engine.scramble(out);
             check_raw(ty, lba, out)?;
+            None
         }
         SectorType::Mode0 => {
             if let Some(offset) = out[16..].iter().position(|&b| b != 0) {
                 return Err(CodecError::ModeZeroNotZero { lba: lba.0, offset });
             }
             start_data(out, lba, 0)?;
+            None
         }
         SectorType::Mode1 => {
             start_data(out, lba, 1)?;
-            finish_mode1(engine, out);
+            Some(Finish::Mode1)
         }
-        SectorType::Mode2Form0 => start_data(out, lba, 2)?,
+        SectorType::Mode2Form0 => {
+            start_data(out, lba, 2)?;
+            None
+        }
         SectorType::Mode2Form1 => {
             start_data(out, lba, 2)?;
             out[16..20].copy_from_slice(&sector::SUBHEADER_FORM1);
             out[20..24].copy_from_slice(&sector::SUBHEADER_FORM1);
-            finish_form1(engine, out);
+            Some(Finish::Mode2Form1)
         }
         SectorType::Mode2Form2 => {
             start_data(out, lba, 2)?;
             out[18] |= sector::SUBMODE_FORM2;
             out[22] |= sector::SUBMODE_FORM2;
-            finish_form2(engine, out);
+            Some(Finish::Mode2Form2)
         }
-    }
-    Ok(())
+    })
 }
 
 #[inline]

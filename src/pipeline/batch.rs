@@ -4,9 +4,9 @@
 //! [`write_rw`] (the R–W channels). Outputs without subchannel run the first pass only.
 #![forbid(unsafe_code)]
 
-use crate::codec::engine::Engine;
+use crate::codec::engine::{Engine, Finish};
 use crate::codec::subchannel::{linear_from_raw, pq16, write_pw};
-use crate::codec::{check_raw, encode_sector_in_place, SECTOR_SIZE};
+use crate::codec::{check_raw, start_sector_in_place, SECTOR_SIZE};
 use crate::error::Error;
 use crate::layout::reference::{encode_main_input, RwSector, RwState};
 use crate::layout::{DiscMap, MainSource, SectorInfo};
@@ -172,6 +172,9 @@ fn encode_main_channel<E: Engine + ?Sized>(
     let mut prefetched = 0usize;
     let mut ei = map.extent_index(input.first).unwrap_or(0);
     let mut buf = [0u8; SECTOR_SIZE];
+    // Runs of consecutive placed sectors that still need the same finish (EDC/ECC): finished
+    // after this loop with one engine call per run.
+    let mut runs = FinishRuns::default();
     for (i, slot) in out
         .chunks_exact_mut(sb)
         .take(input.count as usize)
@@ -184,9 +187,10 @@ fn encode_main_channel<E: Engine + ?Sized>(
             continue; // every form is at least 2352 bytes
         };
         if placed.get(i) == Some(&true) {
-            encode_in_place(engine, &info, main)?;
-            if scramble && info.is_data() {
-                engine.scramble(main);
+            match start_in_place(engine, &info, main)? {
+                Some(finish) => runs.add(i, finish),
+                None if scramble && info.is_data() => engine.scramble(main),
+                None => {}
             }
             continue;
         }
@@ -233,27 +237,49 @@ fn encode_main_channel<E: Engine + ?Sized>(
             engine.scramble(main);
         }
     }
+    for (first, count, finish) in runs.0 {
+        // Cooked sectors are data: scrambled in the drive stream.
+        let bytes = &mut out[first * sb..(first + count - 1) * sb + SECTOR_SIZE];
+        engine.encode_strided(bytes, sb, finish, scramble);
+    }
     Ok(())
 }
 
-/// Encodes the main channel of a sector whose input [`place_inputs`] read into `main`.
+/// Runs of consecutive sectors of a batch (first index, count, finish) that need the same
+/// finish.
+#[derive(Default)]
+struct FinishRuns(Vec<(usize, usize, Finish)>);
+
+impl FinishRuns {
+    fn add(&mut self, i: usize, finish: Finish) {
+        match self.0.last_mut() {
+            Some((first, count, f)) if *f == finish && *first + *count == i => *count += 1,
+            _ => self.0.push((i, 1, finish)),
+        }
+    }
+}
+
+/// Starts the main channel of a sector whose input [`place_inputs`] read into `main`: the
+/// sector is complete (`None`) or needs the returned finish.
 ///
 /// # Errors
 /// Raw input that does not match its position.
-fn encode_in_place<E: Engine + ?Sized>(
+fn start_in_place<E: Engine + ?Sized>(
     engine: &E,
     info: &SectorInfo,
     main: &mut [u8; SECTOR_SIZE],
-) -> Result<(), Error> {
+) -> Result<Option<Finish>, Error> {
     let lba = crate::units::Lba(info.lba);
-    match info.main {
+    Ok(match info.main {
         MainSource::Source {
             unscrambled_raw: true,
             ..
-        } => check_raw(info.ty, lba, main)?,
-        _ => encode_sector_in_place(engine, info.ty, lba, main)?,
-    }
-    Ok(())
+        } => {
+            check_raw(info.ty, lba, main)?;
+            None
+        }
+        _ => start_sector_in_place(engine, info.ty, lba, main)?,
+    })
 }
 
 /// The index of the extent holding `lba`, searching forward from `ei` (sectors of a batch

@@ -150,6 +150,10 @@ impl Engine for Auto {
     fn encode_batch(&self, sectors: &mut [[u8; SECTOR_SIZE]], finish: Finish, scramble: bool) {
         dispatch!(self, e => e.encode_batch(sectors, finish, scramble))
     }
+    #[inline]
+    fn encode_strided(&self, buf: &mut [u8], stride: usize, finish: Finish, scramble: bool) {
+        dispatch!(self, e => e.encode_strided(buf, stride, finish, scramble))
+    }
 }
 
 #[cfg(test)]

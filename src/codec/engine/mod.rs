@@ -139,4 +139,17 @@ pub trait Engine: Send + Sync {
             }
         }
     }
+
+    /// [`encode_batch`](Engine::encode_batch) for sectors `stride` bytes apart in `buf` (sector i
+    /// is `buf[i·stride .. i·stride + 2352]`; `stride` ≥ 2352, the bytes between sectors, such
+    /// as a subchannel, are not touched; a last sector without its trailing gap counts): how
+    /// the pipeline finishes a run of sectors in its output slots with one engine dispatch.
+    /// Slots shorter than 2352 bytes (a `stride` below 2352 or a cut-off end) are left alone.
+    fn encode_strided(&self, buf: &mut [u8], stride: usize, finish: Finish, scramble: bool) {
+        for slot in buf.chunks_mut(stride.max(SECTOR_SIZE)) {
+            if let Some((s, _)) = slot.split_first_chunk_mut::<SECTOR_SIZE>() {
+                self.encode_batch(core::slice::from_mut(s), finish, scramble);
+            }
+        }
+    }
 }
