@@ -1,6 +1,6 @@
 //! `ImageCreator`: the IMAPI2 `IRawCDImageCreator` model of one session, in Rust naming. It
-//! collects tracks and settings, lays them out with the gap rules ([`gaps`](super::gaps)) and
-//! hands the result to the map builder as plain data ([`plan`](super::plan)).
+//! collects tracks and settings, lays them out with the gap rules ([`gaps`]) and hands the
+//! result to the map builder as plain data ([`plan`](super::plan)).
 #![forbid(unsafe_code)]
 
 use crate::codec::cdtext::{CdText, CdTextError, EncodeOptions, LeadinCdText, Pack};
