@@ -1,102 +1,19 @@
-//! `ImageCreator`: the IMAPI2 `IRawCDImageCreator` model of one session, in Rust naming.
+//! `ImageCreator`: the IMAPI2 `IRawCDImageCreator` model of one session, in Rust naming. It
+//! collects tracks and settings, lays them out with the gap rules ([`gaps`]) and hands the
+//! result to the map builder as plain data ([`plan`](super::plan)).
 #![forbid(unsafe_code)]
 
 use crate::codec::cdtext::{CdText, CdTextError, EncodeOptions, LeadinCdText, Pack};
 use crate::codec::{Isrc, Mcn, SectorType};
 use crate::source::Source;
-use crate::units::Msf;
 
-use super::map::{DiscMap, Piece, PlannedTrack};
+use super::gaps;
+use super::map::DiscMap;
+use super::plan::{
+    CopySetting, DiscSettings, LeadIn, Piece, Plan, SubchannelFormat, TrackLayout, TrackSettings,
+    TrackSpec,
+};
 use super::LayoutError;
-
-/// IMAPI `IMAPI_FORMAT2_RAW_CD_DATA_SECTOR_TYPE` (`ResultingImageType`): the subchannel that
-/// follows each 2352-byte main-channel sector in the result stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum SubchannelFormat {
-    /// Main channel only: 2352 bytes per sector.
-    None,
-    /// IMAPI `PQ_ONLY` (1): 16-byte PQ, 2368 bytes per sector.
-    Pq16,
-    /// IMAPI `IS_COOKED` (2): packed P–W (R–W de-interleaved), 2448 bytes per sector.
-    Packed96,
-    /// IMAPI `IS_RAW` (3): raw interleaved P–W, 2448 bytes per sector (the default).
-    #[default]
-    Raw96,
-}
-
-impl SubchannelFormat {
-    /// Subchannel bytes per sector.
-    pub const fn subchannel_bytes(self) -> usize {
-        match self {
-            SubchannelFormat::None => 0,
-            SubchannelFormat::Pq16 => 16,
-            SubchannelFormat::Packed96 | SubchannelFormat::Raw96 => 96,
-        }
-    }
-
-    /// Bytes per sector in the stream (2352 + subchannel).
-    pub const fn sector_bytes(self) -> usize {
-        2352 + self.subchannel_bytes()
-    }
-
-    /// The CLI name (`none`, `pq16`, `packed96`, `raw96`).
-    pub const fn name(self) -> &'static str {
-        match self {
-            SubchannelFormat::None => "none",
-            SubchannelFormat::Pq16 => "pq16",
-            SubchannelFormat::Packed96 => "packed96",
-            SubchannelFormat::Raw96 => "raw96",
-        }
-    }
-
-    /// Parses a CLI name.
-    pub fn from_name(s: &str) -> Option<SubchannelFormat> {
-        match s {
-            "none" => Some(SubchannelFormat::None),
-            "pq16" => Some(SubchannelFormat::Pq16),
-            "packed96" => Some(SubchannelFormat::Packed96),
-            "raw96" => Some(SubchannelFormat::Raw96),
-            _ => None,
-        }
-    }
-}
-
-/// Where the result stream starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LeadIn {
-    /// IMAPI's `WriteMedia` start: MSF 95:00:00 = LBA −22650.
-    #[default]
-    Imapi,
-    /// No lead-in: the stream starts at LBA −150 (track 1's pre-gap).
-    None,
-    /// An explicit lead-in start MSF (minute ≥ 90, e.g. the ATIP start 97:26:65).
-    At(Msf),
-}
-
-/// IMAPI `DigitalAudioCopySetting`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CopySetting {
-    /// 0: copying permitted (CTRL bit 0x2 set).
-    Permitted,
-    /// 1: copying prohibited (bit clear). The default.
-    #[default]
-    Prohibited,
-    /// 2: SCMS, the copy bit toggles in Q (D21).
-    Scms,
-}
-
-/// The layout of one track given explicitly (as cue and TOC sheets give it): rawcd applies it
-/// exactly and adds no gap of its own, except that track 1's pre-gap is always at least 150
-/// sectors (the filler is generated before the stored part).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct TrackLayout {
-    /// Pre-gap sectors rawcd generates (cue `PREGAP`), before the content.
-    pub pregap_generated: u32,
-    /// Leading content sectors that are the pre-gap (INDEX 00 stored in the file).
-    pub pregap_stored: u32,
-    /// Post-gap sectors rawcd generates after the content (cue `POSTGAP`), still index ≥ 1.
-    pub postgap_generated: u32,
-}
 
 /// One track as IMAPI's `IRawCDImageTrackInfo` reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,78 +38,6 @@ pub struct TrackInfo {
     pub indexes: Vec<u32>,
 }
 
-/// The settings of a track that can change after it was added (`track_info_mut`).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct TrackSettings {
-    /// ISRC; only audio tracks may have one (checked when set and when built).
-    pub isrc: Option<Isrc>,
-    /// Copy permission.
-    pub copy: CopySetting,
-    /// Pre-emphasis (audio).
-    pub preemphasis: bool,
-    /// Four-channel audio.
-    pub four_channel: bool,
-    /// Offsets of INDEX 02.. from INDEX 01, strictly increasing.
-    pub indexes: Vec<u32>,
-    /// A label that overrides the `sector_type` name in `toc --json` (e.g. `mode2mixed`).
-    pub label: Option<&'static str>,
-}
-
-impl TrackSettings {
-    /// IMAPI `AddTrackIndex`: adds an index point at `offset` sectors after INDEX 01. Indexes
-    /// are numbered 02, 03, … in offset order. The range is checked when the disc is built
-    /// (the track may still shrink, e.g. for gapless audio).
-    ///
-    /// # Errors
-    /// `offset` 0, a duplicate, or a 99th index.
-    pub fn add_track_index(&mut self, track: u8, offset: u32) -> Result<(), LayoutError> {
-        if offset == 0 {
-            return Err(LayoutError::IndexOutOfRange {
-                track,
-                offset,
-                sectors: 0,
-            });
-        }
-        if self.indexes.len() >= 98 {
-            return Err(LayoutError::TooManyIndexes { track });
-        }
-        match self.indexes.binary_search(&offset) {
-            Ok(_) => Err(LayoutError::IndexOrder {
-                track,
-                offset,
-                previous: offset,
-            }),
-            Err(pos) => {
-                self.indexes.insert(pos, offset);
-                Ok(())
-            }
-        }
-    }
-
-    /// IMAPI `ClearTrackIndex`: removes the index at `offset`; false if there was none.
-    pub fn clear_track_index(&mut self, offset: u32) -> bool {
-        match self.indexes.binary_search(&offset) {
-            Ok(pos) => {
-                self.indexes.remove(pos);
-                true
-            }
-            Err(_) => false,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub(super) struct TrackSpec {
-    pub(super) ty: SectorType,
-    pub(super) pieces: Vec<Piece>,
-    pub(super) explicit: Option<TrackLayout>,
-    pub(super) settings: TrackSettings,
-    /// 2352-byte data input that is not scrambled (cue/toc raw tracks, D23).
-    pub(super) unscrambled_raw: bool,
-    /// This track's own cooked R–W (CD+G), from its first content sector.
-    pub(super) rw: Option<Source>,
-}
-
 /// Builder for one session's disc, after IMAPI2's `IRawCDImageCreator`.
 ///
 /// ```
@@ -211,20 +56,20 @@ pub(super) struct TrackSpec {
 /// ```
 #[derive(Debug, Clone)]
 pub struct ImageCreator {
-    pub(super) tracks: Vec<TrackSpec>,
-    pub(super) special_pregap: Option<(Source, u32)>,
-    pub(super) rw: Option<Source>,
-    pub(super) result_type: SubchannelFormat,
-    pub(super) disable_gapless_audio: bool,
-    pub(super) mcn: Option<Mcn>,
-    pub(super) starting_track_number: u8,
-    pub(super) number_of_existing_tracks: u32,
-    pub(super) start_of_leadout_limit: i32,
-    pub(super) leadin: LeadIn,
-    pub(super) cdi: bool,
-    pub(super) relaxed: bool,
-    pub(super) warnings: Vec<String>,
-    pub(super) cdtext: Option<LeadinCdText>,
+    tracks: Vec<TrackSpec>,
+    special_pregap: Option<(Source, u32)>,
+    rw: Option<Source>,
+    result_type: SubchannelFormat,
+    disable_gapless_audio: bool,
+    mcn: Option<Mcn>,
+    starting_track_number: u8,
+    number_of_existing_tracks: u32,
+    start_of_leadout_limit: i32,
+    leadin: LeadIn,
+    cdi: bool,
+    relaxed: bool,
+    warnings: Vec<String>,
+    cdtext: Option<LeadinCdText>,
 }
 
 impl Default for ImageCreator {
@@ -581,7 +426,7 @@ impl ImageCreator {
     pub fn track_info(&self, n: u32) -> Result<TrackInfo, LayoutError> {
         let i = self.index_of(n)?;
         let plan = self.plan()?;
-        let t = &plan[i];
+        let t = &plan.tracks[i];
         let s = &self.tracks[i].settings;
         Ok(TrackInfo {
             starting_lba: t.index01,
@@ -649,12 +494,30 @@ impl ImageCreator {
     /// Any [`LayoutError`].
     pub fn build(&self) -> Result<DiscMap, LayoutError> {
         let plan = self.plan()?;
-        DiscMap::build(self, plan)
+        let disc = DiscSettings {
+            format: self.result_type,
+            mcn: self.mcn.as_ref(),
+            leadin: self.leadin,
+            start_of_leadout_limit: self.start_of_leadout_limit,
+            later_session: self.number_of_existing_tracks > 0,
+            cdi: self.cdi,
+            relaxed: self.relaxed,
+            special_pregap: self.special_pregap.as_ref().map(|(s, n)| (s, *n)),
+            rw: self.rw.as_ref(),
+            cdtext: self.cdtext.as_ref(),
+            warnings: &self.warnings,
+        };
+        DiscMap::build(&disc, &self.tracks, plan)
     }
 
-    /// Computes where every track lies.
-    pub(super) fn plan(&self) -> Result<Vec<PlannedTrack>, LayoutError> {
-        super::map::plan(self)
+    /// Computes where every track lies (the gap rules).
+    fn plan(&self) -> Result<Plan, LayoutError> {
+        gaps::plan(
+            &self.tracks,
+            self.starting_track_number,
+            self.disable_gapless_audio,
+            self.special_pregap.as_ref().map(|(_, n)| *n),
+        )
     }
 }
 

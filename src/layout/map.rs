@@ -1,5 +1,7 @@
 //! The disc map: every LBA from the lead-in start to the end of the lead-out, as sorted
-//! extents of uniform sectors, queried by binary search (O(log extents)).
+//! extents of uniform sectors, queried by binary search (O(log extents)). Built from plain
+//! data (the [`Plan`] of the gap rules, the tracks and the disc-wide settings); it never sees
+//! the creator.
 #![forbid(unsafe_code)]
 
 use std::sync::Arc;
@@ -9,50 +11,10 @@ use crate::codec::{Isrc, Mcn, QFrame, SectorType};
 use crate::source::Source;
 use crate::units::{to_bcd, Msf};
 
-use super::creator::{CopySetting, ImageCreator, LeadIn, SubchannelFormat};
+use super::plan::{
+    CopySetting, DiscSettings, LeadIn, Piece, Plan, SegKind, SubchannelFormat, TrackSpec,
+};
 use super::LayoutError;
-
-/// A piece of a track's content.
-#[derive(Debug, Clone)]
-pub(crate) enum Piece {
-    Source { source: Source, sectors: u32 },
-    Zero { sectors: u32 },
-}
-
-impl Piece {
-    fn sectors(&self) -> u32 {
-        match self {
-            Piece::Source { sectors, .. } | Piece::Zero { sectors } => *sectors,
-        }
-    }
-}
-
-/// A track after layout.
-#[derive(Debug, Clone)]
-pub(crate) struct PlannedTrack {
-    pub(crate) number: u8,
-    pub(crate) first_lba: i32,
-    pub(crate) index01: i32,
-    pub(crate) end: i32,
-    pub(crate) sector_count: u32,
-}
-
-/// What a segment of the layout holds.
-#[derive(Debug, Clone, Copy)]
-enum SegKind {
-    /// Generated sectors of a type (silence / zero data).
-    Generated(SectorType),
-    /// Content sectors of track `track` starting at content sector `offset`.
-    Content { track: usize, offset: u32 },
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Segment {
-    track: usize,
-    index0: bool,
-    len: u32,
-    kind: SegKind,
-}
 
 /// Which part of the session an LBA is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,256 +177,30 @@ fn ctrl_of(ty: SectorType, copy: CopySetting, pre: bool, four: bool) -> u8 {
     c
 }
 
-/// Lays out the tracks (the gap rules of §10) into segments, then LBAs.
-pub(crate) fn plan(c: &ImageCreator) -> Result<Vec<PlannedTrack>, LayoutError> {
-    Ok(segments(c)?.1)
-}
-
-#[allow(clippy::type_complexity)]
-fn segments(
-    c: &ImageCreator,
-) -> Result<(Vec<Segment>, Vec<PlannedTrack>, Vec<String>), LayoutError> {
-    let n = c.tracks.len();
-    if n == 0 {
-        return Err(LayoutError::NoTracks);
-    }
-    let mut warnings = Vec::new();
-    let content: Vec<u32> = c
-        .tracks
-        .iter()
-        .map(|t| {
-            // Saturating: an absurd size must reach the lead-out limit check, not overflow.
-            t.pieces
-                .iter()
-                .fold(0u32, |a, p| a.saturating_add(p.sectors()))
-        })
-        .collect();
-    // Per track: (pre-gap segments, stolen-from-previous count, post-gap segments).
-    let mut pre: Vec<Vec<Segment>> = vec![Vec::new(); n];
-    let mut post: Vec<Vec<Segment>> = vec![Vec::new(); n];
-    let mut stolen_by_next = vec![0u32; n];
-    let gen = |track: usize, ty: SectorType, len: u32| Segment {
-        track,
-        index0: true,
-        len,
-        kind: SegKind::Generated(ty),
-    };
-    for i in 0..n {
-        let t = &c.tracks[i];
-        if let Some(l) = t.explicit {
-            if i == 0 && c.special_pregap.is_none() {
-                // Sheets (cue and cdrdao TOC alike) describe the disc from LBA 0: the 150
-                // implicit pre-gap sectors of track 1 are never in the file, and whatever the
-                // sheet puts before track 1's INDEX 01 (PREGAP, a stored INDEX 00 / START, e.g.
-                // hidden track one audio) comes after them. `cdrdao show-toc` agrees.
-                pre[0].push(gen(0, t.ty, l.pregap_generated.saturating_add(150)));
-            } else if l.pregap_generated > 0 {
-                pre[i].push(gen(i, t.ty, l.pregap_generated));
-            }
-            if l.postgap_generated > 0 {
-                post[i].push(Segment {
-                    track: i,
-                    index0: false,
-                    len: l.postgap_generated,
-                    kind: SegKind::Generated(t.ty),
-                });
-            }
-            if i > 0 {
-                check_sheet_gap(c, i, &mut warnings);
-            }
-            continue;
-        }
-        if i == 0 {
-            if c.special_pregap.is_none() {
-                pre[0].push(gen(0, t.ty, 150));
-            }
-            continue;
-        }
-        let prev = c.tracks[i - 1].ty;
-        let cur = t.ty;
-        match (prev.is_audio(), cur.is_audio()) {
-            (true, true) => {
-                if c.disable_gapless_audio {
-                    // Gapless (D13 with TRUE): the last 150 sectors of the previous track's
-                    // data become this track's index 00 (all of it if shorter: such a
-                    // track is then refused as too short, or warned about when relaxed).
-                    stolen_by_next[i - 1] = content[i - 1].min(150);
-                } else {
-                    pre[i].push(gen(i, SectorType::Audio, 150));
-                }
-            }
-            (false, false) if prev.mode() == cur.mode() => pre[i].push(gen(i, cur, 150)),
-            (_, false) => {
-                pre[i].push(gen(i, prev, 75));
-                pre[i].push(gen(i, cur, 150));
-            }
-            (false, true) => {
-                post[i - 1].push(Segment {
-                    track: i - 1,
-                    index0: false,
-                    len: 150,
-                    kind: SegKind::Generated(prev),
-                });
-                pre[i].push(gen(i, SectorType::Audio, 150));
-            }
-        }
-    }
-    let mut segs = Vec::new();
-    for i in 0..n {
-        let t = &c.tracks[i];
-        if i > 0 && stolen_by_next[i - 1] > 0 {
-            let s = stolen_by_next[i - 1];
-            segs.push(Segment {
-                track: i,
-                index0: true,
-                len: s,
-                kind: SegKind::Content {
-                    track: i - 1,
-                    offset: content[i - 1] - s,
-                },
-            });
-        }
-        segs.extend(pre[i].iter().copied());
-        let stored = t.explicit.map_or(0, |l| l.pregap_stored).min(content[i]);
-        let usable = content[i].saturating_sub(stolen_by_next[i]);
-        if stored > 0 {
-            segs.push(Segment {
-                track: i,
-                index0: true,
-                len: stored,
-                kind: SegKind::Content {
-                    track: i,
-                    offset: 0,
-                },
-            });
-        }
-        if usable > stored {
-            segs.push(Segment {
-                track: i,
-                index0: false,
-                len: usable - stored,
-                kind: SegKind::Content {
-                    track: i,
-                    offset: stored,
-                },
-            });
-        }
-        segs.extend(post[i].iter().copied());
-    }
-    // Assign LBAs.
-    let mut lba: i64 = -150;
-    let mut planned: Vec<PlannedTrack> = (0..n)
-        .map(|i| PlannedTrack {
-            number: c.starting_track_number + i as u8,
-            first_lba: 0,
-            index01: 0,
-            end: 0,
-            sector_count: 0,
-        })
-        .collect();
-    let mut seen_first = vec![false; n];
-    let mut seen_01 = vec![false; n];
-    // Hidden track one audio occupies LBA −150.. as track 1's index 00.
-    if let Some((_, hn)) = &c.special_pregap {
-        seen_first[0] = true;
-        planned[0].first_lba = -150;
-        lba += *hn as i64;
-    }
-    for s in &segs {
-        let t = s.track;
-        if !seen_first[t] {
-            seen_first[t] = true;
-            planned[t].first_lba = lba as i32;
-        }
-        if !s.index0 && !seen_01[t] {
-            seen_01[t] = true;
-            planned[t].index01 = lba as i32;
-        }
-        lba += s.len as i64;
-        if lba > 404_849 {
-            return Err(LayoutError::DiscTooLong { end: lba });
-        }
-    }
-    let leadout = lba as i32;
-    for i in 0..n {
-        if !seen_01[i] {
-            // A track with no content after its pre-gap: INDEX 01 at its end.
-            planned[i].index01 = if i + 1 < n {
-                planned[i + 1].first_lba
-            } else {
-                leadout
-            };
-        }
-        planned[i].end = if i + 1 < n {
-            planned[i + 1].first_lba
-        } else {
-            leadout
-        };
-        let stored = c.tracks[i]
-            .explicit
-            .map_or(0, |l| l.pregap_stored)
-            .min(content[i]);
-        planned[i].sector_count = content[i]
-            .saturating_sub(stolen_by_next[i])
-            .saturating_sub(stored);
-    }
-    Ok((segs, planned, warnings))
-}
-
-fn check_sheet_gap(c: &ImageCreator, i: usize, warnings: &mut Vec<String>) {
-    let (prev, cur) = (&c.tracks[i - 1], &c.tracks[i]);
-    let num = c.starting_track_number as usize + i;
-    let pregap = cur
-        .explicit
-        .map_or(0, |l| l.pregap_generated.saturating_add(l.pregap_stored));
-    let postgap = prev.explicit.map_or(0, |l| l.postgap_generated);
-    let (need_pre, need_post) = match (prev.ty.is_audio(), cur.ty.is_audio()) {
-        (true, true) => (0, 0),
-        (false, false) if prev.ty.mode() == cur.ty.mode() => (150, 0),
-        (_, false) => (225, 0),
-        (false, true) => (150, 150),
-    };
-    if pregap < need_pre {
-        warnings.push(format!(
-            "track {num}: pre-gap of {pregap} sectors; the Red Book asks for {need_pre} where {}",
-            transition(prev.ty, cur.ty)
-        ));
-    }
-    if postgap < need_post {
-        warnings.push(format!(
-            "track {}: post-gap of {postgap} sectors; the Red Book asks for {need_post} after a data track that audio follows",
-            num - 1
-        ));
-    }
-}
-
-/// The kind of track change, in words, for gap warnings.
-fn transition(prev: SectorType, cur: SectorType) -> &'static str {
-    match (prev.is_audio(), cur.is_audio()) {
-        (true, false) => "a data track follows audio",
-        (false, true) => "audio follows a data track",
-        (false, false) if prev.mode() == cur.mode() => "a data track follows one of the same mode",
-        (false, false) => "a data track follows one of another mode",
-        (true, true) => "audio follows audio",
-    }
-}
-
 impl DiscMap {
-    pub(crate) fn build(
-        c: &ImageCreator,
-        planned: Vec<PlannedTrack>,
+    /// Builds the map of the tracks `specs`, laid out as `plan` (from the gap rules), with the
+    /// disc-wide settings `disc`, checking every rule the plan does not (lengths, indexes,
+    /// limits, R–W streams).
+    pub(super) fn build(
+        disc: &DiscSettings<'_>,
+        specs: &[TrackSpec],
+        plan: Plan,
     ) -> Result<DiscMap, LayoutError> {
-        let (segs, _, mut warnings) = segments(c)?;
-        warnings.extend(c.warnings.iter().cloned());
-        let n = c.tracks.len();
+        let Plan {
+            segments: segs,
+            tracks: planned,
+            mut warnings,
+        } = plan;
+        warnings.extend(disc.warnings.iter().cloned());
+        let n = specs.len();
         let leadout = planned[n - 1].end;
-        if leadout > c.start_of_leadout_limit {
+        if leadout > disc.start_of_leadout_limit {
             return Err(LayoutError::LeadoutPastLimit {
                 leadout,
-                limit: c.start_of_leadout_limit,
+                limit: disc.start_of_leadout_limit,
             });
         }
-        let later_session = c.number_of_existing_tracks > 0;
+        let later_session = disc.later_session;
         let leadout_len: i32 = if later_session { 2250 } else { 6750 };
         let end = leadout + leadout_len;
         if end - 1 > 404_849 {
@@ -472,7 +208,7 @@ impl DiscMap {
                 end: end as i64 - 1,
             });
         }
-        let leadin_start = match c.leadin {
+        let leadin_start = match disc.leadin {
             LeadIn::Imapi if later_session => -150 - 4500,
             LeadIn::Imapi => -22_650,
             LeadIn::None => -150,
@@ -487,7 +223,7 @@ impl DiscMap {
         // Tracks, with their checks.
         let mut tracks = Vec::with_capacity(n);
         let mut ctrl_q = Vec::with_capacity(n);
-        for (i, (spec, p)) in c.tracks.iter().zip(&planned).enumerate() {
+        for (i, (spec, p)) in specs.iter().zip(&planned).enumerate() {
             let s = &spec.settings;
             if s.isrc.is_some() && !spec.ty.is_audio() {
                 return Err(LayoutError::IsrcOnDataTrack { track: p.number });
@@ -500,7 +236,7 @@ impl DiscMap {
             if len < 300 {
                 // Relaxed mode tolerates short tracks, never empty ones (a track with no
                 // sector from INDEX 01 would have no Q frame of its own).
-                if c.relaxed && len > 0 {
+                if disc.relaxed && len > 0 {
                     warnings.push(format!(
                         "track {} has {len} sectors from INDEX 01; the minimum is 300 (4 s)",
                         p.number
@@ -553,8 +289,8 @@ impl DiscMap {
         // Sources and extents.
         let mut sources: Vec<Source> = Vec::new();
         let mut extents: Vec<Extent> = Vec::new();
-        let first_ty = c.tracks[0].ty;
-        let last_ty = c.tracks[n - 1].ty;
+        let first_ty = specs[0].ty;
+        let last_ty = specs[n - 1].ty;
         if leadin_start < -150 {
             extents.push(Extent {
                 start: leadin_start,
@@ -567,11 +303,11 @@ impl DiscMap {
             });
         }
         let mut lba = -150;
-        if let Some((src, hn)) = &c.special_pregap {
+        if let Some((src, hn)) = disc.special_pregap {
             sources.push(src.clone());
             extents.push(Extent {
                 start: -150,
-                len: *hn,
+                len: hn,
                 area: Area::Track(tracks[0].number),
                 track: Some(0),
                 index: 0,
@@ -582,14 +318,11 @@ impl DiscMap {
                     unscrambled_raw: false,
                 },
             });
-            lba += *hn as i32;
+            lba += hn as i32;
         }
         // Piece → source index, assigned lazily.
-        let mut piece_src: Vec<Vec<Option<usize>>> = c
-            .tracks
-            .iter()
-            .map(|t| vec![None; t.pieces.len()])
-            .collect();
+        let mut piece_src: Vec<Vec<Option<usize>>> =
+            specs.iter().map(|t| vec![None; t.pieces.len()]).collect();
         let mut content_start: Vec<Option<i32>> = vec![None; n];
         for s in &segs {
             if let SegKind::Content {
@@ -624,7 +357,7 @@ impl DiscMap {
                 }
                 SegKind::Content { track: ct, offset } => {
                     // Walk the pieces of track `ct` covering content sectors offset..offset+len.
-                    let spec = &c.tracks[ct];
+                    let spec = &specs[ct];
                     let size = spec.ty.input_size() as u64;
                     let mut remaining = s.len;
                     let mut pos = offset;
@@ -704,9 +437,9 @@ impl DiscMap {
         runs.push(end);
         let p_runs = p_runs(&tracks);
         // Lead-in TOC (§6.7, D5, D11, D12).
-        let disc_type = if c.cdi {
+        let disc_type = if disc.cdi {
             0x10
-        } else if c.tracks.iter().any(|t| t.ty.is_mode2()) {
+        } else if specs.iter().any(|t| t.ty.is_mode2()) {
             0x20
         } else {
             0
@@ -739,13 +472,13 @@ impl DiscMap {
         });
         // Per-track R–W streams (CD+G).
         let mut track_rw = Vec::new();
-        for (i, spec) in c.tracks.iter().enumerate() {
+        for (i, spec) in specs.iter().enumerate() {
             if let Some(src) = &spec.rw {
                 let number = tracks[i].number;
-                if c.rw.is_some() {
+                if disc.rw.is_some() {
                     return Err(LayoutError::RwBothForms { track: number });
                 }
-                if c.result_type == SubchannelFormat::Pq16 {
+                if disc.format == SubchannelFormat::Pq16 {
                     return Err(LayoutError::RwWithPqOnly);
                 }
                 if src.len() % 96 != 0 {
@@ -769,8 +502,8 @@ impl DiscMap {
             }
         }
         // R–W stream checks.
-        if let Some(rw) = &c.rw {
-            if c.result_type == SubchannelFormat::Pq16 {
+        if let Some(rw) = disc.rw {
+            if disc.format == SubchannelFormat::Pq16 {
                 return Err(LayoutError::RwWithPqOnly);
             }
             let sectors = (end - leadin_start) as u64;
@@ -800,12 +533,12 @@ impl DiscMap {
             leadin_start,
             leadout,
             end,
-            mcn: c.mcn.clone(),
+            mcn: disc.mcn.cloned(),
             toc,
-            format: c.result_type,
-            rw: c.rw.clone(),
+            format: disc.format,
+            rw: disc.rw.cloned(),
             track_rw,
-            cdtext: c.cdtext.clone(),
+            cdtext: disc.cdtext.cloned(),
             warnings,
         })))
     }

@@ -3,18 +3,23 @@
 //! what the sector's main channel comes from and what P and Q carry. [`reference`](mod@reference) generates
 //! the whole stream from the map, sequentially: the oracle of the streaming pipeline.
 //!
+//! Inside, the arrow runs one way: `creator` collects tracks and settings and runs `gaps` (the
+//! gap rules), which turns them into a plan; `map` builds the [`DiscMap`] from that plan. All
+//! three share only the plain data of `plan` (the setting types, the tracks as added, the
+//! planned layout); `map` never sees the creator.
+//!
 //! It knows the codec and the sources; it knows nothing of threads or output files.
 #![forbid(unsafe_code)]
 
 mod creator;
+mod gaps;
 mod map;
+mod plan;
 pub mod reference;
 
-pub use creator::{
-    CopySetting, ImageCreator, LeadIn, SubchannelFormat, TrackInfo, TrackLayout, TrackPiece,
-    TrackSettings,
-};
+pub use creator::{ImageCreator, TrackInfo, TrackPiece};
 pub use map::{Area, DiscMap, MainSource, SectorInfo, TrackEntry};
+pub use plan::{CopySetting, LeadIn, SubchannelFormat, TrackLayout, TrackSettings};
 
 use thiserror::Error;
 
