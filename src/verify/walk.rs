@@ -143,7 +143,7 @@ pub(crate) fn pq_of(form: SubForm, sub: &[u8]) -> Option<(bool, QFrame)> {
     }
 }
 
-/// [`read_pq`] with eight bytes at a time: bit 6 (Q) of eight consecutive raw bytes gathered
+/// [`read_pq`](crate::codec::subchannel::read_pq) with eight bytes at a time: bit 6 (Q) of eight consecutive raw bytes gathered
 /// into one Q byte by a multiply (earliest byte into the MSB), bit 7 (P) counted.
 pub(crate) fn pq_raw96(raw: &[u8; 96]) -> (bool, QFrame) {
     const LOW: u64 = 0x0101_0101_0101_0101;

@@ -1,6 +1,6 @@
 //! The kernels of the `Avx512` engine written once, over 64 byte lanes, generic in the few
 //! operations they need ([`Lanes64`]): `Avx512` implements them with AVX-512/GFNI/VPCLMULQDQ
-//! intrinsics, and [`Model`] (tests only) with plain Rust that follows the instructions'
+//! intrinsics, and `Model` (tests only) with plain Rust that follows the instructions'
 //! definitions in the Intel SDM. The model runs on every CPU, so the algorithm (masks, fold
 //! distances, matrices, lane order) is proven against [`crate::codec::engine::Reference`] even
 //! where no AVX-512 CPU is at hand; the intrinsic side is then a one-to-one mapping.

@@ -4,7 +4,7 @@
 //!   CRC Computation for Generic Polynomials Using PCLMULQDQ"): four 128-bit accumulators
 //!   folded 512 bits at a time (eight measured no faster: the multiplier's throughput, not its
 //!   latency, is the limit), then one accumulator folded 128 bits at a time. The fold constants
-//!   are `x^e mod P` for P = [`EDC_POLY`], computed by [`xpow_mod`] at compile time (no pasted
+//!   are `x^e mod P` for P = [`EDC_POLY`](super::fold::EDC_POLY), computed by [`xpow_mod`](super::fold::xpow_mod) at compile time (no pasted
 //!   magic numbers) and checked by the tests. The last accumulator and the tail (< 16 bytes) go
 //!   through the table CRC. Inputs shorter than one block ([`FOLD_BLOCK`] bytes) use the
 //!   table CRC directly. Where the CPU also has 256-bit VPCLMULQDQ (AMD Zen 3, Intel Ice Lake
