@@ -196,11 +196,11 @@ impl Drop for BatchWriter {
     }
 }
 
-/// Helper threads per output file of the sinks. Measured on tmpfs with an 80-minute ISO (see
-/// the README, Performance): two helpers beat writing on the consuming thread (0) on this
-/// 2-core machine; more cannot help much, since the kernel holds the file's inode lock for
-/// each write.
-const WRITE_THREADS: usize = 2;
+/// Helper threads per output file of the sinks. Measured on tmpfs with an 80-minute ISO on an
+/// idle 2-core machine (see the README, Performance): one helper beat writing on the consuming
+/// thread (0) and two helpers, whose writes only queue on the file's inode lock (the kernel's
+/// optimistic spinning on that lock was 10 % of all CPU with two).
+const WRITE_THREADS: usize = 1;
 
 /// Writes `bytes` after the previous run of the sink's `file` through its [`BatchWriter`], made
 /// on first use; nothing when the sink has no such file. A file with an injected write failure
