@@ -684,3 +684,228 @@ fn alac_gives_the_wav_disc() {
         "bin differs (cue)"
     );
 }
+
+/// A WAV of any rate, width (16 or 24 bits) and channel count from interleaved samples; with a
+/// speaker `mask` it is WAVE_FORMAT_EXTENSIBLE.
+fn wav_any(s: &[i32], channels: u16, bits: u16, rate: u32, mask: Option<u32>) -> Vec<u8> {
+    let bytes = bits / 8;
+    let data: Vec<u8> = s
+        .iter()
+        .flat_map(|v| v.to_le_bytes()[..bytes as usize].to_vec())
+        .collect();
+    let mut fmt = Vec::new();
+    fmt.extend_from_slice(&(if mask.is_some() { 0xFFFEu16 } else { 1 }).to_le_bytes());
+    fmt.extend_from_slice(&channels.to_le_bytes());
+    fmt.extend_from_slice(&rate.to_le_bytes());
+    fmt.extend_from_slice(&(rate * u32::from(channels * bytes)).to_le_bytes());
+    fmt.extend_from_slice(&(channels * bytes).to_le_bytes());
+    fmt.extend_from_slice(&bits.to_le_bytes());
+    if let Some(m) = mask {
+        fmt.extend_from_slice(&22u16.to_le_bytes());
+        fmt.extend_from_slice(&bits.to_le_bytes());
+        fmt.extend_from_slice(&m.to_le_bytes());
+        // KSDATAFORMAT_SUBTYPE_PCM.
+        fmt.extend_from_slice(&[
+            1, 0, 0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xAA, 0, 0x38, 0x9B, 0x71,
+        ]);
+    }
+    let mut v = b"RIFF".to_vec();
+    v.extend_from_slice(&((20 + fmt.len() + data.len()) as u32).to_le_bytes());
+    v.extend_from_slice(b"WAVEfmt ");
+    v.extend_from_slice(&(fmt.len() as u32).to_le_bytes());
+    v.extend(fmt);
+    v.extend_from_slice(b"data");
+    v.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    v.extend(data);
+    v
+}
+
+/// A 1 kHz sine of amplitude `amp` at `rate`, the same in every channel.
+fn sine(frames: usize, channels: usize, rate: u32, amp: f64) -> Vec<i32> {
+    (0..frames)
+        .flat_map(|i| {
+            let v = (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / f64::from(rate)).sin();
+            std::iter::repeat_n((v * amp).round() as i32, channels)
+        })
+        .collect()
+}
+
+/// round(n · 44100 / rate), halves up: the documented length of a resampled track.
+fn cd_len(n: u64, rate: u64) -> u64 {
+    (2 * n * 44_100 + rate) / (2 * rate)
+}
+
+/// Frequency (by zero crossings, interpolated) and RMS of the left channel of 16-bit stereo
+/// bytes, over frames `from..to`.
+fn measure(pcm: &[u8], from: usize, to: usize) -> (f64, f64) {
+    let left: Vec<f64> = pcm
+        .chunks_exact(4)
+        .map(|c| f64::from(i16::from_le_bytes([c[0], c[1]])))
+        .collect();
+    let w = &left[from..to];
+    let mut crossings = Vec::new();
+    for k in 1..w.len() {
+        if (w[k - 1] < 0.0) != (w[k] < 0.0) {
+            crossings.push(k as f64 - 1.0 + w[k - 1] / (w[k - 1] - w[k]));
+        }
+    }
+    let periods = (crossings.len() - 1) as f64 / 2.0;
+    let span = crossings[crossings.len() - 1] - crossings[0];
+    let freq = periods * 44_100.0 / span;
+    let rms = (w.iter().map(|x| x * x).sum::<f64>() / w.len() as f64).sqrt();
+    (freq, rms)
+}
+
+#[test]
+fn resampling_gives_the_formula_length_and_keeps_a_sine() {
+    use rawcd::formats::audio::{probe, stream::decode_all, AudioOptions};
+    let d = tmpdir("resample");
+    let amp = 16_384.0; // −6 dBFS in 16-bit units
+                        // (file, bytes, source frames, rate, channels)
+    let n48 = 48_000 * 5 + 17;
+    let n96 = 96_000 * 5 + 1;
+    let n22 = 22_050 * 5 + 3;
+    let s48 = sine(n48, 2, 48_000, amp);
+    let s96: Vec<i32> = sine(n96, 2, 96_000, amp * 256.0);
+    let s22 = sine(n22, 1, 22_050, amp);
+    std::fs::write(d.join("a48.flac"), flac_of(&s48, 2, 16, 48_000, &[])).unwrap();
+    std::fs::write(d.join("b96.flac"), flac_of(&s96, 2, 24, 96_000, &[])).unwrap();
+    std::fs::write(d.join("c22.wav"), wav_any(&s22, 1, 16, 22_050, None)).unwrap();
+    let opts = AudioOptions {
+        convert: true,
+        ..Default::default()
+    };
+    for (name, n, rate) in [
+        ("a48.flac", n48, 48_000u64),
+        ("b96.flac", n96, 96_000),
+        ("c22.wav", n22, 22_050),
+    ] {
+        // Without --convert-audio: refused, one line naming the file and its format.
+        assert_refused(
+            &d,
+            &["image", name, "-o", "out", "-q"],
+            &[name, &format!(" {rate} Hz "), "--convert-audio"],
+        );
+        let info = probe(&d.join(name), &opts).unwrap();
+        let want = cd_len(n as u64, rate);
+        assert_eq!(info.source_frames, n as u64, "{name}");
+        assert_eq!(info.frames, want, "{name}");
+        let pcm = decode_all(
+            &info,
+            Box::new(std::fs::File::open(&info.path).unwrap()),
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(
+            pcm.len() as u64,
+            want * 4,
+            "{name}: not the formula's length"
+        );
+        // 1 kHz stays 1 kHz (±0.05 Hz) and −6 dBFS (RMS within 0.05 dB), away from the ends.
+        let (freq, rms) = measure(&pcm, 4410, want as usize - 4410);
+        assert!((freq - 1000.0).abs() < 0.05, "{name}: {freq} Hz");
+        let db = 20.0 * (rms / (amp / 2f64.sqrt())).log10();
+        eprintln!("{name}: {freq:.4} Hz, RMS {db:+.4} dB");
+        assert!(db.abs() < 0.05, "{name}: RMS off by {db} dB");
+        // Time-aligned: the first cycles are where the source has them (within one LSB of
+        // dither plus the filter's ripple).
+        let left0: Vec<f64> = pcm
+            .chunks_exact(4)
+            .take(4410)
+            .skip(441)
+            .map(|c| f64::from(i16::from_le_bytes([c[0], c[1]])))
+            .collect();
+        for (k, y) in left0.iter().enumerate() {
+            let t = (k + 441) as f64 / 44_100.0;
+            let x = (2.0 * std::f64::consts::PI * 1000.0 * t).sin() * amp;
+            assert!(
+                (y - x).abs() < 40.0,
+                "{name}: frame {}: {y} vs {x}",
+                k + 441
+            );
+        }
+        // The CLI: flagged in `toc`, and the same bytes on two runs.
+        let (c, out, e) = rawcd(&d, &["toc", name, "--convert-audio"]);
+        assert_eq!(c, 0, "{e}");
+        assert!(
+            out.contains(&format!("{rate} Hz → 44100 Hz resampled")),
+            "{name}: {out}"
+        );
+        for o in ["r1", "r2"] {
+            let (c, _, e) = rawcd(&d, &["image", name, "-o", o, "-q", "--convert-audio"]);
+            assert_eq!(c, 0, "{name}: {e}");
+        }
+        let a = read(d.join("r1.bin"));
+        assert!(a == read(d.join("r2.bin")), "{name}: not reproducible");
+        assert_eq!(a.len() as u64, want.div_ceil(588) * 2352, "{name}");
+        assert!(
+            a[..pcm.len()] == pcm[..],
+            "{name}: the disc is not the decoded PCM"
+        );
+    }
+}
+
+#[test]
+fn more_than_two_channels_are_downmixed_by_bs775() {
+    use rawcd::formats::audio::{probe, stream::decode_all, AudioOptions};
+    let d = tmpdir("downmix");
+    let frames = 588 * 310;
+    // 5.1 in WAV order FL FR FC LFE BL BR: each channel its own tone.
+    let s: Vec<i32> = (0..frames)
+        .flat_map(|i| {
+            (0..6).map(move |c| {
+                let f = 0.01 * (c + 1) as f64;
+                ((i as f64 * f).sin() * 5000.0 * (c + 1) as f64) as i32
+            })
+        })
+        .collect();
+    std::fs::write(d.join("six.wav"), wav_any(&s, 6, 16, 44_100, Some(0x3F))).unwrap();
+    assert_refused(
+        &d,
+        &["image", "six.wav", "-o", "out", "-q"],
+        &["six.wav", "6-channel 44100 Hz", "--convert-audio"],
+    );
+    let opts = AudioOptions {
+        convert: true,
+        ..Default::default()
+    };
+    let info = probe(&d.join("six.wav"), &opts).unwrap();
+    assert_eq!(info.frames, frames as u64);
+    let pcm = decode_all(
+        &info,
+        Box::new(std::fs::File::open(&info.path).unwrap()),
+        &opts,
+    )
+    .unwrap();
+    assert_eq!(pcm.len(), frames * 4);
+    let g = std::f64::consts::FRAC_1_SQRT_2;
+    let n = 1.0 / (1.0 + 2.0 * g);
+    for (k, (f, o)) in s.chunks_exact(6).zip(pcm.chunks_exact(4)).enumerate() {
+        let x = |c: usize| f64::from(f[c]);
+        let l = (x(0) + g * x(2) + g * x(4)) * n;
+        let r = (x(1) + g * x(2) + g * x(5)) * n;
+        let gl = f64::from(i16::from_le_bytes([o[0], o[1]]));
+        let gr = f64::from(i16::from_le_bytes([o[2], o[3]]));
+        assert!(
+            (gl - l).abs() <= 1.5 && (gr - r).abs() <= 1.5,
+            "frame {k}: {gl},{gr} vs {l},{r}"
+        );
+    }
+    let (_, out, _) = rawcd(&d, &["toc", "six.wav", "--convert-audio"]);
+    assert!(
+        out.contains("6-channel → stereo downmix (ITU-R BS.775)"),
+        "{out}"
+    );
+    // 7.1 has no BS.775 stereo downmix here: one line.
+    let s8: Vec<i32> = vec![0; 8 * 588 * 310];
+    std::fs::write(
+        d.join("eight.wav"),
+        wav_any(&s8, 8, 16, 44_100, Some(0x63F)),
+    )
+    .unwrap();
+    assert_refused(
+        &d,
+        &["image", "eight.wav", "-o", "out", "-q", "--convert-audio"],
+        &["eight.wav", "8-channel", "downmix"],
+    );
+}

@@ -19,12 +19,14 @@
 //! Only 44,100 Hz 16-bit stereo goes on a CD. Other layouts are refused with
 //! [`AudioError::NotCdAudio`] unless [`AudioOptions::convert`] is set: mono is copied to both
 //! channels, 24/32-bit samples become 16-bit with TPDF dither (seeded, so the output is the same
-//! on every run). Sample-rate conversion is not implemented: a file at another rate is refused
-//! in both modes.
+//! on every run), more than two channels are downmixed to stereo (ITU-R BS.775) and other
+//! sample rates are resampled to 44,100 Hz with a length fixed by a formula of the announced
+//! length ([`resample`]).
 #![forbid(unsafe_code)]
 
 pub mod flac_meta;
 pub mod pcm;
+pub mod resample;
 pub mod sheet;
 pub mod stream;
 
@@ -50,7 +52,8 @@ pub use stream::DecodedFile;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AudioOptions {
     /// Convert what is not 44.1 kHz 16-bit stereo (mono → both channels, 24/32-bit → 16-bit
-    /// with TPDF dither) instead of refusing it (CLI `--convert-audio`).
+    /// with TPDF dither, more than two channels downmixed, other rates resampled) instead of
+    /// refusing it (CLI `--convert-audio`).
     pub convert: bool,
     /// Fill CD-Text, ISRC and MCN from the files' tags where the sheet does not (CLI
     /// `--no-tags` clears it).
@@ -243,12 +246,15 @@ pub struct AudioInfo {
     pub channels: u32,
     /// Bits per sample of a lossless source (`None` for lossy codecs).
     pub bits: Option<u32>,
-    /// Frames the file gives (the track's length on the CD).
+    /// Frames the file gives on the CD (the track's length): `source_frames`, or
+    /// [`resample::cd_frames`] of it when the file is resampled.
     pub frames: u64,
+    /// Frames the file holds at its own rate (the announced length).
+    pub source_frames: u64,
     /// Where `frames` came from.
     pub length_from: &'static str,
-    /// The conversion applied (`mono → stereo`, `24-bit → 16-bit TPDF dither`), `None` when the
-    /// samples go on the disc unchanged.
+    /// The conversion applied (`mono → stereo`, `48000 Hz → 44100 Hz resampled`, `24-bit →
+    /// 16-bit TPDF dither`), `None` when the samples go on the disc unchanged.
     pub conversion: Option<String>,
     /// Tags as `(KEY, value)` with the keys `TITLE`, `ARTIST`, `ALBUM`, `ALBUMARTIST`, `ISRC`,
     /// `CATALOGNUMBER`, `UPC`, `CUESHEET` (FLAC: every Vorbis comment, upper-cased).
@@ -289,11 +295,16 @@ impl AudioInfo {
 }
 
 /// How samples become CD samples (decided once per file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Plan {
     pub(crate) channels: usize,
-    /// Round float/extra precision to 16 bits with TPDF dither (24/32-bit integer sources).
+    /// Round float/extra precision to 16 bits with TPDF dither (24/32-bit integer sources,
+    /// resampled or downmixed audio).
     pub(crate) dither: bool,
+    /// Stereo gains per source channel, for more than two channels.
+    pub(crate) mix: Option<Vec<(f64, f64)>>,
+    /// The source rate, when it is resampled to 44,100 Hz.
+    pub(crate) resample: Option<u32>,
 }
 
 /// Decides how a format reaches the disc, or why it cannot.
@@ -302,6 +313,7 @@ fn plan_for(
     codec: &'static str,
     rate: u32,
     channels: u32,
+    layout: Option<u32>,
     bits: Option<u32>,
     convert: bool,
 ) -> Result<(Plan, Option<String>), AudioError> {
@@ -319,31 +331,57 @@ fn plan_for(
             hint,
         })
     };
-    if rate != 44_100 {
-        return refuse(" (resampling is not implemented: convert the file to 44100 Hz first)");
+    if channels == 0 {
+        return refuse("");
     }
-    if channels == 0 || channels > 2 {
-        return refuse(" (downmixing is not implemented)");
-    }
-    if matches!(bits, Some(b) if b < 16) {
-        // Fewer bits widen exactly; nothing is lost.
-    }
+    // Fewer than 16 bits widen exactly; nothing is lost.
     let wide = matches!(bits, Some(b) if b > 16);
     let mono = channels == 1;
-    if (wide || mono) && !convert {
+    let many = channels > 2;
+    let resample = rate != resample::CD_RATE;
+    if (wide || mono || many || resample) && !convert {
         return refuse(" (use --convert-audio to convert)");
     }
+    if resample
+        && (!resample::RATES.contains(&rate) || resample::rate_step(rate) > resample::MAX_RATE_STEP)
+    {
+        return refuse(" (rawcd resamples the usual rates from 8000 to 384000 Hz only)");
+    }
+    let mix = if many {
+        match layout.and_then(|l| resample::downmix_gains(l, channels as usize)) {
+            Some(g) => Some(g),
+            None => return refuse(
+                " (no stereo downmix for this channel layout: rawcd downmixes 2.1, 3.0, 4.0, quad, 5.0 and 5.1)",
+            ),
+        }
+    } else {
+        None
+    };
     let mut what = Vec::new();
     if mono {
         what.push("mono → stereo".to_string());
     }
-    if wide {
-        what.push(format!("{}-bit → 16-bit TPDF dither", bits.unwrap_or(0)));
+    if many {
+        what.push(format!(
+            "{channels}-channel → stereo downmix (ITU-R BS.775)"
+        ));
+    }
+    if resample {
+        what.push(format!("{rate} Hz → 44100 Hz resampled"));
+    }
+    let dither = wide || many || resample;
+    if dither {
+        what.push(match bits {
+            Some(b) => format!("{b}-bit → 16-bit TPDF dither"),
+            None => "16-bit TPDF dither".to_string(),
+        });
     }
     Ok((
         Plan {
             channels: channels as usize,
-            dither: wide,
+            dither,
+            mix,
+            resample: resample.then_some(rate),
         },
         (!what.is_empty()).then(|| what.join(", ")),
     ))
@@ -416,6 +454,11 @@ pub(crate) fn stream_format(
         bits = None;
     }
     (codec, rate, channels, bits)
+}
+
+/// The channel layout symphonia reports (its channel bits), `None` when it has none.
+pub(crate) fn channel_layout(p: &symphonia::core::codecs::CodecParameters) -> Option<u32> {
+    p.channels.map(|c| c.bits()).filter(|&b| b != 0)
 }
 
 fn tag_key(t: &Tag) -> Option<&'static str> {
@@ -651,7 +694,8 @@ fn probe_source(
     if rate == 0 || channels == 0 {
         return Err(malformed(path, "no sample rate or channel count"));
     }
-    let (_, conversion) = plan_for(path, codec, rate, channels, bits, opts.convert)?;
+    let layout = channel_layout(p);
+    let (plan, conversion) = plan_for(path, codec, rate, channels, layout, bits, opts.convert)?;
     let mut warnings = Vec::new();
     let mut tags: Vec<(String, String)> = Vec::new();
     let mut cuesheet = None;
@@ -677,7 +721,7 @@ fn probe_source(
         }
     }
     drop(format);
-    let (frames, length_from) = match announced {
+    let (source_frames, length_from) = match announced {
         Some(a) => a,
         None => {
             let n = stream::count_frames(path, opts)?;
@@ -695,7 +739,11 @@ fn probe_source(
         sample_rate: rate,
         channels,
         bits,
-        frames,
+        frames: match plan.resample {
+            Some(r) => resample::cd_frames(source_frames, r),
+            None => source_frames,
+        },
+        source_frames,
         length_from,
         conversion,
         tags,

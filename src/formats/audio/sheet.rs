@@ -243,6 +243,13 @@ fn cue_text_of_block(info: &AudioInfo, name: &str) -> Result<String, AudioError>
         file: info.path.clone(),
         reason,
     };
+    if info.sample_rate != super::resample::CD_RATE {
+        // Its sample positions count the file's own rate; a CD-DA CUESHEET block needs 44.1 kHz.
+        return Err(bad(format!(
+            "the CUESHEET block of a {} Hz file does not give CD positions",
+            info.sample_rate
+        )));
+    }
     let mut s = String::new();
     if !cs.catalog.is_empty() && cs.catalog.bytes().any(|b| b != b'0') {
         let _ = writeln!(s, "CATALOG {}", cs.catalog);

@@ -24,7 +24,8 @@ use symphonia::core::formats::FormatReader;
 use symphonia::core::io::MediaSource;
 
 use super::pcm::{append_cd, Dither};
-use super::{open_format, plan_for, AudioError, AudioInfo, AudioOptions, Plan};
+use super::resample::{downmix, to_i32, Resample};
+use super::{channel_layout, open_format, plan_for, AudioError, AudioInfo, AudioOptions, Plan};
 use crate::source::Source;
 
 /// Bytes of one chunk of decoded PCM: one second of CD audio (75 sectors).
@@ -38,11 +39,24 @@ pub(crate) struct Decoding {
     track: u32,
     plan: Plan,
     dither: Dither,
-    /// Frames produced so far.
+    /// Frames decoded so far (at the file's own rate).
     pub(crate) frames: u64,
     /// Check packet timestamps for gaps (FLAC: a dropped frame).
     check_gaps: bool,
     samples: Option<SampleBuffer<i32>>,
+    /// Downmix and/or resampling (`plan.mix`, `plan.resample`), with its scratch buffers.
+    convert: Option<Convert>,
+}
+
+/// The `f64` stage of a file that is downmixed or resampled.
+struct Convert {
+    resample: Option<Resample>,
+    /// Channels after the downmix (1 or 2).
+    channels: usize,
+    finished: bool,
+    mixed: Vec<f64>,
+    resampled: Vec<f64>,
+    ints: Vec<i32>,
 }
 
 impl Decoding {
@@ -58,7 +72,21 @@ impl Decoding {
             .ok_or_else(|| super::malformed(file, "no audio track"))?;
         let p = track.codec_params.clone();
         let (codec, rate, channels, bits) = super::stream_format(&p);
-        let (plan, _) = plan_for(file, codec, rate, channels, bits, convert)?;
+        let layout = channel_layout(&p);
+        let (plan, _) = plan_for(file, codec, rate, channels, layout, bits, convert)?;
+        let out_channels = if plan.mix.is_some() { 2 } else { plan.channels };
+        let convert = match plan.resample {
+            Some(r) => Some(Resample::new(r, out_channels).map_err(|e| super::malformed(file, e))?),
+            None => None,
+        };
+        let convert = (convert.is_some() || plan.mix.is_some()).then(|| Convert {
+            resample: convert,
+            channels: out_channels,
+            finished: false,
+            mixed: Vec::new(),
+            resampled: Vec::new(),
+            ints: Vec::new(),
+        });
         let decoder = symphonia::default::get_codecs()
             .make(&p, &DecoderOptions { verify: false })
             .map_err(|e| super::malformed(file, e))?;
@@ -72,6 +100,7 @@ impl Decoding {
             frames: 0,
             check_gaps: codec == "FLAC",
             samples: None,
+            convert,
         })
     }
 
@@ -89,7 +118,8 @@ impl Decoding {
             let packet = match self.format.next_packet() {
                 Ok(p) => p,
                 Err(SymError::IoError(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
-                    return Ok(false)
+                    self.finish(out)?;
+                    return Ok(false);
                 }
                 Err(SymError::ResetRequired) => return Err(self.decode_err("stream reset")),
                 Err(e) => return Err(self.decode_err(e)),
@@ -125,10 +155,66 @@ impl Decoding {
                 )));
             }
             let dither = self.plan.dither.then_some(&mut self.dither);
-            append_cd(buf.samples(), channels, dither, out);
+            match &mut self.convert {
+                None => append_cd(buf.samples(), channels, dither, out),
+                Some(c) => {
+                    let input = match &self.plan.mix {
+                        Some(g) => {
+                            c.mixed.clear();
+                            downmix(buf.samples(), g, &mut c.mixed);
+                            &c.mixed[..]
+                        }
+                        None => {
+                            c.mixed.clear();
+                            c.mixed.extend(buf.samples().iter().map(|&x| f64::from(x)));
+                            &c.mixed[..]
+                        }
+                    };
+                    let ready = match &mut c.resample {
+                        Some(r) => {
+                            c.resampled.clear();
+                            r.push(input, &mut c.resampled)
+                                .map_err(|e| AudioError::Decode {
+                                    file: self.file.clone(),
+                                    sample: self.frames,
+                                    reason: e,
+                                })?;
+                            &c.resampled[..]
+                        }
+                        None => input,
+                    };
+                    c.ints.clear();
+                    c.ints.extend(ready.iter().map(|&x| to_i32(x)));
+                    append_cd(&c.ints, c.channels, dither, out);
+                }
+            }
             self.frames += n as u64;
             return Ok(true);
         }
+    }
+
+    /// At the end of the file: the resampler's tail (once).
+    fn finish(&mut self, out: &mut Vec<u8>) -> Result<(), AudioError> {
+        let Some(c) = &mut self.convert else {
+            return Ok(());
+        };
+        if c.finished {
+            return Ok(());
+        }
+        c.finished = true;
+        if let Some(r) = &mut c.resample {
+            c.resampled.clear();
+            r.finish(&mut c.resampled).map_err(|e| AudioError::Decode {
+                file: self.file.clone(),
+                sample: self.frames,
+                reason: e,
+            })?;
+            c.ints.clear();
+            c.ints.extend(c.resampled.iter().map(|&x| to_i32(x)));
+            let dither = self.plan.dither.then_some(&mut self.dither);
+            append_cd(&c.ints, c.channels, dither, out);
+        }
+        Ok(())
     }
 }
 
@@ -171,7 +257,7 @@ pub fn decode_all(
     let mut d = Decoding::open(&info.path, source, opts.convert)?;
     let mut out = Vec::new();
     while d.next_into(&mut out)? {
-        if d.frames > info.frames.saturating_add(1 << 24) {
+        if d.frames > info.source_frames.saturating_add(1 << 24) {
             break;
         }
     }
@@ -180,10 +266,10 @@ pub fn decode_all(
 }
 
 fn check_length(info: &AudioInfo, decoded: u64) -> Result<(), AudioError> {
-    if decoded != info.frames {
+    if decoded != info.source_frames {
         return Err(AudioError::LengthMismatch {
             file: info.path.clone(),
-            announced: info.frames,
+            announced: info.source_frames,
             decoded,
             from: info.length_from,
         });
@@ -205,7 +291,7 @@ fn run_decoder(info: AudioInfo, convert: bool, tx: Sender<Chunk>) {
         let mut buf = Vec::with_capacity(CHUNK_BYTES + 65_536);
         loop {
             let more = d.next_into(&mut buf)?;
-            if d.frames > info.frames {
+            if d.frames > info.source_frames {
                 // Count the rest for the message, without holding it.
                 let mut scratch = Vec::new();
                 while d.next_into(&mut scratch)? {
@@ -220,7 +306,7 @@ fn run_decoder(info: AudioInfo, convert: bool, tx: Sender<Chunk>) {
                 }
                 return Ok(());
             }
-            if buf.len() >= CHUNK_BYTES && d.frames < info.frames {
+            if buf.len() >= CHUNK_BYTES && d.frames < info.source_frames {
                 let next = Vec::with_capacity(CHUNK_BYTES + 65_536);
                 if tx.send(Ok(std::mem::replace(&mut buf, next))).is_err() {
                     return Ok(()); // the reader went away (restart or end of stream)
