@@ -909,3 +909,48 @@ fn more_than_two_channels_are_downmixed_by_bs775() {
         &["eight.wav", "8-channel", "downmix"],
     );
 }
+
+#[test]
+fn a_file_without_a_stated_length_is_decoded_to_count_once() {
+    use rawcd::formats::audio::{load_cue, stream::counting_decodes, AudioOptions};
+    use rawcd::formats::{plan_to_creator, ConvertOptions};
+    let d = tmpdir("count-once");
+    let s = samples(588 * 300 + 5, 2, 11);
+    let unstated = |s: &[i16]| {
+        let mut f = flac16(s, &[]);
+        // STREAMINFO total samples (the low 36 bits of bytes 18..26) = 0: "unknown".
+        let mut x = u64::from_be_bytes(f[18..26].try_into().unwrap());
+        x &= !((1u64 << 36) - 1);
+        f[18..26].copy_from_slice(&x.to_be_bytes());
+        f
+    };
+    std::fs::write(d.join("n.flac"), unstated(&s)).unwrap();
+    std::fs::write(d.join("n.cue"), cue_of(&["n.flac"])).unwrap();
+    let opts = AudioOptions::default();
+    let plan = load_cue(&d.join("n.cue"), &opts).unwrap();
+    let info = &plan.files.values().next().unwrap();
+    assert_eq!(info.frames, s.len() as u64 / 2);
+    assert_eq!(counting_decodes(&d.join("n.flac")), 1);
+    // Opening the plan for streaming probes the file again: the count is reused.
+    let c = plan_to_creator(&plan.plan, &ConvertOptions::default()).unwrap();
+    drop(c);
+    assert_eq!(counting_decodes(&d.join("n.flac")), 1, "counted twice");
+    // A changed file is counted again.
+    let s2 = samples(588 * 301, 2, 12);
+    std::fs::write(d.join("n.flac"), unstated(&s2)).unwrap();
+    let plan = load_cue(&d.join("n.cue"), &opts).unwrap();
+    assert_eq!(
+        plan.files.values().next().unwrap().frames,
+        s2.len() as u64 / 2
+    );
+    assert_eq!(counting_decodes(&d.join("n.flac")), 2);
+    // The CLI streams it to the WAV disc, warning once.
+    std::fs::write(d.join("n.wav"), wav(&s2, 2)).unwrap();
+    std::fs::write(d.join("w.cue"), cue_of(&["n.wav"])).unwrap();
+    let (c, _, e) = rawcd(&d, &["image", "n.cue", "-o", "a"]);
+    assert_eq!(c, 0, "{e}");
+    assert_eq!(e.matches("no stated length").count(), 1, "{e}");
+    let (c, _, e) = rawcd(&d, &["image", "w.cue", "-o", "b", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    assert!(read(d.join("a.bin")) == read(d.join("b.bin")));
+}

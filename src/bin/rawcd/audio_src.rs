@@ -55,13 +55,9 @@ mod imp {
         }
     }
 
+    /// The plan and its report; the files' warnings are in the plan's (printed with it).
     fn loaded(p: AudioPlan) -> Loaded {
         let report = p.report();
-        for f in p.files.values() {
-            for w in &f.warnings {
-                eprintln!("rawcd: warning: {w}");
-            }
-        }
         (p.plan, report)
     }
 

@@ -637,7 +637,8 @@ pub fn probe(path: &Path, opts: &AudioOptions) -> Result<AudioInfo, AudioError> 
         }
         io::Seek::rewind(&mut file).map_err(io_err)?;
     }
-    probe_source(path, Box::new(file), container, flac, aiff, opts)
+    let count = || stream::count_frames_once(path, opts);
+    probe_source(path, Box::new(file), container, flac, aiff, opts, count)
 }
 
 /// [`probe()`] over bytes in memory (for tests and fuzzing); `name` is used in messages.
@@ -667,6 +668,9 @@ pub fn probe_bytes(
             check_mp4_tables(&moov).map_err(|e| malformed(name, e))?;
         }
     }
+    let bytes: std::sync::Arc<[u8]> = bytes.into();
+    let again = bytes.clone();
+    let count = || stream::count_frames_in(name, Box::new(io::Cursor::new(again)), opts);
     probe_source(
         name,
         Box::new(io::Cursor::new(bytes)),
@@ -674,6 +678,7 @@ pub fn probe_bytes(
         flac,
         aiff,
         opts,
+        count,
     )
 }
 
@@ -684,6 +689,7 @@ fn probe_source(
     flac: Option<flac_meta::FlacMeta>,
     aiff: Option<u64>,
     opts: &AudioOptions,
+    count: impl FnOnce() -> Result<u64, AudioError>,
 ) -> Result<AudioInfo, AudioError> {
     let (format, sym_tags) = open_format(path, source)?;
     let track = format
@@ -724,7 +730,7 @@ fn probe_source(
     let (source_frames, length_from) = match announced {
         Some(a) => a,
         None => {
-            let n = stream::count_frames(path, opts)?;
+            let n = count()?;
             warnings.push(format!(
                 "{}: no stated length; decoded once to count {n} samples (the length is the decoder's)",
                 path.display()

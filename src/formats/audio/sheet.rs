@@ -86,6 +86,16 @@ impl AudioPlan {
     }
 }
 
+/// The file's warnings for the plan, which names the file itself (the warning texts start
+/// with the file's name for callers that print them alone).
+fn file_warnings(info: &AudioInfo) -> Vec<String> {
+    let prefix = format!("{}: ", info.path.display());
+    info.warnings
+        .iter()
+        .map(|w| w.strip_prefix(&prefix).unwrap_or(w).to_string())
+        .collect()
+}
+
 fn head_of(path: &Path) -> Vec<u8> {
     let mut head = Vec::new();
     if let Ok(f) = super::open_regular(path) {
@@ -133,7 +143,7 @@ fn stat_audio(
         path: found.clone(),
         data_offset: 0,
         data_len: info.pcm_bytes(),
-        warnings: info.warnings.clone(),
+        warnings: file_warnings(&info),
     };
     files.insert(found, info);
     Ok(fi)
@@ -332,7 +342,7 @@ pub fn load_embedded(path: &Path, opts: &AudioOptions) -> Result<Option<AudioPla
         path: path.to_path_buf(),
         data_offset: 0,
         data_len: info.pcm_bytes(),
-        warnings: info.warnings.clone(),
+        warnings: file_warnings(&info),
     };
     let plan = resolve_cue(&sheet, &base_dir(path), &mut |_, _| Ok(fi.clone()))?;
     let mut files = HashMap::new();

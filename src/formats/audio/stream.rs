@@ -230,6 +230,71 @@ pub fn count_frames(path: &Path, opts: &AudioOptions) -> Result<u64, AudioError>
     count_frames_in(path, Box::new(f), opts)
 }
 
+/// Files counted by [`count_frames_once`]: their identity when counted and the count.
+struct Counted {
+    path: PathBuf,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    frames: u64,
+    /// Counting decodes of this path so far (the test hook [`counting_decodes`]).
+    passes: u64,
+}
+
+/// Counted files kept (the oldest is forgotten first).
+const COUNTED_KEEP: usize = 64;
+
+static COUNTED: Mutex<Vec<Counted>> = Mutex::new(Vec::new());
+
+/// [`count_frames`], decoding a file only once per process while it is unchanged: the count is
+/// kept by path, size and modification time, so the pipeline's second look at a file that
+/// states no length (the sheet is loaded, then the file is opened for streaming) reuses the
+/// probe's count and a file rewritten in between is counted again.
+///
+/// # Errors
+/// As [`count_frames`].
+pub fn count_frames_once(path: &Path, opts: &AudioOptions) -> Result<u64, AudioError> {
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let meta = std::fs::metadata(path).map_err(|source| AudioError::Io {
+        file: path.to_path_buf(),
+        source,
+    })?;
+    let (len, modified) = (meta.len(), meta.modified().ok());
+    let lock = || COUNTED.lock().unwrap_or_else(|p| p.into_inner());
+    let mut passes = 0;
+    if let Some(c) = lock().iter().find(|c| c.path == key) {
+        if c.len == len && c.modified == modified {
+            return Ok(c.frames);
+        }
+        passes = c.passes;
+    }
+    let frames = count_frames(path, opts)?;
+    let mut all = lock();
+    all.retain(|c| c.path != key);
+    if all.len() >= COUNTED_KEEP {
+        all.remove(0);
+    }
+    all.push(Counted {
+        path: key,
+        len,
+        modified,
+        frames,
+        passes: passes + 1,
+    });
+    Ok(frames)
+}
+
+/// How many times [`count_frames_once`] has decoded `path` to count it (a test hook: 1 after a
+/// sheet naming a file without a stated length was loaded and streamed).
+pub fn counting_decodes(path: &Path) -> u64 {
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    COUNTED
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .find(|c| c.path == key)
+        .map_or(0, |c| c.passes)
+}
+
 /// [`count_frames`] over any media source.
 pub(crate) fn count_frames_in(
     path: &Path,
