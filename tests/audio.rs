@@ -954,3 +954,51 @@ fn a_file_without_a_stated_length_is_decoded_to_count_once() {
     assert_eq!(c, 0, "{e}");
     assert!(read(d.join("a.bin")) == read(d.join("b.bin")));
 }
+
+#[test]
+fn the_next_files_decode_while_one_streams() {
+    use rawcd::formats::audio::stream::{DecodeBudget, DecodeSet};
+    use rawcd::formats::audio::{probe, AudioOptions};
+    let d = tmpdir("ahead");
+    let names = ["0.flac", "1.flac", "2.flac", "3.flac"];
+    let all: Vec<Vec<i16>> = (0..4).map(|i| samples(588 * 200, 2, 20 + i)).collect();
+    for (n, s) in names.iter().zip(&all) {
+        std::fs::write(d.join(n), flac16(s, &[])).unwrap();
+    }
+    let budget = DecodeBudget::new(2 << 20, 3);
+    assert_eq!((budget.decoders, budget.depth()), (3, 3));
+    assert_eq!(DecodeBudget::new(1, 1).decoders, 2, "at least two decoders");
+    assert_eq!(
+        DecodeBudget::new(1 << 30, 2).depth(),
+        6,
+        "a few seconds per file at most"
+    );
+    let mut set = DecodeSet::new(budget);
+    let opts = AudioOptions::default();
+    let srcs: Vec<_> = names
+        .iter()
+        .map(|n| {
+            let info = probe(&d.join(n), &opts).unwrap();
+            set.add(&info, false).segment(0, info.pcm_bytes())
+        })
+        .collect();
+    let started = |set: &DecodeSet| -> Vec<bool> {
+        names
+            .iter()
+            .map(|n| set.get(&d.join(n)).unwrap().started())
+            .collect()
+    };
+    assert_eq!(started(&set), [false; 4]);
+    let mut b = [0u8; 4];
+    srcs[0].read_at(0, &mut b).unwrap();
+    // File 0 streams; files 1 and 2 decode ahead (3 decoders); file 3 waits.
+    assert_eq!(started(&set), [true, true, true, false]);
+    srcs[1].read_at(0, &mut b).unwrap();
+    assert_eq!(started(&set), [true; 4]);
+    // Every file still reads back exactly.
+    for (src, s) in srcs.iter().zip(&all) {
+        let mut got = vec![0u8; s.len() * 2 - 4];
+        src.read_at(4, &mut got).unwrap();
+        assert!(got == le_bytes(s)[4..]);
+    }
+}

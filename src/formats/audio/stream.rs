@@ -1,9 +1,16 @@
-//! The decode stage: each decoded file gets a thread (started on the first read) that decodes
-//! it into one-second chunks of CD PCM through a bounded channel, so a file never holds more
-//! than [`AudioOptions::read_ahead_bytes`] ahead of the stream. Tracks that share a file (one
-//! FLAC for a whole album) share its decoder through [`DecodedFile`]; each track reads its
-//! byte range as a `Read` [`Source`]. A read behind the decoder's position (a sheet that uses a
-//! file's bytes out of order) restarts the decoder from the top.
+//! The decode stage: each decoded file gets a thread that decodes it into one-second chunks of
+//! CD PCM through a bounded channel, so a file never holds more than a few seconds ahead of the
+//! stream. Tracks that share a file (one FLAC for a whole album) share its decoder through
+//! [`DecodedFile`]; each track reads its byte range as a `Read` [`Source`]. A read behind the
+//! decoder's position (a sheet that uses a file's bytes out of order) restarts the decoder from
+//! the top.
+//!
+//! A disc's files are kept in a [`DecodeSet`]: when the stream starts reading file k, the
+//! decoders of files k+1 … k+N−1 start too (N = [`DecodeBudget::decoders`], the CLI's worker
+//! threads), so the next tracks decode while this one streams; the read-ahead budget (a
+//! quarter of the pipeline buffer in the CLI) is divided among them, between 2 and
+//! [`MAX_READ_AHEAD_CHUNKS`] seconds per file. A single file holding the whole album has one
+//! decoder whatever N is.
 //!
 //! The decoder checks, for each file, that the frames it produces are the frames announced:
 //! a FLAC frame missing from the sequence (dropped for a CRC error) is a [`AudioError::Decode`]
@@ -14,7 +21,7 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use crossbeam_channel::{bounded, Receiver, Sender};
 use symphonia::core::audio::SampleBuffer;
@@ -390,43 +397,94 @@ struct Cursor {
     at: usize,
     /// Byte position in the file's PCM of `chunk[at]`.
     pos: u64,
+    /// A decoder was started (by a read or ahead of it).
+    started: bool,
+    /// The stream has read from the file (the files after it may start).
+    read: bool,
+}
+
+/// What a decoded file's clones share.
+struct Shared {
+    info: AudioInfo,
+    convert: bool,
+    depth: usize,
+    cursor: Mutex<Cursor>,
+}
+
+/// The files of a [`DecodeSet`] in the order the plan uses them, to start the next ones.
+struct Group {
+    files: Mutex<Vec<Weak<Shared>>>,
+    /// Files decoding at the same time: the one streaming and the `ahead - 1` after it.
+    ahead: usize,
 }
 
 /// One decoded file shared by the tracks that use it: a decoder thread started on the first
-/// read, restarted when a read goes backwards.
+/// read (or, in a [`DecodeSet`], when the file before it starts streaming), restarted when a
+/// read goes backwards.
 #[derive(Clone)]
 pub struct DecodedFile {
-    info: Arc<AudioInfo>,
-    convert: bool,
-    depth: usize,
-    cursor: Arc<Mutex<Cursor>>,
+    shared: Arc<Shared>,
+    /// The set it belongs to and its place there.
+    group: Option<(Arc<Group>, usize)>,
 }
 
 impl std::fmt::Debug for DecodedFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "DecodedFile({})", self.info.path.display())
+        write!(f, "DecodedFile({})", self.shared.info.path.display())
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave a cursor half-updated in a way that matters:
+    // a poisoned cursor is used as it is.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 impl DecodedFile {
-    /// A decoded file (nothing is decoded until a segment is read).
+    /// A decoded file (nothing is decoded until a segment is read), holding at most
+    /// `opts.read_ahead_bytes` (whole chunks of one second, at least two) ahead of the stream.
     pub fn new(info: &AudioInfo, opts: &AudioOptions) -> DecodedFile {
+        DecodedFile::with_depth(
+            info,
+            opts.convert,
+            opts.read_ahead_bytes / CHUNK_BYTES,
+            None,
+        )
+    }
+
+    fn with_depth(
+        info: &AudioInfo,
+        convert: bool,
+        depth: usize,
+        group: Option<(Arc<Group>, usize)>,
+    ) -> DecodedFile {
         DecodedFile {
-            info: Arc::new(info.clone()),
-            convert: opts.convert,
-            depth: (opts.read_ahead_bytes / CHUNK_BYTES).max(2),
-            cursor: Arc::new(Mutex::new(Cursor {
-                rx: None,
-                chunk: Vec::new(),
-                at: 0,
-                pos: 0,
-            })),
+            shared: Arc::new(Shared {
+                info: info.clone(),
+                convert,
+                depth: depth.max(2),
+                cursor: Mutex::new(Cursor {
+                    rx: None,
+                    chunk: Vec::new(),
+                    at: 0,
+                    pos: 0,
+                    started: false,
+                    read: false,
+                }),
+            }),
+            group,
         }
+    }
+
+    /// True once a decoder was started for the file (by a read, or in a [`DecodeSet`] ahead
+    /// of the stream).
+    pub fn started(&self) -> bool {
+        lock(&self.shared.cursor).started
     }
 
     /// A `Read` source over `len` bytes of the file's CD PCM from byte `offset`.
     pub fn segment(&self, offset: u64, len: u64) -> Source {
-        let name = self.info.path.display().to_string();
+        let name = self.shared.info.path.display().to_string();
         Source::from_reader(
             Segment {
                 file: self.clone(),
@@ -438,26 +496,18 @@ impl DecodedFile {
         )
     }
 
-    fn start(&self, c: &mut Cursor) {
-        let (tx, rx) = bounded(self.depth);
-        let info = (*self.info).clone();
-        let convert = self.convert;
-        // The thread ends when the file is done or when `rx` is dropped.
-        std::thread::spawn(move || run_decoder(info, convert, tx));
-        c.rx = Some(rx);
-        c.chunk.clear();
-        c.at = 0;
-        c.pos = 0;
-    }
-
     /// Reads into `out` from byte `offset` of the PCM; returns the bytes read (0 at the end).
     fn read_at(&self, offset: u64, out: &mut [u8]) -> io::Result<usize> {
-        let mut c = self
-            .cursor
-            .lock()
-            .map_err(|_| io::Error::other("decoder lock poisoned"))?;
+        let mut c = lock(&self.shared.cursor);
         if c.rx.is_none() || offset < c.pos {
-            self.start(&mut c);
+            self.shared.start(&mut c);
+        }
+        if !c.read {
+            c.read = true;
+            if let Some((g, i)) = &self.group {
+                // Locks only files after this one: readers lock in file order, no deadlock.
+                g.start_after(*i);
+            }
         }
         loop {
             if c.at == c.chunk.len() {
@@ -492,6 +542,132 @@ impl DecodedFile {
             c.pos += n as u64;
             return Ok(n);
         }
+    }
+}
+
+impl Shared {
+    fn start(&self, c: &mut Cursor) {
+        let (tx, rx) = bounded(self.depth);
+        let info = self.info.clone();
+        let convert = self.convert;
+        // The thread ends when the file is done or when `rx` is dropped.
+        std::thread::spawn(move || run_decoder(info, convert, tx));
+        c.rx = Some(rx);
+        c.started = true;
+        c.chunk.clear();
+        c.at = 0;
+        c.pos = 0;
+    }
+}
+
+impl Group {
+    /// Starts the decoders of the `ahead - 1` files after file `i` that have not started.
+    fn start_after(&self, i: usize) {
+        let next: Vec<Arc<Shared>> = lock(&self.files)
+            .iter()
+            .skip(i + 1)
+            .take(self.ahead.saturating_sub(1))
+            .filter_map(Weak::upgrade)
+            .collect();
+        for f in next {
+            let mut c = lock(&f.cursor);
+            if !c.started {
+                f.start(&mut c);
+            }
+        }
+    }
+}
+
+/// How much the decode stage of a [`DecodeSet`] may run ahead of the stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeBudget {
+    /// Bytes of decoded PCM held ahead of the stream by all the files decoding at once.
+    pub bytes: usize,
+    /// Files decoding at once: the one streaming and the ones after it (at least 1).
+    pub decoders: usize,
+}
+
+/// Most chunks (seconds) of read-ahead a file gets, whatever the budget.
+pub const MAX_READ_AHEAD_CHUNKS: usize = 6;
+
+impl DecodeBudget {
+    /// `bytes` 0 means 4 MiB (a quarter of the pipeline's default 16 MiB buffer); `decoders`
+    /// (the worker threads; 0: the machine's cores) is at least 2.
+    pub fn new(bytes: usize, decoders: usize) -> DecodeBudget {
+        let cores = || std::thread::available_parallelism().map_or(2, |n| n.get());
+        DecodeBudget {
+            bytes: if bytes == 0 { 4 << 20 } else { bytes },
+            decoders: if decoders == 0 { cores() } else { decoders }.max(2),
+        }
+    }
+
+    /// One-second chunks each file may hold ahead: the budget divided among the decoders, at
+    /// least 2 and at most [`MAX_READ_AHEAD_CHUNKS`].
+    pub fn depth(&self) -> usize {
+        (self.bytes / self.decoders.max(1) / CHUNK_BYTES).clamp(2, MAX_READ_AHEAD_CHUNKS)
+    }
+}
+
+impl Default for DecodeBudget {
+    fn default() -> Self {
+        DecodeBudget::new(0, 0)
+    }
+}
+
+/// The decoded files of one disc, by path: when the stream starts reading a file, the next
+/// `decoders - 1` files (in the order they were added: the plan's track order) start decoding
+/// too, so that track k+1 decodes while track k streams; each holds at most
+/// [`DecodeBudget::depth`] seconds of PCM ahead.
+#[derive(Debug, Default)]
+pub struct DecodeSet {
+    files: std::collections::HashMap<PathBuf, DecodedFile>,
+    group: Option<Arc<Group>>,
+    budget: DecodeBudget,
+}
+
+impl std::fmt::Debug for Group {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Group(ahead {})", self.ahead)
+    }
+}
+
+impl DecodeSet {
+    /// An empty set with this budget.
+    pub fn new(budget: DecodeBudget) -> DecodeSet {
+        DecodeSet {
+            files: Default::default(),
+            group: None,
+            budget,
+        }
+    }
+
+    /// The file at `path`, if added.
+    pub fn get(&self, path: &Path) -> Option<&DecodedFile> {
+        self.files.get(path)
+    }
+
+    /// Adds a file (probed with `convert` as given) after the ones added before.
+    pub fn add(&mut self, info: &AudioInfo, convert: bool) -> &DecodedFile {
+        if self.files.contains_key(&info.path) {
+            return &self.files[&info.path];
+        }
+        let ahead = self.budget.decoders.max(1);
+        let g = self
+            .group
+            .get_or_insert_with(|| {
+                Arc::new(Group {
+                    files: Mutex::new(Vec::new()),
+                    ahead,
+                })
+            })
+            .clone();
+        let i = {
+            let files = lock(&g.files);
+            files.len()
+        };
+        let f = DecodedFile::with_depth(info, convert, self.budget.depth(), Some((g.clone(), i)));
+        lock(&g.files).push(Arc::downgrade(&f.shared));
+        self.files.entry(info.path.clone()).or_insert(f)
     }
 }
 
