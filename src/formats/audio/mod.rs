@@ -392,6 +392,7 @@ pub(crate) fn open_format(
     file: &Path,
     source: Box<dyn MediaSource>,
 ) -> Result<(Box<dyn FormatReader>, Vec<Tag>), AudioError> {
+    let source = fix_flac_min_block(source);
     let mss = MediaSourceStream::new(source, Default::default());
     let opts = FormatOptions {
         enable_gapless: true,
@@ -408,6 +409,68 @@ pub(crate) fn open_format(
         tags.extend(rev.tags().iter().cloned());
     }
     Ok((probed.format, tags))
+}
+
+/// A FLAC source whose STREAMINFO minimum block size counts the short last block of a
+/// fixed-blocksize stream, read with the maximum in its place
+/// ([`FlacMeta::min_block_fix`](flac_meta::FlacMeta::min_block_fix)); any other source as it is.
+fn fix_flac_min_block(mut s: Box<dyn MediaSource>) -> Box<dyn MediaSource> {
+    let mut head = Vec::new();
+    let read = (&mut s).take(HEAD).read_to_end(&mut head);
+    if io::Seek::rewind(&mut s).is_err() || read.is_err() || !flac_meta::is_flac(&head) {
+        return s;
+    }
+    let fix = flac_meta::parse_flac_meta(&head)
+        .ok()
+        .and_then(|m| m.min_block_fix(head.get(m.audio_at as usize..).unwrap_or(&[])));
+    match fix {
+        Some((at, bytes)) => Box::new(Patched {
+            inner: s,
+            pos: 0,
+            at,
+            bytes,
+        }),
+        None => s,
+    }
+}
+
+/// A media source read with two bytes at `at` replaced by `bytes`.
+struct Patched {
+    inner: Box<dyn MediaSource>,
+    pos: u64,
+    at: u64,
+    bytes: [u8; 2],
+}
+
+impl Read for Patched {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (k, &b) in self.bytes.iter().enumerate() {
+            let o = self.at + k as u64;
+            if o >= self.pos && o < self.pos + n as u64 {
+                buf[(o - self.pos) as usize] = b;
+            }
+        }
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl io::Seek for Patched {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        self.pos = self.inner.seek(to)?;
+        Ok(self.pos)
+    }
+}
+
+impl MediaSource for Patched {
+    fn is_seekable(&self) -> bool {
+        self.inner.is_seekable()
+    }
+
+    fn byte_len(&self) -> Option<u64> {
+        self.inner.byte_len()
+    }
 }
 
 pub(crate) fn malformed(file: &Path, e: impl std::fmt::Display) -> AudioError {
