@@ -831,6 +831,14 @@ fn resampling_gives_the_formula_length_and_keeps_a_sine() {
             out.contains(&format!("{rate} Hz → 44100 Hz resampled")),
             "{name}: {out}"
         );
+        assert!(
+            out.contains(&format!("{n} samples (length from ")),
+            "{name}: {out}"
+        );
+        assert!(
+            out.contains(&format!("= {want} samples at 44100 Hz")),
+            "{name}: {out}"
+        );
         for o in ["r1", "r2"] {
             let (c, _, e) = rawcd(&d, &["image", name, "-o", o, "-q", "--convert-audio"]);
             assert_eq!(c, 0, "{name}: {e}");

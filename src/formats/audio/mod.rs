@@ -284,6 +284,24 @@ impl AudioInfo {
         }
     }
 
+    /// The line `toc` prints for the file: format, length and its origin, conversion.
+    pub fn report_line(&self) -> String {
+        let mut line = format!(
+            "{}: {}, {} samples (length from {})",
+            self.path.display(),
+            self.format(),
+            self.source_frames,
+            self.length_from
+        );
+        if self.frames != self.source_frames || self.sample_rate != resample::CD_RATE {
+            line += &format!(" = {} samples at 44100 Hz", self.frames);
+        }
+        if let Some(c) = &self.conversion {
+            line += &format!(", CONVERTED: {c}");
+        }
+        line
+    }
+
     /// The first tag value under `key`.
     pub fn tag(&self, key: &str) -> Option<&str> {
         self.tags
@@ -372,8 +390,8 @@ fn plan_for(
     let dither = wide || many || resample;
     if dither {
         what.push(match bits {
-            Some(b) => format!("{b}-bit → 16-bit TPDF dither"),
-            None => "16-bit TPDF dither".to_string(),
+            Some(b) if b > 16 => format!("{b}-bit → 16-bit TPDF dither"),
+            _ => "16-bit TPDF dither".to_string(),
         });
     }
     Ok((

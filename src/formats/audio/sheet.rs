@@ -67,17 +67,7 @@ impl AudioPlan {
         let mut files: Vec<&AudioInfo> = self.files.values().collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
         for f in files {
-            let mut line = format!(
-                "{}: {}, {} samples (length from {})",
-                f.path.display(),
-                f.format(),
-                f.frames,
-                f.length_from
-            );
-            if let Some(c) = &f.conversion {
-                let _ = write!(line, ", CONVERTED: {c}");
-            }
-            out.push(line);
+            out.push(f.report_line());
         }
         for n in &self.notes {
             out.push(format!("{} {:?} from {}", n.what, n.value, n.from));
