@@ -632,6 +632,70 @@ pub fn check_mp4_tables(moov: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks the sample rate of every WAV `fmt ` / AIFF `COMM` chunk before the audio data, walking
+/// the chunks as symphonia 0.5 does (no pad byte): symphonia panics on a rate of 0 (found by
+/// fuzz/audio_file: an AIFF whose 80-bit rate is below 1 Hz).
+///
+/// # Errors
+/// The outer error is I/O; the inner one says what is wrong with the file.
+pub fn check_riff_rate(
+    f: &mut (impl Read + io::Seek),
+    container: Container,
+) -> io::Result<Result<(), String>> {
+    let big = container == Container::Aiff;
+    let (fmt, data) = if big {
+        (b"COMM", b"SSND")
+    } else {
+        (b"fmt ", b"data")
+    };
+    let len = f.seek(io::SeekFrom::End(0))?;
+    let mut pos = 12u64;
+    while pos + 8 <= len {
+        f.seek(io::SeekFrom::Start(pos))?;
+        let mut h = [0u8; 8];
+        f.read_exact(&mut h)?;
+        let size = [h[4], h[5], h[6], h[7]];
+        let size = u64::from(if big {
+            u32::from_be_bytes(size)
+        } else {
+            u32::from_le_bytes(size)
+        });
+        if &h[..4] == fmt {
+            let mut b = Vec::new();
+            f.take(18).read_to_end(&mut b)?;
+            let ok = match (big, b.len()) {
+                (true, 18) => aiff_rate_at_least_1(&b[8..18]),
+                (false, n) if n >= 8 => b[4..8] != [0, 0, 0, 0],
+                _ => true, // too short: symphonia reports it
+            };
+            if !ok {
+                let name = String::from_utf8_lossy(fmt);
+                return Ok(Err(format!(
+                    "{} chunk gives a sample rate of 0",
+                    name.trim()
+                )));
+            }
+        }
+        if &h[..4] == data {
+            break;
+        }
+        pos += 8 + size;
+    }
+    Ok(Ok(()))
+}
+
+/// True when an 80-bit IEEE extended value (AIFF `COMM` sample rate) is finite and ≥ 1.
+fn aiff_rate_at_least_1(x: &[u8]) -> bool {
+    let exp = i64::from(u16::from_be_bytes([x[0], x[1]]) & 0x7FFF);
+    let negative = x[0] & 0x80 != 0;
+    let mant = u64::from_be_bytes(x[2..10].try_into().unwrap_or([0; 8]));
+    // value = mant · 2^(exp − 16383 − 63); its highest set bit is 63 − leading_zeros.
+    !negative
+        && exp != 0x7FFF
+        && mant != 0
+        && i64::from(63 - mant.leading_zeros()) + exp - 16_383 - 63 >= 0
+}
+
 /// The `moov` box of an MP4 file, found by walking the top-level boxes (it may follow `mdat`).
 fn mp4_moov(f: &mut (impl Read + io::Seek)) -> io::Result<Option<Vec<u8>>> {
     let len = f.seek(io::SeekFrom::End(0))?;
@@ -718,6 +782,12 @@ pub fn probe(path: &Path, opts: &AudioOptions) -> Result<AudioInfo, AudioError> 
         }
         io::Seek::rewind(&mut file).map_err(io_err)?;
     }
+    if matches!(container, Container::Wav | Container::Aiff) {
+        check_riff_rate(&mut file, container)
+            .map_err(io_err)?
+            .map_err(|e| malformed(path, e))?;
+        io::Seek::rewind(&mut file).map_err(io_err)?;
+    }
     let count = || stream::count_frames_once(path, opts);
     probe_source(path, Box::new(file), container, flac, aiff, opts, count)
 }
@@ -747,6 +817,12 @@ pub fn probe_bytes(
         let mut c = io::Cursor::new(&bytes[..]);
         if let Ok(Some(moov)) = mp4_moov(&mut c) {
             check_mp4_tables(&moov).map_err(|e| malformed(name, e))?;
+        }
+    }
+    if matches!(container, Container::Wav | Container::Aiff) {
+        let mut c = io::Cursor::new(&bytes[..]);
+        if let Ok(r) = check_riff_rate(&mut c, container) {
+            r.map_err(|e| malformed(name, e))?;
         }
     }
     let bytes: std::sync::Arc<[u8]> = bytes.into();
