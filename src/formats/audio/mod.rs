@@ -508,6 +508,17 @@ fn codec_name(c: CodecType) -> &'static str {
     }
 }
 
+/// The frame length of an ALAC stream (ALACSpecificConfig bytes 0..4 of the magic cookie).
+pub(crate) fn alac_frame_length(p: &symphonia::core::codecs::CodecParameters) -> Option<u32> {
+    let x = p.extra_data.as_ref()?;
+    let c = match x.get(4..8) {
+        Some(b"alac") => x.get(12..)?,
+        _ => &x[..],
+    };
+    c.get(..4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+}
+
 /// Codec name, sample rate, channels and bits of a track (`bits` `None` for lossy codecs). For
 /// ALAC the MP4 sample entry leaves rate and channels to the codec's magic cookie
 /// (ALACSpecificConfig: bit depth at byte 5, channels at 9, rate at 20), read here.

@@ -53,6 +53,8 @@ pub(crate) struct Decoding {
     samples: Option<SampleBuffer<i32>>,
     /// Downmix and/or resampling (`plan.mix`, `plan.resample`), with its scratch buffers.
     convert: Option<Convert>,
+    /// ALAC: the cookie's frame length, to check each packet's first element against.
+    alac_frame_length: Option<u32>,
 }
 
 /// The `f64` stage of a file that is downmixed or resampled.
@@ -106,6 +108,9 @@ impl Decoding {
             dither: Dither::default(),
             frames: 0,
             check_gaps: codec == "FLAC",
+            alac_frame_length: (codec == "ALAC")
+                .then(|| super::alac_frame_length(&p))
+                .flatten(),
             samples: None,
             convert,
         })
@@ -133,6 +138,13 @@ impl Decoding {
             };
             if packet.track_id() != self.track {
                 continue;
+            }
+            if let Some(n) = self.alac_frame_length {
+                if let Some(bad) = alac_partial_frame_too_long(&packet.data, n) {
+                    return Err(self.decode_err(format!(
+                        "ALAC frame of {bad} samples, longer than the stream's {n}"
+                    )));
+                }
             }
             if self.check_gaps && packet.ts() != self.frames {
                 return Err(self.decode_err(format!(
@@ -235,6 +247,80 @@ pub fn count_frames(path: &Path, opts: &AudioOptions) -> Result<u64, AudioError>
         source,
     })?;
     count_frames_in(path, Box::new(f), opts)
+}
+
+/// The sample count of an ALAC packet's first audio element when it states one larger than
+/// the stream's frame length (symphonia 0.5's ALAC decoder slices its buffers with it unchecked
+/// and panics: found by fuzz/audio_file). `None` when the packet is fine or not checkable here
+/// (the decoder reports malformed packets itself).
+pub fn alac_partial_frame_too_long(packet: &[u8], frame_length: u32) -> Option<u32> {
+    let mut r = Bits {
+        data: packet,
+        pos: 0,
+    };
+    loop {
+        match r.read(3)? {
+            // SCE, CPE, LFE: tag, 12 unused bits, partial-frame flag, shift, uncompressed flag.
+            0 | 1 | 3 => {
+                r.read(4)?;
+                if r.read(12)? != 0 {
+                    return None;
+                }
+                let partial = r.read(1)? == 1;
+                r.read(3)?;
+                if !partial {
+                    return None;
+                }
+                let n = r.read(16)? << 16 | r.read(16)?;
+                return (n > frame_length).then_some(n);
+            }
+            // DSE: tag, align flag, count (255 + one more byte), data.
+            4 => {
+                r.read(4)?;
+                let align = r.read(1)? == 1;
+                let mut count = r.read(8)?;
+                if count == 255 {
+                    count += r.read(8)?;
+                }
+                if align {
+                    r.pos = r.pos.div_ceil(8) * 8;
+                }
+                r.skip(8 * count as usize)?;
+            }
+            // FIL: count (15 + one more byte − 1), data.
+            6 => {
+                let mut count = r.read(4)?;
+                if count == 15 {
+                    count += r.read(8)?.checked_sub(1)?;
+                }
+                r.skip(8 * count as usize)?;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// A most-significant-bit-first reader over bytes.
+struct Bits<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl Bits<'_> {
+    fn read(&mut self, n: usize) -> Option<u32> {
+        let mut v = 0u32;
+        for _ in 0..n {
+            let b = self.data.get(self.pos / 8)? >> (7 - self.pos % 8) & 1;
+            v = v << 1 | u32::from(b);
+            self.pos += 1;
+        }
+        Some(v)
+    }
+
+    fn skip(&mut self, n: usize) -> Option<()> {
+        self.pos = self.pos.checked_add(n)?;
+        (self.pos <= self.data.len() * 8).then_some(())
+    }
 }
 
 /// Files counted by [`count_frames_once`]: their identity when counted and the count.
