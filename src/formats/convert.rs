@@ -50,8 +50,8 @@ pub struct ConvertOptions {
     /// Decoded audio (feature `audio`): bytes of decoded PCM held ahead of the stream by all
     /// files decoding at once (0: 4 MiB; the CLI passes a quarter of `--buffer-mb`).
     pub decode_ahead_bytes: usize,
-    /// Decoded audio: files decoding at once, the one streaming and those after it (0: 2; the
-    /// CLI passes the worker threads).
+    /// Decoded audio: files decoding at once, the one streaming and those after it (at least
+    /// 2; 0: the machine's cores; the CLI passes `--threads`).
     pub decoders: usize,
 }
 
