@@ -317,3 +317,42 @@ fn alac_partial_frame_longer_than_the_stream_frame_is_an_error() {
     assert_eq!(alac_partial_frame_too_long(&packet, 4096), Some(5000));
     assert_eq!(alac_partial_frame_too_long(&packet, 5000), None);
 }
+
+/// fuzz/audio_file: an MP4 tag (`moov/udta/meta/ilst/©too/data`) whose `data` box claims
+/// 2.2 GB made symphonia 0.5 allocate it (out of memory); it runs past its parent, so it is
+/// refused before symphonia reads the file.
+#[cfg(feature = "audio")]
+#[test]
+fn mp4_tag_box_longer_than_its_parent_is_refused() {
+    use rawcd::formats::audio::{check_mp4_tables, probe_bytes, AudioError, AudioOptions};
+    fn boxed(kind: &[u8], body: &[u8]) -> Vec<u8> {
+        let mut v = ((body.len() + 8) as u32).to_be_bytes().to_vec();
+        v.extend_from_slice(kind);
+        v.extend_from_slice(body);
+        v
+    }
+    let mut data = 0x8500_001Du32.to_be_bytes().to_vec();
+    data.extend_from_slice(b"data\0\0\0\x01\0\0\0\0Lavf");
+    let mut meta = vec![0u8; 4];
+    meta.extend(boxed(b"ilst", &boxed(b"\xA9too", &data)));
+    let moov = boxed(b"moov", &boxed(b"udta", &boxed(b"meta", &meta)));
+    let e = check_mp4_tables(&moov).unwrap_err();
+    assert!(
+        e.contains("box data of 2231369757 bytes runs past its parent"),
+        "{e}"
+    );
+    // A well-formed tag passes.
+    let mut ok = 24u32.to_be_bytes().to_vec();
+    ok.extend_from_slice(b"data\0\0\0\x01\0\0\0\0LavfLavf");
+    let mut meta = vec![0u8; 4];
+    meta.extend(boxed(b"ilst", &boxed(b"\xA9too", &ok)));
+    check_mp4_tables(&boxed(b"moov", &boxed(b"udta", &boxed(b"meta", &meta)))).unwrap();
+    let mut file = boxed(b"ftyp", b"M4A \0\0\0\0");
+    file.extend_from_slice(&moov);
+    let r = probe_bytes(
+        std::path::Path::new("x.m4a"),
+        file,
+        &AudioOptions::default(),
+    );
+    assert!(matches!(r, Err(AudioError::Malformed { .. })), "{r:?}");
+}

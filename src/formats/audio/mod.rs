@@ -587,11 +587,18 @@ pub fn aiff_frames(head: &[u8]) -> Option<u64> {
 /// Checks the sample tables of an MP4 `moov` box before symphonia reads them: symphonia 0.5
 /// allocates each table from its declared entry count, so a hostile count (found by
 /// fuzz/audio_file: `stsz` claiming 2.8 G entries) would abort the process. Every table must
-/// fit in its box.
+/// fit in its box. The metadata boxes (`udta`, `meta`, `ilst` and its items) are walked too:
+/// symphonia allocates a tag's `data` box from its declared size (fuzz/audio_file: 2.2 GB).
 ///
 /// # Errors
 /// A box that runs past its parent, or a table longer than its box.
 pub fn check_mp4_tables(moov: &[u8]) -> Result<(), String> {
+    check_mp4_boxes(moov, false)
+}
+
+/// [`check_mp4_tables`] over the boxes in `moov`; `items`: they are `ilst` items (containers
+/// of `data` boxes).
+fn check_mp4_boxes(moov: &[u8], items: bool) -> Result<(), String> {
     let mut pos = 0usize;
     while let Some(h) = moov.get(pos..pos + 8) {
         let size = u32::from_be_bytes([h[0], h[1], h[2], h[3]]) as usize;
@@ -615,7 +622,13 @@ pub fn check_mp4_tables(moov: &[u8]) -> Result<(), String> {
         }
         let body = &moov[pos + head..pos + size];
         match kind {
-            b"moov" | b"trak" | b"mdia" | b"minf" | b"stbl" => check_mp4_tables(body)?,
+            _ if items => check_mp4_boxes(body, false)?,
+            b"moov" | b"trak" | b"mdia" | b"minf" | b"stbl" | b"udta" => {
+                check_mp4_boxes(body, false)?
+            }
+            // `meta` has a version and flags before its boxes (as symphonia reads it).
+            b"meta" => check_mp4_boxes(body.get(4..).ok_or("truncated meta box")?, false)?,
+            b"ilst" => check_mp4_boxes(body, true)?,
             b"stsz" | b"stco" | b"co64" | b"stts" | b"stsc" | b"ctts" | b"stss" => {
                 let at = if kind == b"stsz" { 8 } else { 4 };
                 let count = body
