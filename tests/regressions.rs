@@ -356,3 +356,33 @@ fn mp4_tag_box_longer_than_its_parent_is_refused() {
     );
     assert!(matches!(r, Err(AudioError::Malformed { .. })), "{r:?}");
 }
+
+/// fuzz/audio_file: an `stsz` entry of 4 GB made symphonia 0.5 allocate the sample (out of
+/// memory); samples above `MAX_MP4_SAMPLE` are refused before symphonia reads the file.
+#[cfg(feature = "audio")]
+#[test]
+fn mp4_sample_larger_than_the_limit_is_refused() {
+    use rawcd::formats::audio::check_mp4_tables;
+    fn boxed(kind: &[u8], body: &[u8]) -> Vec<u8> {
+        let mut v = ((body.len() + 8) as u32).to_be_bytes().to_vec();
+        v.extend_from_slice(kind);
+        v.extend_from_slice(body);
+        v
+    }
+    let stbl = |stsz: &[u8]| boxed(b"moov", &boxed(b"stbl", &boxed(b"stsz", stsz)));
+    // Two entries, the second 0xFF000000 bytes.
+    let mut t = vec![0u8; 8];
+    t.extend_from_slice(&2u32.to_be_bytes());
+    t.extend_from_slice(&8340u32.to_be_bytes());
+    t.extend_from_slice(&0xFF00_0000u32.to_be_bytes());
+    let e = check_mp4_tables(&stbl(&t)).unwrap_err();
+    assert!(e.contains("a sample of 4278190080 bytes"), "{e}");
+    // The same as one fixed size.
+    let mut f = vec![0u8; 4];
+    f.extend_from_slice(&0xFF00_0000u32.to_be_bytes());
+    f.extend_from_slice(&7u32.to_be_bytes());
+    assert!(check_mp4_tables(&stbl(&f)).is_err());
+    // Real sizes pass.
+    t[16..20].copy_from_slice(&5513u32.to_be_bytes());
+    check_mp4_tables(&stbl(&t)).unwrap();
+}

@@ -596,6 +596,11 @@ pub fn check_mp4_tables(moov: &[u8]) -> Result<(), String> {
     check_mp4_boxes(moov, false)
 }
 
+/// The largest MP4 sample (one ALAC/AAC packet) accepted: 16 MiB, far above any real packet
+/// (an ALAC frame of 4096 32-bit stereo samples is 32 KiB); symphonia allocates each sample
+/// from its stated size (fuzz/audio_file: 4 GB).
+pub const MAX_MP4_SAMPLE: u64 = 16 << 20;
+
 /// [`check_mp4_tables`] over the boxes in `moov`; `items`: they are `ilst` items (containers
 /// of `data` boxes).
 fn check_mp4_boxes(moov: &[u8], items: bool) -> Result<(), String> {
@@ -647,6 +652,24 @@ fn check_mp4_boxes(moov: &[u8], items: bool) -> Result<(), String> {
                         String::from_utf8_lossy(kind),
                         body.len()
                     ));
+                }
+                if kind == b"stsz" {
+                    // symphonia reads each sample into a buffer of its stated size.
+                    let fixed = body
+                        .get(4..8)
+                        .map_or(0, |c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]));
+                    let sizes = body.get(12..).unwrap_or(&[]).chunks_exact(4);
+                    let biggest = sizes
+                        .take(if fixed == 0 { count as usize } else { 0 })
+                        .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
+                        .chain([fixed])
+                        .max()
+                        .unwrap_or(0);
+                    if u64::from(biggest) > MAX_MP4_SAMPLE {
+                        return Err(format!(
+                            "sample table stsz gives a sample of {biggest} bytes (at most {MAX_MP4_SAMPLE})"
+                        ));
+                    }
                 }
             }
             _ => {}
