@@ -315,7 +315,18 @@ fn alac_partial_frame_longer_than_the_stream_frame_is_an_error() {
         .map(|i| u8::from_str_radix(&bits[8 * i..8 * i + 8], 2).unwrap())
         .collect();
     assert_eq!(alac_partial_frame_too_long(&packet, 4096), Some(5000));
+    // With a compressed CPE the mid-side shift follows; 8 bits of 0 here (fine), then 40.
     assert_eq!(alac_partial_frame_too_long(&packet, 5000), None);
+    let mut shifted = bits.clone();
+    shifted.truncate(3 + 4 + 16 + 3 + 4 + 12 + 1 + 3 + 32);
+    shifted += &format!("{:08b}", 40);
+    while shifted.len() % 8 != 0 {
+        shifted.push('0');
+    }
+    let p2: Vec<u8> = (0..shifted.len() / 8)
+        .map(|i| u8::from_str_radix(&shifted[8 * i..8 * i + 8], 2).unwrap())
+        .collect();
+    assert_eq!(alac_partial_frame_too_long(&p2, 5000), Some(u32::MAX));
 }
 
 /// fuzz/audio_file: an MP4 tag (`moov/udta/meta/ilst/©too/data`) whose `data` box claims

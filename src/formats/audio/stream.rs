@@ -140,10 +140,16 @@ impl Decoding {
                 continue;
             }
             if let Some(n) = self.alac_frame_length {
-                if let Some(bad) = alac_partial_frame_too_long(&packet.data, n) {
-                    return Err(self.decode_err(format!(
-                        "ALAC frame of {bad} samples, longer than the stream's {n}"
-                    )));
+                match alac_partial_frame_too_long(&packet.data, n) {
+                    Some(u32::MAX) => {
+                        return Err(self.decode_err("ALAC mid-side shift of 32 bits or more"))
+                    }
+                    Some(bad) => {
+                        return Err(self.decode_err(format!(
+                            "ALAC frame of {bad} samples, longer than the stream's {n}"
+                        )))
+                    }
+                    None => {}
                 }
             }
             if self.check_gaps && packet.ts() != self.frames {
@@ -251,8 +257,9 @@ pub fn count_frames(path: &Path, opts: &AudioOptions) -> Result<u64, AudioError>
 
 /// The sample count of an ALAC packet's first audio element when it states one larger than
 /// the stream's frame length (symphonia 0.5's ALAC decoder slices its buffers with it unchecked
-/// and panics: found by fuzz/audio_file). `None` when the packet is fine or not checkable here
-/// (the decoder reports malformed packets itself).
+/// and panics: found by fuzz/audio_file); `u32::MAX` when that element is a channel pair whose
+/// mid-side shift is 32 or more (symphonia shifts an `i32` by it). `None` when the packet is
+/// fine or not checkable here (the decoder reports malformed packets itself).
 pub fn alac_partial_frame_too_long(packet: &[u8], frame_length: u32) -> Option<u32> {
     let mut r = Bits {
         data: packet,
@@ -260,19 +267,28 @@ pub fn alac_partial_frame_too_long(packet: &[u8], frame_length: u32) -> Option<u
     };
     loop {
         match r.read(3)? {
-            // SCE, CPE, LFE: tag, 12 unused bits, partial-frame flag, shift, uncompressed flag.
-            0 | 1 | 3 => {
+            // SCE, CPE, LFE: tag, 12 unused bits, partial-frame flag, shift, uncompressed flag,
+            // [samples], then (compressed) the mid-side shift.
+            kind @ (0 | 1 | 3) => {
                 r.read(4)?;
                 if r.read(12)? != 0 {
                     return None;
                 }
                 let partial = r.read(1)? == 1;
-                r.read(3)?;
-                if !partial {
-                    return None;
+                r.read(2)?;
+                let uncompressed = r.read(1)? == 1;
+                if partial {
+                    let n = r.read(16)? << 16 | r.read(16)?;
+                    if n > frame_length {
+                        return Some(n);
+                    }
                 }
-                let n = r.read(16)? << 16 | r.read(16)?;
-                return (n > frame_length).then_some(n);
+                // A CPE's mid-side shift of 32 or more overflows symphonia's `>>` (a panic
+                // where overflow checks are on): reported as a frame of u32::MAX samples.
+                if kind == 1 && !uncompressed && r.read(8)? > 31 {
+                    return Some(u32::MAX);
+                }
+                return None;
             }
             // DSE: tag, align flag, count (255 + one more byte), data.
             4 => {
