@@ -397,3 +397,48 @@ fn mp4_sample_larger_than_the_limit_is_refused() {
     t[16..20].copy_from_slice(&5513u32.to_be_bytes());
     check_mp4_tables(&stbl(&t)).unwrap();
 }
+
+/// fuzz/audio_file: a WAVE_FORMAT_EXTENSIBLE `fmt ` whose speaker mask reaches bit 31 with
+/// more channels than mask bits made symphonia 0.5 overflow a shift (a panic with overflow
+/// checks on); masks past the 18 WAVE speakers, or more than 18 channels, are refused first.
+#[cfg(feature = "audio")]
+#[test]
+fn wav_speaker_mask_past_the_wave_speakers_is_refused() {
+    use rawcd::formats::audio::{probe_bytes, AudioError, AudioOptions};
+    let wav = |channels: u16, mask: u32| {
+        let mut fmt = vec![0xFE, 0xFF];
+        fmt.extend_from_slice(&channels.to_le_bytes());
+        fmt.extend_from_slice(&44_100u32.to_le_bytes());
+        fmt.extend_from_slice(&(44_100 * 2 * u32::from(channels)).to_le_bytes());
+        fmt.extend_from_slice(&(2 * channels).to_le_bytes());
+        fmt.extend_from_slice(&16u16.to_le_bytes());
+        fmt.extend_from_slice(&22u16.to_le_bytes());
+        fmt.extend_from_slice(&16u16.to_le_bytes());
+        fmt.extend_from_slice(&mask.to_le_bytes());
+        fmt.extend_from_slice(&[
+            1, 0, 0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xAA, 0, 0x38, 0x9B, 0x71,
+        ]);
+        let mut v = b"RIFF\0\0\0\0WAVEfmt ".to_vec();
+        v.extend_from_slice(&(fmt.len() as u32).to_le_bytes());
+        v.extend(fmt);
+        v.extend_from_slice(b"data");
+        v.extend_from_slice(&(4 * u32::from(channels)).to_le_bytes());
+        v.extend(vec![0u8; 4 * usize::from(channels)]);
+        let n = (v.len() - 8) as u32;
+        v[4..8].copy_from_slice(&n.to_le_bytes());
+        v
+    };
+    let opts = AudioOptions {
+        convert: true,
+        ..Default::default()
+    };
+    let r = probe_bytes(std::path::Path::new("x.wav"), wav(3, 0x8000_0001), &opts);
+    assert!(
+        matches!(&r, Err(AudioError::Malformed { reason, .. }) if reason.contains("speaker mask 0x80000001")),
+        "{r:?}"
+    );
+    let r = probe_bytes(std::path::Path::new("x.wav"), wav(40, 0x3), &opts);
+    assert!(matches!(&r, Err(AudioError::Malformed { .. })), "{r:?}");
+    // 5.1 with its mask is fine.
+    probe_bytes(std::path::Path::new("x.wav"), wav(6, 0x3F), &opts).unwrap();
+}

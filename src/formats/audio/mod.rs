@@ -709,7 +709,19 @@ pub fn check_riff_rate(
         });
         if &h[..4] == fmt {
             let mut b = Vec::new();
-            f.take(18).read_to_end(&mut b)?;
+            f.take(24).read_to_end(&mut b)?;
+            // WAVE_FORMAT_EXTENSIBLE: symphonia 0.5 widens a speaker mask that names fewer
+            // channels than the count with shifts that overflow past 18 speakers or a mask
+            // reaching bit 18 (a panic where overflow checks are on: fuzz/audio_file).
+            if !big && b.len() >= 24 && b[..2] == [0xFE, 0xFF] {
+                let channels = u16::from_le_bytes([b[2], b[3]]);
+                let mask = u32::from_le_bytes([b[20], b[21], b[22], b[23]]);
+                if channels > 18 || mask >= 0x4_0000 {
+                    return Ok(Err(format!(
+                        "fmt chunk: {channels} channels with speaker mask {mask:#x} (WAVE names 18 speakers)"
+                    )));
+                }
+            }
             let ok = match (big, b.len()) {
                 (true, 18) => aiff_rate_at_least_1(&b[8..18]),
                 (false, n) if n >= 8 => b[4..8] != [0, 0, 0, 0],
