@@ -723,7 +723,7 @@ pub fn check_riff_rate(
                 }
             }
             let ok = match (big, b.len()) {
-                (true, 18) => aiff_rate_at_least_1(&b[8..18]),
+                (true, n) if n >= 18 => aiff_rate_at_least_1(&b[8..18]),
                 (false, n) if n >= 8 => b[4..8] != [0, 0, 0, 0],
                 _ => true, // too short: symphonia reports it
             };
