@@ -684,3 +684,349 @@ fn alac_gives_the_wav_disc() {
         "bin differs (cue)"
     );
 }
+
+/// A WAV of any rate, width (16 or 24 bits) and channel count from interleaved samples; with a
+/// speaker `mask` it is WAVE_FORMAT_EXTENSIBLE.
+fn wav_any(s: &[i32], channels: u16, bits: u16, rate: u32, mask: Option<u32>) -> Vec<u8> {
+    let bytes = bits / 8;
+    let data: Vec<u8> = s
+        .iter()
+        .flat_map(|v| v.to_le_bytes()[..bytes as usize].to_vec())
+        .collect();
+    let mut fmt = Vec::new();
+    fmt.extend_from_slice(&(if mask.is_some() { 0xFFFEu16 } else { 1 }).to_le_bytes());
+    fmt.extend_from_slice(&channels.to_le_bytes());
+    fmt.extend_from_slice(&rate.to_le_bytes());
+    fmt.extend_from_slice(&(rate * u32::from(channels * bytes)).to_le_bytes());
+    fmt.extend_from_slice(&(channels * bytes).to_le_bytes());
+    fmt.extend_from_slice(&bits.to_le_bytes());
+    if let Some(m) = mask {
+        fmt.extend_from_slice(&22u16.to_le_bytes());
+        fmt.extend_from_slice(&bits.to_le_bytes());
+        fmt.extend_from_slice(&m.to_le_bytes());
+        // KSDATAFORMAT_SUBTYPE_PCM.
+        fmt.extend_from_slice(&[
+            1, 0, 0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xAA, 0, 0x38, 0x9B, 0x71,
+        ]);
+    }
+    let mut v = b"RIFF".to_vec();
+    v.extend_from_slice(&((20 + fmt.len() + data.len()) as u32).to_le_bytes());
+    v.extend_from_slice(b"WAVEfmt ");
+    v.extend_from_slice(&(fmt.len() as u32).to_le_bytes());
+    v.extend(fmt);
+    v.extend_from_slice(b"data");
+    v.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    v.extend(data);
+    v
+}
+
+/// A 1 kHz sine of amplitude `amp` at `rate`, the same in every channel.
+fn sine(frames: usize, channels: usize, rate: u32, amp: f64) -> Vec<i32> {
+    (0..frames)
+        .flat_map(|i| {
+            let v = (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / f64::from(rate)).sin();
+            std::iter::repeat_n((v * amp).round() as i32, channels)
+        })
+        .collect()
+}
+
+/// round(n · 44100 / rate), halves up: the documented length of a resampled track.
+fn cd_len(n: u64, rate: u64) -> u64 {
+    (2 * n * 44_100 + rate) / (2 * rate)
+}
+
+/// Frequency (by zero crossings, interpolated) and RMS of the left channel of 16-bit stereo
+/// bytes, over frames `from..to`.
+fn measure(pcm: &[u8], from: usize, to: usize) -> (f64, f64) {
+    let left: Vec<f64> = pcm
+        .chunks_exact(4)
+        .map(|c| f64::from(i16::from_le_bytes([c[0], c[1]])))
+        .collect();
+    let w = &left[from..to];
+    let mut crossings = Vec::new();
+    for k in 1..w.len() {
+        if (w[k - 1] < 0.0) != (w[k] < 0.0) {
+            crossings.push(k as f64 - 1.0 + w[k - 1] / (w[k - 1] - w[k]));
+        }
+    }
+    let periods = (crossings.len() - 1) as f64 / 2.0;
+    let span = crossings[crossings.len() - 1] - crossings[0];
+    let freq = periods * 44_100.0 / span;
+    let rms = (w.iter().map(|x| x * x).sum::<f64>() / w.len() as f64).sqrt();
+    (freq, rms)
+}
+
+#[test]
+fn resampling_gives_the_formula_length_and_keeps_a_sine() {
+    use rawcd::formats::audio::{probe, stream::decode_all, AudioOptions};
+    let d = tmpdir("resample");
+    let amp = 16_384.0; // −6 dBFS in 16-bit units
+                        // (file, bytes, source frames, rate, channels)
+    let n48 = 48_000 * 5 + 17;
+    let n96 = 96_000 * 5 + 1;
+    let n22 = 22_050 * 5 + 3;
+    let s48 = sine(n48, 2, 48_000, amp);
+    let s96: Vec<i32> = sine(n96, 2, 96_000, amp * 256.0);
+    let s22 = sine(n22, 1, 22_050, amp);
+    std::fs::write(d.join("a48.flac"), flac_of(&s48, 2, 16, 48_000, &[])).unwrap();
+    std::fs::write(d.join("b96.flac"), flac_of(&s96, 2, 24, 96_000, &[])).unwrap();
+    std::fs::write(d.join("c22.wav"), wav_any(&s22, 1, 16, 22_050, None)).unwrap();
+    let opts = AudioOptions {
+        convert: true,
+        ..Default::default()
+    };
+    for (name, n, rate) in [
+        ("a48.flac", n48, 48_000u64),
+        ("b96.flac", n96, 96_000),
+        ("c22.wav", n22, 22_050),
+    ] {
+        // Without --convert-audio: refused, one line naming the file and its format.
+        assert_refused(
+            &d,
+            &["image", name, "-o", "out", "-q"],
+            &[name, &format!(" {rate} Hz "), "--convert-audio"],
+        );
+        let info = probe(&d.join(name), &opts).unwrap();
+        let want = cd_len(n as u64, rate);
+        assert_eq!(info.source_frames, n as u64, "{name}");
+        assert_eq!(info.frames, want, "{name}");
+        let pcm = decode_all(
+            &info,
+            Box::new(std::fs::File::open(&info.path).unwrap()),
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(
+            pcm.len() as u64,
+            want * 4,
+            "{name}: not the formula's length"
+        );
+        // 1 kHz stays 1 kHz (±0.05 Hz) and −6 dBFS (RMS within 0.05 dB), away from the ends.
+        let (freq, rms) = measure(&pcm, 4410, want as usize - 4410);
+        assert!((freq - 1000.0).abs() < 0.05, "{name}: {freq} Hz");
+        let db = 20.0 * (rms / (amp / 2f64.sqrt())).log10();
+        eprintln!("{name}: {freq:.4} Hz, RMS {db:+.4} dB");
+        assert!(db.abs() < 0.05, "{name}: RMS off by {db} dB");
+        // Time-aligned: the first cycles are where the source has them (within one LSB of
+        // dither plus the filter's ripple).
+        let left0: Vec<f64> = pcm
+            .chunks_exact(4)
+            .take(4410)
+            .skip(441)
+            .map(|c| f64::from(i16::from_le_bytes([c[0], c[1]])))
+            .collect();
+        for (k, y) in left0.iter().enumerate() {
+            let t = (k + 441) as f64 / 44_100.0;
+            let x = (2.0 * std::f64::consts::PI * 1000.0 * t).sin() * amp;
+            assert!(
+                (y - x).abs() < 40.0,
+                "{name}: frame {}: {y} vs {x}",
+                k + 441
+            );
+        }
+        // The CLI: flagged in `toc`, and the same bytes on two runs.
+        let (c, out, e) = rawcd(&d, &["toc", name, "--convert-audio"]);
+        assert_eq!(c, 0, "{e}");
+        assert!(
+            out.contains(&format!("{rate} Hz → 44100 Hz resampled")),
+            "{name}: {out}"
+        );
+        assert!(
+            out.contains(&format!("{n} samples (length from ")),
+            "{name}: {out}"
+        );
+        assert!(
+            out.contains(&format!("= {want} samples at 44100 Hz")),
+            "{name}: {out}"
+        );
+        for o in ["r1", "r2"] {
+            let (c, _, e) = rawcd(&d, &["image", name, "-o", o, "-q", "--convert-audio"]);
+            assert_eq!(c, 0, "{name}: {e}");
+        }
+        let a = read(d.join("r1.bin"));
+        assert!(a == read(d.join("r2.bin")), "{name}: not reproducible");
+        assert_eq!(a.len() as u64, want.div_ceil(588) * 2352, "{name}");
+        assert!(
+            a[..pcm.len()] == pcm[..],
+            "{name}: the disc is not the decoded PCM"
+        );
+    }
+}
+
+#[test]
+fn more_than_two_channels_are_downmixed_by_bs775() {
+    use rawcd::formats::audio::{probe, stream::decode_all, AudioOptions};
+    let d = tmpdir("downmix");
+    let frames = 588 * 310;
+    // 5.1 in WAV order FL FR FC LFE BL BR: each channel its own tone.
+    let s: Vec<i32> = (0..frames)
+        .flat_map(|i| {
+            (0..6).map(move |c| {
+                let f = 0.01 * (c + 1) as f64;
+                ((i as f64 * f).sin() * 5000.0 * (c + 1) as f64) as i32
+            })
+        })
+        .collect();
+    std::fs::write(d.join("six.wav"), wav_any(&s, 6, 16, 44_100, Some(0x3F))).unwrap();
+    assert_refused(
+        &d,
+        &["image", "six.wav", "-o", "out", "-q"],
+        &["six.wav", "6-channel 44100 Hz", "--convert-audio"],
+    );
+    let opts = AudioOptions {
+        convert: true,
+        ..Default::default()
+    };
+    let info = probe(&d.join("six.wav"), &opts).unwrap();
+    assert_eq!(info.frames, frames as u64);
+    let pcm = decode_all(
+        &info,
+        Box::new(std::fs::File::open(&info.path).unwrap()),
+        &opts,
+    )
+    .unwrap();
+    assert_eq!(pcm.len(), frames * 4);
+    let g = std::f64::consts::FRAC_1_SQRT_2;
+    let n = 1.0 / (1.0 + 2.0 * g);
+    for (k, (f, o)) in s.chunks_exact(6).zip(pcm.chunks_exact(4)).enumerate() {
+        let x = |c: usize| f64::from(f[c]);
+        let l = (x(0) + g * x(2) + g * x(4)) * n;
+        let r = (x(1) + g * x(2) + g * x(5)) * n;
+        let gl = f64::from(i16::from_le_bytes([o[0], o[1]]));
+        let gr = f64::from(i16::from_le_bytes([o[2], o[3]]));
+        assert!(
+            (gl - l).abs() <= 1.5 && (gr - r).abs() <= 1.5,
+            "frame {k}: {gl},{gr} vs {l},{r}"
+        );
+    }
+    let (_, out, _) = rawcd(&d, &["toc", "six.wav", "--convert-audio"]);
+    assert!(
+        out.contains("6-channel → stereo downmix (ITU-R BS.775)"),
+        "{out}"
+    );
+    // 7.1 has no BS.775 stereo downmix here: one line.
+    let s8: Vec<i32> = vec![0; 8 * 588 * 310];
+    std::fs::write(
+        d.join("eight.wav"),
+        wav_any(&s8, 8, 16, 44_100, Some(0x63F)),
+    )
+    .unwrap();
+    assert_refused(
+        &d,
+        &["image", "eight.wav", "-o", "out", "-q", "--convert-audio"],
+        &["eight.wav", "8-channel", "downmix"],
+    );
+}
+
+#[test]
+fn a_file_without_a_stated_length_is_decoded_to_count_once() {
+    use rawcd::formats::audio::{load_cue, stream::counting_decodes, AudioOptions};
+    use rawcd::formats::{plan_to_creator, ConvertOptions};
+    let d = tmpdir("count-once");
+    let s = samples(588 * 300 + 5, 2, 11);
+    let unstated = |s: &[i16]| {
+        let mut f = flac16(s, &[]);
+        // STREAMINFO total samples (the low 36 bits of bytes 18..26) = 0: "unknown".
+        let mut x = u64::from_be_bytes(f[18..26].try_into().unwrap());
+        x &= !((1u64 << 36) - 1);
+        f[18..26].copy_from_slice(&x.to_be_bytes());
+        f
+    };
+    std::fs::write(d.join("n.flac"), unstated(&s)).unwrap();
+    std::fs::write(d.join("n.cue"), cue_of(&["n.flac"])).unwrap();
+    let opts = AudioOptions::default();
+    let plan = load_cue(&d.join("n.cue"), &opts).unwrap();
+    let info = &plan.files.values().next().unwrap();
+    assert_eq!(info.frames, s.len() as u64 / 2);
+    assert_eq!(counting_decodes(&d.join("n.flac")), 1);
+    // Opening the plan for streaming probes the file again: the count is reused.
+    let c = plan_to_creator(&plan.plan, &ConvertOptions::default()).unwrap();
+    drop(c);
+    assert_eq!(counting_decodes(&d.join("n.flac")), 1, "counted twice");
+    // A changed file is counted again.
+    let s2 = samples(588 * 301, 2, 12);
+    std::fs::write(d.join("n.flac"), unstated(&s2)).unwrap();
+    let plan = load_cue(&d.join("n.cue"), &opts).unwrap();
+    assert_eq!(
+        plan.files.values().next().unwrap().frames,
+        s2.len() as u64 / 2
+    );
+    assert_eq!(counting_decodes(&d.join("n.flac")), 2);
+    // The CLI streams it to the WAV disc, warning once.
+    std::fs::write(d.join("n.wav"), wav(&s2, 2)).unwrap();
+    std::fs::write(d.join("w.cue"), cue_of(&["n.wav"])).unwrap();
+    let (c, _, e) = rawcd(&d, &["image", "n.cue", "-o", "a"]);
+    assert_eq!(c, 0, "{e}");
+    assert_eq!(e.matches("no stated length").count(), 1, "{e}");
+    let (c, _, e) = rawcd(&d, &["image", "w.cue", "-o", "b", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    assert!(read(d.join("a.bin")) == read(d.join("b.bin")));
+}
+
+#[test]
+fn the_next_files_decode_while_one_streams() {
+    use rawcd::formats::audio::stream::{DecodeBudget, DecodeSet};
+    use rawcd::formats::audio::{probe, AudioOptions};
+    let d = tmpdir("ahead");
+    let names = ["0.flac", "1.flac", "2.flac", "3.flac"];
+    let all: Vec<Vec<i16>> = (0..4).map(|i| samples(588 * 200, 2, 20 + i)).collect();
+    for (n, s) in names.iter().zip(&all) {
+        std::fs::write(d.join(n), flac16(s, &[])).unwrap();
+    }
+    let budget = DecodeBudget::new(2 << 20, 3);
+    assert_eq!((budget.decoders, budget.depth()), (3, 3));
+    assert_eq!(DecodeBudget::new(1, 1).decoders, 2, "at least two decoders");
+    assert_eq!(
+        DecodeBudget::new(1 << 30, 2).depth(),
+        6,
+        "a few seconds per file at most"
+    );
+    let mut set = DecodeSet::new(budget);
+    let opts = AudioOptions::default();
+    let srcs: Vec<_> = names
+        .iter()
+        .map(|n| {
+            let info = probe(&d.join(n), &opts).unwrap();
+            set.add(&info, false).segment(0, info.pcm_bytes())
+        })
+        .collect();
+    let started = |set: &DecodeSet| -> Vec<bool> {
+        names
+            .iter()
+            .map(|n| set.get(&d.join(n)).unwrap().started())
+            .collect()
+    };
+    assert_eq!(started(&set), [false; 4]);
+    let mut b = [0u8; 4];
+    srcs[0].read_at(0, &mut b).unwrap();
+    // File 0 streams; files 1 and 2 decode ahead (3 decoders); file 3 waits.
+    assert_eq!(started(&set), [true, true, true, false]);
+    srcs[1].read_at(0, &mut b).unwrap();
+    assert_eq!(started(&set), [true; 4]);
+    // Every file still reads back exactly.
+    for (src, s) in srcs.iter().zip(&all) {
+        let mut got = vec![0u8; s.len() * 2 - 4];
+        src.read_at(4, &mut got).unwrap();
+        assert!(got == le_bytes(s)[4..]);
+    }
+}
+
+#[test]
+fn flac_whose_min_block_size_counts_the_last_block_decodes() {
+    let d = tmpdir("minblock");
+    let s = samples(588 * 300 + 1000, 2, 31);
+    let mut f = flac16(&s, &[]);
+    // What flacenc writes (and `flac` does not): the minimum block size is the short last
+    // block's, so min ≠ max in a fixed-blocksize stream.
+    let max = u16::from_be_bytes([f[10], f[11]]);
+    let last = (s.len() / 2) as u16 % max;
+    assert!(last > 0);
+    f[8..10].copy_from_slice(&last.to_be_bytes());
+    std::fs::write(d.join("m.flac"), &f).unwrap();
+    std::fs::write(d.join("m.wav"), wav(&s, 2)).unwrap();
+    let (c, _, e) = rawcd(&d, &["image", "m.flac", "-o", "a", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    let (c, _, e) = rawcd(&d, &["image", "m.wav", "-o", "b", "-q"]);
+    assert_eq!(c, 0, "{e}");
+    assert!(read(d.join("a.bin")) == read(d.join("b.bin")));
+}

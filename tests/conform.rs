@@ -236,6 +236,7 @@ fn write_and_verify_files(map: &DiscMap, d: &Path) {
         relaxed: true,
         regenerate_edc: false,
         examine: true,
+        ..Default::default()
     };
     let m2 = plan_to_creator(&plan, &opts).unwrap().build().unwrap();
     assert_ok("bin/cue", &verify_map_sources(&m2).unwrap());
@@ -588,6 +589,7 @@ fn verify_accepts_the_real_images() {
         relaxed: true,
         regenerate_edc: false,
         examine: true,
+        ..Default::default()
     };
     for name in [
         "isofs-m1.cue",

@@ -47,6 +47,12 @@ pub struct ConvertOptions {
     /// a damaged sector is reported later by its LBA, so the up-front sync check of raw
     /// 2352-byte tracks is skipped.
     pub examine: bool,
+    /// Decoded audio (feature `audio`): bytes of decoded PCM held ahead of the stream by all
+    /// files decoding at once (0: 4 MiB; the CLI passes a quarter of `--buffer-mb`).
+    pub decode_ahead_bytes: usize,
+    /// Decoded audio: files decoding at once, the one streaming and those after it (at least
+    /// 2; 0: the machine's cores; the CLI passes `--threads`).
+    pub decoders: usize,
 }
 
 /// An error of [`plan_to_creator`]; one line naming the file.
@@ -172,7 +178,7 @@ pub fn plan_to_creator(
     if plan.disc_type == Some(DiscType::CdI) {
         c.set_cdi(true);
     }
-    let mut files = FileCache::default();
+    let mut files = FileCache(HashMap::new(), decoders_for(opts));
     for t in &plan.tracks {
         if t.sub.is_some() || t.mode == TrackMode::Cdg {
             let (main, cooked) = split_subchannel(t, &mut files)?;
@@ -283,13 +289,20 @@ fn split_subchannel(
 
 /// Opened data files, by path: one memory map per file however many tracks use it; and one
 /// decoder per decoded audio file.
-#[derive(Default)]
 struct FileCache(HashMap<PathBuf, Source>, Decoders);
 
 #[cfg(feature = "audio")]
-type Decoders = HashMap<PathBuf, crate::formats::audio::DecodedFile>;
+type Decoders = crate::formats::audio::stream::DecodeSet;
 #[cfg(not(feature = "audio"))]
 type Decoders = ();
+
+#[cfg(feature = "audio")]
+fn decoders_for(opts: &ConvertOptions) -> Decoders {
+    use crate::formats::audio::stream::{DecodeBudget, DecodeSet};
+    DecodeSet::new(DecodeBudget::new(opts.decode_ahead_bytes, opts.decoders))
+}
+#[cfg(not(feature = "audio"))]
+fn decoders_for(_: &ConvertOptions) -> Decoders {}
 
 impl FileCache {
     fn get(&mut self, path: &Path) -> Result<Source, ConvertError> {
@@ -314,20 +327,19 @@ impl FileCache {
     ) -> Result<Source, ConvertError> {
         #[cfg(feature = "audio")]
         {
-            use crate::formats::audio::{probe, AudioOptions, DecodedFile};
-            if !self.1.contains_key(path) {
-                let opts = AudioOptions {
-                    convert,
-                    ..Default::default()
-                };
-                let info = probe(path, &opts).map_err(|e| ConvertError::Io {
-                    path: path.to_path_buf(),
-                    source: e.into_io(),
-                })?;
-                self.1
-                    .insert(path.to_path_buf(), DecodedFile::new(&info, &opts));
+            use crate::formats::audio::{probe, AudioOptions};
+            if let Some(f) = self.1.get(path) {
+                return Ok(f.segment(offset, len));
             }
-            Ok(self.1[path].segment(offset, len))
+            let opts = AudioOptions {
+                convert,
+                ..Default::default()
+            };
+            let info = probe(path, &opts).map_err(|e| ConvertError::Io {
+                path: path.to_path_buf(),
+                source: e.into_io(),
+            })?;
+            Ok(self.1.add(&info, convert).segment(offset, len))
         }
         #[cfg(not(feature = "audio"))]
         {

@@ -516,6 +516,7 @@ pub fn repair_cue(cue: &Path, out: &Path) -> Result<RepairReport, Error> {
         relaxed: true,
         regenerate_edc: false,
         examine: true,
+        ..Default::default()
     };
     let map = plan_to_creator(&plan, &opts)
         .and_then(|c| {

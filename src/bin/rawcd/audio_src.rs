@@ -55,13 +55,9 @@ mod imp {
         }
     }
 
+    /// The plan and its report; the files' warnings are in the plan's (printed with it).
     fn loaded(p: AudioPlan) -> Loaded {
         let report = p.report();
-        for f in p.files.values() {
-            for w in &f.warnings {
-                eprintln!("rawcd: warning: {w}");
-            }
-        }
         (p.plan, report)
     }
 
@@ -136,17 +132,7 @@ mod imp {
         let mut report = Vec::new();
         let mut rest = a.clone();
         for (_, i) in &tags.0 {
-            let mut line = format!(
-                "{}: {}, {} samples (length from {})",
-                i.path.display(),
-                i.format(),
-                i.frames,
-                i.length_from
-            );
-            if let Some(conv) = &i.conversion {
-                line += &format!(", CONVERTED: {conv}");
-            }
-            report.push(line);
+            report.push(i.report_line());
         }
         if a.no_tags || tags.0.is_empty() || a.cdtext.is_some() {
             return Ok((report, rest));

@@ -360,7 +360,12 @@ fn json_str(s: &str) -> String {
 pub fn run(a: ImageArgs) -> CliResult {
     check_args(&a)?;
     progress::install_interrupt();
-    let mut c = plan::creator(&a.src, false)?;
+    // Decoded audio may hold a quarter of the pipeline buffer ahead, one decoder per thread.
+    let decode = plan::Decode {
+        ahead_bytes: (a.buffer_mb << 20) / 4,
+        decoders: a.threads.unwrap_or(0),
+    };
+    let mut c = plan::creator_with(&a.src, false, decode)?;
     if let Some(l) = &a.leadin {
         c.set_leadin(plan::leadin(l)?);
     }

@@ -134,7 +134,7 @@ pub fn run(a: SimulateArgs) -> CliResult {
                 "simulate: give sources or --generate MINUTES".into(),
             ));
         }
-        plan::creator(
+        plan::creator_with(
             &SourceArgs {
                 sources: a.src.sources.clone(),
                 catalog: a.src.catalog.clone(),
@@ -151,6 +151,10 @@ pub fn run(a: SimulateArgs) -> CliResult {
                 no_tags: true,
             },
             false,
+            plan::Decode {
+                ahead_bytes: 0,
+                decoders: a.threads.unwrap_or(0),
+            },
         )?
     };
     c.set_result_type(plan::sub(a.subchannel));

@@ -45,6 +45,7 @@ pub fn check_with(
                     relaxed: true,
                     regenerate_edc: false,
                     examine: true,
+                    ..Default::default()
                 },
             )
             .map_err(bad)?;

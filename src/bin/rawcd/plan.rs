@@ -125,16 +125,34 @@ fn warn(sheet: Option<&Path>, w: &str) {
     }
 }
 
-/// Builds the disc the sources describe. `relaxed`: short tracks are warnings (for `toc`;
-/// also with `--allow-short-tracks` / `--relaxed`).
-pub fn creator(a: &SourceArgs, relaxed: bool) -> Result<ImageCreator, CliError> {
-    creator_report(a, relaxed).map(|(c, _)| c)
+/// How far decoded audio may decode ahead of the stream (`image`, `simulate`: from
+/// `--buffer-mb` and `--threads`; 0 = the library's defaults).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Decode {
+    /// Bytes of decoded PCM ahead, all files together.
+    pub ahead_bytes: usize,
+    /// Files decoding at once.
+    pub decoders: usize,
 }
 
-/// [`creator`], with the decoded-audio report for `toc` (formats, conversions, values from tags).
+/// Builds the disc the sources describe. `relaxed`: short tracks are warnings (for `toc`;
+/// also with `--allow-short-tracks` / `--relaxed`); `d`: how far decoded audio decodes ahead.
+pub fn creator_with(a: &SourceArgs, relaxed: bool, d: Decode) -> Result<ImageCreator, CliError> {
+    creator_report_with(a, relaxed, d).map(|(c, _)| c)
+}
+
+/// [`creator_with`] with the default decode budget, and the decoded-audio report for `toc` (formats, conversions, values from tags).
 pub fn creator_report(
     a: &SourceArgs,
     relaxed: bool,
+) -> Result<(ImageCreator, Vec<String>), CliError> {
+    creator_report_with(a, relaxed, Decode::default())
+}
+
+fn creator_report_with(
+    a: &SourceArgs,
+    relaxed: bool,
+    d: Decode,
 ) -> Result<(ImageCreator, Vec<String>), CliError> {
     let relaxed = relaxed || a.relaxed || a.allow_short_tracks;
     let first = &a.sources[0];
@@ -174,6 +192,8 @@ pub fn creator_report(
             relaxed,
             regenerate_edc: a.regenerate_edc,
             examine: false,
+            decode_ahead_bytes: d.ahead_bytes,
+            decoders: d.decoders,
         };
         for w in &plan.warnings {
             warn(Some(first), w);

@@ -21,6 +21,26 @@ pub struct FlacMeta {
     pub comments: Vec<(String, String)>,
     /// The CUESHEET block, when there is one.
     pub cuesheet: Option<FlacCueSheet>,
+    /// STREAMINFO minimum and maximum block sizes.
+    pub block_sizes: (u16, u16),
+    /// Byte offset of STREAMINFO's minimum block size in the file.
+    pub min_block_at: u64,
+    /// Byte offset of the first audio frame (just after the metadata).
+    pub audio_at: u64,
+}
+
+impl FlacMeta {
+    /// The fix for a STREAMINFO whose minimum block size counts the short last block of a
+    /// fixed-blocksize stream (RFC 9639 §8.2 excludes it; some encoders, flacenc among them,
+    /// do not): `(offset, bytes)` to read in place of the minimum, i.e. the maximum, when the
+    /// sizes differ and the first frame header (`first_frame`, its first two bytes) says fixed
+    /// blocking. symphonia 0.5 takes min ≠ max for a variable-blocksize stream and then finds
+    /// no frame of a fixed one.
+    pub fn min_block_fix(&self, first_frame: &[u8]) -> Option<(u64, [u8; 2])> {
+        let (min, max) = self.block_sizes;
+        (min != max && first_frame.get(..2) == Some(&[0xFF, 0xF8][..]))
+            .then(|| (self.min_block_at, max.to_be_bytes()))
+    }
 }
 
 /// A CUESHEET metadata block (RFC 9639 §8.7).
@@ -140,6 +160,11 @@ pub fn parse_flac_meta(b: &[u8]) -> Result<FlacMeta, FlacMetaError> {
         match kind {
             // A second STREAMINFO (invalid) is ignored; only the first one counts.
             0 if body_at == start + 8 => {
+                meta.block_sizes = (
+                    u16::from_be_bytes([body[0], body[1]]),
+                    u16::from_be_bytes([body[2], body[3]]),
+                );
+                meta.min_block_at = body_at as u64;
                 let x = be(&body[10..18]);
                 meta.sample_rate = (x >> 44) as u32;
                 meta.channels = ((x >> 41) & 7) as u8 + 1;
@@ -155,6 +180,7 @@ pub fn parse_flac_meta(b: &[u8]) -> Result<FlacMeta, FlacMetaError> {
         }
         pos = body_at + len;
         if last {
+            meta.audio_at = pos as u64;
             return Ok(meta);
         }
     }
@@ -299,5 +325,26 @@ pub(crate) mod tests {
             let _ = parse_cuesheet(&bytes);
             let _ = parse_comments(&bytes);
         }
+    }
+
+    #[test]
+    fn min_block_fix_only_for_fixed_blocking_with_min_below_max() {
+        let m = FlacMeta {
+            block_sizes: (1000, 4096),
+            min_block_at: 8,
+            audio_at: 42,
+            ..Default::default()
+        };
+        assert_eq!(
+            m.min_block_fix(&[0xFF, 0xF8, 0x69]),
+            Some((8, [0x10, 0x00]))
+        );
+        assert_eq!(m.min_block_fix(&[0xFF, 0xF9]), None, "variable blocking");
+        assert_eq!(m.min_block_fix(&[0xFF]), None);
+        let same = FlacMeta {
+            block_sizes: (4096, 4096),
+            ..m
+        };
+        assert_eq!(same.min_block_fix(&[0xFF, 0xF8]), None);
     }
 }

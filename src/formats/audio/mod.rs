@@ -19,12 +19,14 @@
 //! Only 44,100 Hz 16-bit stereo goes on a CD. Other layouts are refused with
 //! [`AudioError::NotCdAudio`] unless [`AudioOptions::convert`] is set: mono is copied to both
 //! channels, 24/32-bit samples become 16-bit with TPDF dither (seeded, so the output is the same
-//! on every run). Sample-rate conversion is not implemented: a file at another rate is refused
-//! in both modes.
+//! on every run), more than two channels are downmixed to stereo (ITU-R BS.775) and other
+//! sample rates are resampled to 44,100 Hz with a length fixed by a formula of the announced
+//! length ([`resample`]).
 #![forbid(unsafe_code)]
 
 pub mod flac_meta;
 pub mod pcm;
+pub mod resample;
 pub mod sheet;
 pub mod stream;
 
@@ -50,7 +52,8 @@ pub use stream::DecodedFile;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AudioOptions {
     /// Convert what is not 44.1 kHz 16-bit stereo (mono → both channels, 24/32-bit → 16-bit
-    /// with TPDF dither) instead of refusing it (CLI `--convert-audio`).
+    /// with TPDF dither, more than two channels downmixed, other rates resampled) instead of
+    /// refusing it (CLI `--convert-audio`).
     pub convert: bool,
     /// Fill CD-Text, ISRC and MCN from the files' tags where the sheet does not (CLI
     /// `--no-tags` clears it).
@@ -243,12 +246,15 @@ pub struct AudioInfo {
     pub channels: u32,
     /// Bits per sample of a lossless source (`None` for lossy codecs).
     pub bits: Option<u32>,
-    /// Frames the file gives (the track's length on the CD).
+    /// Frames the file gives on the CD (the track's length): `source_frames`, or
+    /// [`resample::cd_frames`] of it when the file is resampled.
     pub frames: u64,
+    /// Frames the file holds at its own rate (the announced length).
+    pub source_frames: u64,
     /// Where `frames` came from.
     pub length_from: &'static str,
-    /// The conversion applied (`mono → stereo`, `24-bit → 16-bit TPDF dither`), `None` when the
-    /// samples go on the disc unchanged.
+    /// The conversion applied (`mono → stereo`, `48000 Hz → 44100 Hz resampled`, `24-bit →
+    /// 16-bit TPDF dither`), `None` when the samples go on the disc unchanged.
     pub conversion: Option<String>,
     /// Tags as `(KEY, value)` with the keys `TITLE`, `ARTIST`, `ALBUM`, `ALBUMARTIST`, `ISRC`,
     /// `CATALOGNUMBER`, `UPC`, `CUESHEET` (FLAC: every Vorbis comment, upper-cased).
@@ -278,6 +284,24 @@ impl AudioInfo {
         }
     }
 
+    /// The line `toc` prints for the file: format, length and its origin, conversion.
+    pub fn report_line(&self) -> String {
+        let mut line = format!(
+            "{}: {}, {} samples (length from {})",
+            self.path.display(),
+            self.format(),
+            self.source_frames,
+            self.length_from
+        );
+        if self.frames != self.source_frames || self.sample_rate != resample::CD_RATE {
+            line += &format!(" = {} samples at 44100 Hz", self.frames);
+        }
+        if let Some(c) = &self.conversion {
+            line += &format!(", CONVERTED: {c}");
+        }
+        line
+    }
+
     /// The first tag value under `key`.
     pub fn tag(&self, key: &str) -> Option<&str> {
         self.tags
@@ -289,11 +313,16 @@ impl AudioInfo {
 }
 
 /// How samples become CD samples (decided once per file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Plan {
     pub(crate) channels: usize,
-    /// Round float/extra precision to 16 bits with TPDF dither (24/32-bit integer sources).
+    /// Round float/extra precision to 16 bits with TPDF dither (24/32-bit integer sources,
+    /// resampled or downmixed audio).
     pub(crate) dither: bool,
+    /// Stereo gains per source channel, for more than two channels.
+    pub(crate) mix: Option<Vec<(f64, f64)>>,
+    /// The source rate, when it is resampled to 44,100 Hz.
+    pub(crate) resample: Option<u32>,
 }
 
 /// Decides how a format reaches the disc, or why it cannot.
@@ -302,6 +331,7 @@ fn plan_for(
     codec: &'static str,
     rate: u32,
     channels: u32,
+    layout: Option<u32>,
     bits: Option<u32>,
     convert: bool,
 ) -> Result<(Plan, Option<String>), AudioError> {
@@ -319,31 +349,57 @@ fn plan_for(
             hint,
         })
     };
-    if rate != 44_100 {
-        return refuse(" (resampling is not implemented: convert the file to 44100 Hz first)");
+    if channels == 0 {
+        return refuse("");
     }
-    if channels == 0 || channels > 2 {
-        return refuse(" (downmixing is not implemented)");
-    }
-    if matches!(bits, Some(b) if b < 16) {
-        // Fewer bits widen exactly; nothing is lost.
-    }
+    // Fewer than 16 bits widen exactly; nothing is lost.
     let wide = matches!(bits, Some(b) if b > 16);
     let mono = channels == 1;
-    if (wide || mono) && !convert {
+    let many = channels > 2;
+    let resample = rate != resample::CD_RATE;
+    if (wide || mono || many || resample) && !convert {
         return refuse(" (use --convert-audio to convert)");
     }
+    if resample
+        && (!resample::RATES.contains(&rate) || resample::rate_step(rate) > resample::MAX_RATE_STEP)
+    {
+        return refuse(" (rawcd resamples the usual rates from 8000 to 384000 Hz only)");
+    }
+    let mix = if many {
+        match layout.and_then(|l| resample::downmix_gains(l, channels as usize)) {
+            Some(g) => Some(g),
+            None => return refuse(
+                " (no stereo downmix for this channel layout: rawcd downmixes 2.1, 3.0, 4.0, quad, 5.0 and 5.1)",
+            ),
+        }
+    } else {
+        None
+    };
     let mut what = Vec::new();
     if mono {
         what.push("mono → stereo".to_string());
     }
-    if wide {
-        what.push(format!("{}-bit → 16-bit TPDF dither", bits.unwrap_or(0)));
+    if many {
+        what.push(format!(
+            "{channels}-channel → stereo downmix (ITU-R BS.775)"
+        ));
+    }
+    if resample {
+        what.push(format!("{rate} Hz → 44100 Hz resampled"));
+    }
+    let dither = wide || many || resample;
+    if dither {
+        what.push(match bits {
+            Some(b) if b > 16 => format!("{b}-bit → 16-bit TPDF dither"),
+            _ => "16-bit TPDF dither".to_string(),
+        });
     }
     Ok((
         Plan {
             channels: channels as usize,
-            dither: wide,
+            dither,
+            mix,
+            resample: resample.then_some(rate),
         },
         (!what.is_empty()).then(|| what.join(", ")),
     ))
@@ -354,6 +410,7 @@ pub(crate) fn open_format(
     file: &Path,
     source: Box<dyn MediaSource>,
 ) -> Result<(Box<dyn FormatReader>, Vec<Tag>), AudioError> {
+    let source = fix_flac_min_block(source);
     let mss = MediaSourceStream::new(source, Default::default());
     let opts = FormatOptions {
         enable_gapless: true,
@@ -372,6 +429,68 @@ pub(crate) fn open_format(
     Ok((probed.format, tags))
 }
 
+/// A FLAC source whose STREAMINFO minimum block size counts the short last block of a
+/// fixed-blocksize stream, read with the maximum in its place
+/// ([`FlacMeta::min_block_fix`](flac_meta::FlacMeta::min_block_fix)); any other source as it is.
+fn fix_flac_min_block(mut s: Box<dyn MediaSource>) -> Box<dyn MediaSource> {
+    let mut head = Vec::new();
+    let read = (&mut s).take(HEAD).read_to_end(&mut head);
+    if io::Seek::rewind(&mut s).is_err() || read.is_err() || !flac_meta::is_flac(&head) {
+        return s;
+    }
+    let fix = flac_meta::parse_flac_meta(&head)
+        .ok()
+        .and_then(|m| m.min_block_fix(head.get(m.audio_at as usize..).unwrap_or(&[])));
+    match fix {
+        Some((at, bytes)) => Box::new(Patched {
+            inner: s,
+            pos: 0,
+            at,
+            bytes,
+        }),
+        None => s,
+    }
+}
+
+/// A media source read with two bytes at `at` replaced by `bytes`.
+struct Patched {
+    inner: Box<dyn MediaSource>,
+    pos: u64,
+    at: u64,
+    bytes: [u8; 2],
+}
+
+impl Read for Patched {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (k, &b) in self.bytes.iter().enumerate() {
+            let o = self.at + k as u64;
+            if o >= self.pos && o < self.pos + n as u64 {
+                buf[(o - self.pos) as usize] = b;
+            }
+        }
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl io::Seek for Patched {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        self.pos = self.inner.seek(to)?;
+        Ok(self.pos)
+    }
+}
+
+impl MediaSource for Patched {
+    fn is_seekable(&self) -> bool {
+        self.inner.is_seekable()
+    }
+
+    fn byte_len(&self) -> Option<u64> {
+        self.inner.byte_len()
+    }
+}
+
 pub(crate) fn malformed(file: &Path, e: impl std::fmt::Display) -> AudioError {
     AudioError::Malformed {
         file: file.to_path_buf(),
@@ -387,6 +506,17 @@ fn codec_name(c: CodecType) -> &'static str {
         CODEC_TYPE_VORBIS => "Vorbis",
         _ => "PCM",
     }
+}
+
+/// The frame length of an ALAC stream (ALACSpecificConfig bytes 0..4 of the magic cookie).
+pub(crate) fn alac_frame_length(p: &symphonia::core::codecs::CodecParameters) -> Option<u32> {
+    let x = p.extra_data.as_ref()?;
+    let c = match x.get(4..8) {
+        Some(b"alac") => x.get(12..)?,
+        _ => &x[..],
+    };
+    c.get(..4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
 }
 
 /// Codec name, sample rate, channels and bits of a track (`bits` `None` for lossy codecs). For
@@ -416,6 +546,11 @@ pub(crate) fn stream_format(
         bits = None;
     }
     (codec, rate, channels, bits)
+}
+
+/// The channel layout symphonia reports (its channel bits), `None` when it has none.
+pub(crate) fn channel_layout(p: &symphonia::core::codecs::CodecParameters) -> Option<u32> {
+    p.channels.map(|c| c.bits()).filter(|&b| b != 0)
 }
 
 fn tag_key(t: &Tag) -> Option<&'static str> {
@@ -452,11 +587,23 @@ pub fn aiff_frames(head: &[u8]) -> Option<u64> {
 /// Checks the sample tables of an MP4 `moov` box before symphonia reads them: symphonia 0.5
 /// allocates each table from its declared entry count, so a hostile count (found by
 /// fuzz/audio_file: `stsz` claiming 2.8 G entries) would abort the process. Every table must
-/// fit in its box.
+/// fit in its box. The metadata boxes (`udta`, `meta`, `ilst` and its items) are walked too:
+/// symphonia allocates a tag's `data` box from its declared size (fuzz/audio_file: 2.2 GB).
 ///
 /// # Errors
 /// A box that runs past its parent, or a table longer than its box.
 pub fn check_mp4_tables(moov: &[u8]) -> Result<(), String> {
+    check_mp4_boxes(moov, false)
+}
+
+/// The largest MP4 sample (one ALAC/AAC packet) accepted: 16 MiB, far above any real packet
+/// (an ALAC frame of 4096 32-bit stereo samples is 32 KiB); symphonia allocates each sample
+/// from its stated size (fuzz/audio_file: 4 GB).
+pub const MAX_MP4_SAMPLE: u64 = 16 << 20;
+
+/// [`check_mp4_tables`] over the boxes in `moov`; `items`: they are `ilst` items (containers
+/// of `data` boxes).
+fn check_mp4_boxes(moov: &[u8], items: bool) -> Result<(), String> {
     let mut pos = 0usize;
     while let Some(h) = moov.get(pos..pos + 8) {
         let size = u32::from_be_bytes([h[0], h[1], h[2], h[3]]) as usize;
@@ -480,7 +627,13 @@ pub fn check_mp4_tables(moov: &[u8]) -> Result<(), String> {
         }
         let body = &moov[pos + head..pos + size];
         match kind {
-            b"moov" | b"trak" | b"mdia" | b"minf" | b"stbl" => check_mp4_tables(body)?,
+            _ if items => check_mp4_boxes(body, false)?,
+            b"moov" | b"trak" | b"mdia" | b"minf" | b"stbl" | b"udta" => {
+                check_mp4_boxes(body, false)?
+            }
+            // `meta` has a version and flags before its boxes (as symphonia reads it).
+            b"meta" => check_mp4_boxes(body.get(4..).ok_or("truncated meta box")?, false)?,
+            b"ilst" => check_mp4_boxes(body, true)?,
             b"stsz" | b"stco" | b"co64" | b"stts" | b"stsc" | b"ctts" | b"stss" => {
                 let at = if kind == b"stsz" { 8 } else { 4 };
                 let count = body
@@ -500,12 +653,106 @@ pub fn check_mp4_tables(moov: &[u8]) -> Result<(), String> {
                         body.len()
                     ));
                 }
+                if kind == b"stsz" {
+                    // symphonia reads each sample into a buffer of its stated size.
+                    let fixed = body
+                        .get(4..8)
+                        .map_or(0, |c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]));
+                    let sizes = body.get(12..).unwrap_or(&[]).chunks_exact(4);
+                    let biggest = sizes
+                        .take(if fixed == 0 { count as usize } else { 0 })
+                        .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]))
+                        .chain([fixed])
+                        .max()
+                        .unwrap_or(0);
+                    if u64::from(biggest) > MAX_MP4_SAMPLE {
+                        return Err(format!(
+                            "sample table stsz gives a sample of {biggest} bytes (at most {MAX_MP4_SAMPLE})"
+                        ));
+                    }
+                }
             }
             _ => {}
         }
         pos += size;
     }
     Ok(())
+}
+
+/// Checks the sample rate of every WAV `fmt ` / AIFF `COMM` chunk before the audio data, walking
+/// the chunks as symphonia 0.5 does (no pad byte): symphonia panics on a rate of 0 (found by
+/// fuzz/audio_file: an AIFF whose 80-bit rate is below 1 Hz).
+///
+/// # Errors
+/// The outer error is I/O; the inner one says what is wrong with the file.
+pub fn check_riff_rate(
+    f: &mut (impl Read + io::Seek),
+    container: Container,
+) -> io::Result<Result<(), String>> {
+    let big = container == Container::Aiff;
+    let (fmt, data) = if big {
+        (b"COMM", b"SSND")
+    } else {
+        (b"fmt ", b"data")
+    };
+    let len = f.seek(io::SeekFrom::End(0))?;
+    let mut pos = 12u64;
+    while pos + 8 <= len {
+        f.seek(io::SeekFrom::Start(pos))?;
+        let mut h = [0u8; 8];
+        f.read_exact(&mut h)?;
+        let size = [h[4], h[5], h[6], h[7]];
+        let size = u64::from(if big {
+            u32::from_be_bytes(size)
+        } else {
+            u32::from_le_bytes(size)
+        });
+        if &h[..4] == fmt {
+            let mut b = Vec::new();
+            f.take(24).read_to_end(&mut b)?;
+            // WAVE_FORMAT_EXTENSIBLE: symphonia 0.5 widens a speaker mask that names fewer
+            // channels than the count with shifts that overflow past 18 speakers or a mask
+            // reaching bit 18 (a panic where overflow checks are on: fuzz/audio_file).
+            if !big && b.len() >= 24 && b[..2] == [0xFE, 0xFF] {
+                let channels = u16::from_le_bytes([b[2], b[3]]);
+                let mask = u32::from_le_bytes([b[20], b[21], b[22], b[23]]);
+                if channels > 18 || mask >= 0x4_0000 {
+                    return Ok(Err(format!(
+                        "fmt chunk: {channels} channels with speaker mask {mask:#x} (WAVE names 18 speakers)"
+                    )));
+                }
+            }
+            let ok = match (big, b.len()) {
+                (true, n) if n >= 18 => aiff_rate_at_least_1(&b[8..18]),
+                (false, n) if n >= 8 => b[4..8] != [0, 0, 0, 0],
+                _ => true, // too short: symphonia reports it
+            };
+            if !ok {
+                let name = String::from_utf8_lossy(fmt);
+                return Ok(Err(format!(
+                    "{} chunk gives a sample rate of 0",
+                    name.trim()
+                )));
+            }
+        }
+        if &h[..4] == data {
+            break;
+        }
+        pos += 8 + size;
+    }
+    Ok(Ok(()))
+}
+
+/// True when an 80-bit IEEE extended value (AIFF `COMM` sample rate) is finite and ≥ 1.
+fn aiff_rate_at_least_1(x: &[u8]) -> bool {
+    let exp = i64::from(u16::from_be_bytes([x[0], x[1]]) & 0x7FFF);
+    let negative = x[0] & 0x80 != 0;
+    let mant = u64::from_be_bytes(x[2..10].try_into().unwrap_or([0; 8]));
+    // value = mant · 2^(exp − 16383 − 63); its highest set bit is 63 − leading_zeros.
+    !negative
+        && exp != 0x7FFF
+        && mant != 0
+        && i64::from(63 - mant.leading_zeros()) + exp - 16_383 - 63 >= 0
 }
 
 /// The `moov` box of an MP4 file, found by walking the top-level boxes (it may follow `mdat`).
@@ -594,7 +841,14 @@ pub fn probe(path: &Path, opts: &AudioOptions) -> Result<AudioInfo, AudioError> 
         }
         io::Seek::rewind(&mut file).map_err(io_err)?;
     }
-    probe_source(path, Box::new(file), container, flac, aiff, opts)
+    if matches!(container, Container::Wav | Container::Aiff) {
+        check_riff_rate(&mut file, container)
+            .map_err(io_err)?
+            .map_err(|e| malformed(path, e))?;
+        io::Seek::rewind(&mut file).map_err(io_err)?;
+    }
+    let count = || stream::count_frames_once(path, opts);
+    probe_source(path, Box::new(file), container, flac, aiff, opts, count)
 }
 
 /// [`probe()`] over bytes in memory (for tests and fuzzing); `name` is used in messages.
@@ -624,6 +878,15 @@ pub fn probe_bytes(
             check_mp4_tables(&moov).map_err(|e| malformed(name, e))?;
         }
     }
+    if matches!(container, Container::Wav | Container::Aiff) {
+        let mut c = io::Cursor::new(&bytes[..]);
+        if let Ok(r) = check_riff_rate(&mut c, container) {
+            r.map_err(|e| malformed(name, e))?;
+        }
+    }
+    let bytes: std::sync::Arc<[u8]> = bytes.into();
+    let again = bytes.clone();
+    let count = || stream::count_frames_in(name, Box::new(io::Cursor::new(again)), opts);
     probe_source(
         name,
         Box::new(io::Cursor::new(bytes)),
@@ -631,6 +894,7 @@ pub fn probe_bytes(
         flac,
         aiff,
         opts,
+        count,
     )
 }
 
@@ -641,6 +905,7 @@ fn probe_source(
     flac: Option<flac_meta::FlacMeta>,
     aiff: Option<u64>,
     opts: &AudioOptions,
+    count: impl FnOnce() -> Result<u64, AudioError>,
 ) -> Result<AudioInfo, AudioError> {
     let (format, sym_tags) = open_format(path, source)?;
     let track = format
@@ -651,7 +916,8 @@ fn probe_source(
     if rate == 0 || channels == 0 {
         return Err(malformed(path, "no sample rate or channel count"));
     }
-    let (_, conversion) = plan_for(path, codec, rate, channels, bits, opts.convert)?;
+    let layout = channel_layout(p);
+    let (plan, conversion) = plan_for(path, codec, rate, channels, layout, bits, opts.convert)?;
     let mut warnings = Vec::new();
     let mut tags: Vec<(String, String)> = Vec::new();
     let mut cuesheet = None;
@@ -677,10 +943,10 @@ fn probe_source(
         }
     }
     drop(format);
-    let (frames, length_from) = match announced {
+    let (source_frames, length_from) = match announced {
         Some(a) => a,
         None => {
-            let n = stream::count_frames(path, opts)?;
+            let n = count()?;
             warnings.push(format!(
                 "{}: no stated length; decoded once to count {n} samples (the length is the decoder's)",
                 path.display()
@@ -695,7 +961,11 @@ fn probe_source(
         sample_rate: rate,
         channels,
         bits,
-        frames,
+        frames: match plan.resample {
+            Some(r) => resample::cd_frames(source_frames, r),
+            None => source_frames,
+        },
+        source_frames,
         length_from,
         conversion,
         tags,

@@ -67,23 +67,23 @@ impl AudioPlan {
         let mut files: Vec<&AudioInfo> = self.files.values().collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
         for f in files {
-            let mut line = format!(
-                "{}: {}, {} samples (length from {})",
-                f.path.display(),
-                f.format(),
-                f.frames,
-                f.length_from
-            );
-            if let Some(c) = &f.conversion {
-                let _ = write!(line, ", CONVERTED: {c}");
-            }
-            out.push(line);
+            out.push(f.report_line());
         }
         for n in &self.notes {
             out.push(format!("{} {:?} from {}", n.what, n.value, n.from));
         }
         out
     }
+}
+
+/// The file's warnings for the plan, which names the file itself (the warning texts start
+/// with the file's name for callers that print them alone).
+fn file_warnings(info: &AudioInfo) -> Vec<String> {
+    let prefix = format!("{}: ", info.path.display());
+    info.warnings
+        .iter()
+        .map(|w| w.strip_prefix(&prefix).unwrap_or(w).to_string())
+        .collect()
 }
 
 fn head_of(path: &Path) -> Vec<u8> {
@@ -133,7 +133,7 @@ fn stat_audio(
         path: found.clone(),
         data_offset: 0,
         data_len: info.pcm_bytes(),
-        warnings: info.warnings.clone(),
+        warnings: file_warnings(&info),
     };
     files.insert(found, info);
     Ok(fi)
@@ -243,6 +243,13 @@ fn cue_text_of_block(info: &AudioInfo, name: &str) -> Result<String, AudioError>
         file: info.path.clone(),
         reason,
     };
+    if info.sample_rate != super::resample::CD_RATE {
+        // Its sample positions count the file's own rate; a CD-DA CUESHEET block needs 44.1 kHz.
+        return Err(bad(format!(
+            "the CUESHEET block of a {} Hz file does not give CD positions",
+            info.sample_rate
+        )));
+    }
     let mut s = String::new();
     if !cs.catalog.is_empty() && cs.catalog.bytes().any(|b| b != b'0') {
         let _ = writeln!(s, "CATALOG {}", cs.catalog);
@@ -325,7 +332,7 @@ pub fn load_embedded(path: &Path, opts: &AudioOptions) -> Result<Option<AudioPla
         path: path.to_path_buf(),
         data_offset: 0,
         data_len: info.pcm_bytes(),
-        warnings: info.warnings.clone(),
+        warnings: file_warnings(&info),
     };
     let plan = resolve_cue(&sheet, &base_dir(path), &mut |_, _| Ok(fi.clone()))?;
     let mut files = HashMap::new();
