@@ -442,3 +442,28 @@ fn wav_speaker_mask_past_the_wave_speakers_is_refused() {
     // 5.1 with its mask is fine.
     probe_bytes(std::path::Path::new("x.wav"), wav(6, 0x3F), &opts).unwrap();
 }
+
+/// fuzz/audio_file (the lead's 10-minute run after the merge): an MP4 whose second top-level box
+/// has a 64-bit size of 2⁶⁴ − 1 made the `moov` search add past `u64::MAX` (a panic with
+/// overflow checks on), then symphonia's box walk the same; a top-level box running past the end of
+/// the file is now refused first, with one line.
+#[cfg(feature = "audio")]
+#[test]
+fn mp4_box_with_a_64_bit_size_near_the_limit_is_not_a_panic() {
+    use rawcd::formats::audio::{probe_bytes, AudioOptions};
+    let file: [u8; 49] = [
+        0x00, 0x00, 0x00, 0x10, b'f', b't', b'y', b'p', 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff,
+        0xff, 0x00, 0x00, 0x00, 0x01, 0x10, 0x7a, 0x83, 0x83, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xf1, 0xff, 0xff, 0xfc, 0x00, 0x85, 0xf5, 0x2d, 0x35,
+        0x00, 0x00, 0x85, 0xd3,
+    ];
+    let opts = AudioOptions {
+        convert: true,
+        ..Default::default()
+    };
+    let r = std::panic::catch_unwind(|| {
+        probe_bytes(std::path::Path::new("fuzz.m4a"), file.to_vec(), &opts).map(|_| ())
+    });
+    let e = r.expect("probing panicked").unwrap_err().to_string();
+    assert!(e.contains("runs past the end of the file"), "{e}");
+}

@@ -759,7 +759,8 @@ fn aiff_rate_at_least_1(x: &[u8]) -> bool {
 fn mp4_moov(f: &mut (impl Read + io::Seek)) -> io::Result<Option<Vec<u8>>> {
     let len = f.seek(io::SeekFrom::End(0))?;
     let mut pos = 0u64;
-    while pos + 8 <= len {
+    // `pos` may saturate at u64::MAX (a 64-bit box size): compare by subtraction.
+    while len.saturating_sub(pos) >= 8 {
         f.seek(io::SeekFrom::Start(pos))?;
         let mut h = [0u8; 16];
         f.read_exact(&mut h[..8])?;
@@ -780,7 +781,18 @@ fn mp4_moov(f: &mut (impl Read + io::Seek)) -> io::Result<Option<Vec<u8>>> {
         if size < 8 {
             return Ok(None);
         }
-        pos = pos.saturating_add(size);
+        if size > len - pos {
+            // symphonia 0.5 adds such a size to its position unchecked (an overflow panic
+            // where overflow checks are on: fuzz/audio_file).
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "MP4 box {} of {size} bytes at byte {pos} runs past the end of the file ({len} bytes)",
+                    String::from_utf8_lossy(&h[4..8])
+                ),
+            ));
+        }
+        pos += size;
     }
     Ok(None)
 }
@@ -836,7 +848,11 @@ pub fn probe(path: &Path, opts: &AudioOptions) -> Result<AudioInfo, AudioError> 
         .flatten();
     let mut file = File::open(path).map_err(io_err)?;
     if container == Container::Mp4 {
-        if let Some(moov) = mp4_moov(&mut file).map_err(io_err)? {
+        let moov = mp4_moov(&mut file).map_err(|e| match e.kind() {
+            io::ErrorKind::InvalidData => malformed(path, e.to_string()),
+            _ => io_err(e),
+        })?;
+        if let Some(moov) = moov {
             check_mp4_tables(&moov).map_err(|e| malformed(path, e))?;
         }
         io::Seek::rewind(&mut file).map_err(io_err)?;
@@ -874,8 +890,12 @@ pub fn probe_bytes(
         .flatten();
     if container == Container::Mp4 {
         let mut c = io::Cursor::new(&bytes[..]);
-        if let Ok(Some(moov)) = mp4_moov(&mut c) {
-            check_mp4_tables(&moov).map_err(|e| malformed(name, e))?;
+        match mp4_moov(&mut c) {
+            Ok(Some(moov)) => check_mp4_tables(&moov).map_err(|e| malformed(name, e))?,
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                return Err(malformed(name, e.to_string()))
+            }
+            _ => {}
         }
     }
     if matches!(container, Container::Wav | Container::Aiff) {
