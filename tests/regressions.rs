@@ -138,18 +138,21 @@ fn flac_second_short_streaminfo_is_not_a_panic() {
     );
 }
 
+/// An MP4 box: 32-bit size, kind, body (the fuzz finds below are built from these).
+#[cfg(feature = "audio")]
+fn boxed(kind: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut v = ((body.len() + 8) as u32).to_be_bytes().to_vec();
+    v.extend_from_slice(kind);
+    v.extend_from_slice(body);
+    v
+}
+
 /// fuzz/audio_file: an MP4 whose `stsz` box claims billions of entries made symphonia allocate
 /// them all (11 GB) and abort. rawcd now checks every sample table fits in its box first.
 #[cfg(feature = "audio")]
 #[test]
 fn mp4_sample_table_longer_than_its_box_is_refused() {
     use rawcd::formats::audio::{check_mp4_tables, probe_bytes, AudioError, AudioOptions};
-    fn boxed(kind: &[u8], body: &[u8]) -> Vec<u8> {
-        let mut v = ((body.len() + 8) as u32).to_be_bytes().to_vec();
-        v.extend_from_slice(kind);
-        v.extend_from_slice(body);
-        v
-    }
     let stsz = boxed(b"stsz", &[0, 0, 0, 0, 0, 0, 0, 0, 0xA9, 0x4D, 0x37, 0x00]);
     let moov = boxed(
         b"moov",
@@ -336,12 +339,6 @@ fn alac_partial_frame_longer_than_the_stream_frame_is_an_error() {
 #[test]
 fn mp4_tag_box_longer_than_its_parent_is_refused() {
     use rawcd::formats::audio::{check_mp4_tables, probe_bytes, AudioError, AudioOptions};
-    fn boxed(kind: &[u8], body: &[u8]) -> Vec<u8> {
-        let mut v = ((body.len() + 8) as u32).to_be_bytes().to_vec();
-        v.extend_from_slice(kind);
-        v.extend_from_slice(body);
-        v
-    }
     let mut data = 0x8500_001Du32.to_be_bytes().to_vec();
     data.extend_from_slice(b"data\0\0\0\x01\0\0\0\0Lavf");
     let mut meta = vec![0u8; 4];
@@ -374,12 +371,6 @@ fn mp4_tag_box_longer_than_its_parent_is_refused() {
 #[test]
 fn mp4_sample_larger_than_the_limit_is_refused() {
     use rawcd::formats::audio::check_mp4_tables;
-    fn boxed(kind: &[u8], body: &[u8]) -> Vec<u8> {
-        let mut v = ((body.len() + 8) as u32).to_be_bytes().to_vec();
-        v.extend_from_slice(kind);
-        v.extend_from_slice(body);
-        v
-    }
     let stbl = |stsz: &[u8]| boxed(b"moov", &boxed(b"stbl", &boxed(b"stsz", stsz)));
     // Two entries, the second 0xFF000000 bytes.
     let mut t = vec![0u8; 8];

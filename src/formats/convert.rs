@@ -293,8 +293,9 @@ struct FileCache(HashMap<PathBuf, Source>, Decoders);
 
 #[cfg(feature = "audio")]
 type Decoders = crate::formats::audio::stream::DecodeSet;
+/// Without the `audio` feature there is nothing to decode.
 #[cfg(not(feature = "audio"))]
-type Decoders = ();
+struct Decoders;
 
 #[cfg(feature = "audio")]
 fn decoders_for(opts: &ConvertOptions) -> Decoders {
@@ -302,7 +303,9 @@ fn decoders_for(opts: &ConvertOptions) -> Decoders {
     DecodeSet::new(DecodeBudget::new(opts.decode_ahead_bytes, opts.decoders))
 }
 #[cfg(not(feature = "audio"))]
-fn decoders_for(_: &ConvertOptions) -> Decoders {}
+fn decoders_for(_: &ConvertOptions) -> Decoders {
+    Decoders
+}
 
 impl FileCache {
     fn get(&mut self, path: &Path) -> Result<Source, ConvertError> {

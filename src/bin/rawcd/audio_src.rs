@@ -240,7 +240,7 @@ mod imp {
 
     /// Tracks of a plain list added from decoded files (none without the feature).
     #[derive(Default)]
-    pub struct ListTags;
+    pub struct ListTags(());
 
     /// Unreachable without the feature (`is_decoded_audio` is false).
     pub fn add_list_track(
