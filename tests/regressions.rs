@@ -147,12 +147,26 @@ fn boxed(kind: &[u8], body: &[u8]) -> Vec<u8> {
     v
 }
 
+/// An `.m4a` of an `ftyp` box and `moov` is refused as malformed when probed.
+#[cfg(feature = "audio")]
+fn assert_m4a_refused(moov: &[u8]) {
+    use rawcd::formats::audio::{probe_bytes, AudioError, AudioOptions};
+    let mut file = boxed(b"ftyp", b"M4A \0\0\0\0");
+    file.extend_from_slice(moov);
+    let r = probe_bytes(
+        std::path::Path::new("x.m4a"),
+        file,
+        &AudioOptions::default(),
+    );
+    assert!(matches!(r, Err(AudioError::Malformed { .. })), "{r:?}");
+}
+
 /// fuzz/audio_file: an MP4 whose `stsz` box claims billions of entries made symphonia allocate
 /// them all (11 GB) and abort. rawcd now checks every sample table fits in its box first.
 #[cfg(feature = "audio")]
 #[test]
 fn mp4_sample_table_longer_than_its_box_is_refused() {
-    use rawcd::formats::audio::{check_mp4_tables, probe_bytes, AudioError, AudioOptions};
+    use rawcd::formats::audio::check_mp4_tables;
     let stsz = boxed(b"stsz", &[0, 0, 0, 0, 0, 0, 0, 0, 0xA9, 0x4D, 0x37, 0x00]);
     let moov = boxed(
         b"moov",
@@ -166,14 +180,7 @@ fn mp4_sample_table_longer_than_its_box_is_refused() {
         e.contains("stsz claims 2840409856 entries in 12 bytes"),
         "{e}"
     );
-    let mut file = boxed(b"ftyp", b"M4A \0\0\0\0");
-    file.extend_from_slice(&moov);
-    let r = probe_bytes(
-        std::path::Path::new("x.m4a"),
-        file,
-        &AudioOptions::default(),
-    );
-    assert!(matches!(r, Err(AudioError::Malformed { .. })), "{r:?}");
+    assert_m4a_refused(&moov);
 }
 
 /// fuzz/audio_file: an AIFF whose 80-bit COMM sample rate is below 1 Hz made symphonia 0.5
@@ -338,7 +345,7 @@ fn alac_partial_frame_longer_than_the_stream_frame_is_an_error() {
 #[cfg(feature = "audio")]
 #[test]
 fn mp4_tag_box_longer_than_its_parent_is_refused() {
-    use rawcd::formats::audio::{check_mp4_tables, probe_bytes, AudioError, AudioOptions};
+    use rawcd::formats::audio::check_mp4_tables;
     let mut data = 0x8500_001Du32.to_be_bytes().to_vec();
     data.extend_from_slice(b"data\0\0\0\x01\0\0\0\0Lavf");
     let mut meta = vec![0u8; 4];
@@ -355,14 +362,7 @@ fn mp4_tag_box_longer_than_its_parent_is_refused() {
     let mut meta = vec![0u8; 4];
     meta.extend(boxed(b"ilst", &boxed(b"\xA9too", &ok)));
     check_mp4_tables(&boxed(b"moov", &boxed(b"udta", &boxed(b"meta", &meta)))).unwrap();
-    let mut file = boxed(b"ftyp", b"M4A \0\0\0\0");
-    file.extend_from_slice(&moov);
-    let r = probe_bytes(
-        std::path::Path::new("x.m4a"),
-        file,
-        &AudioOptions::default(),
-    );
-    assert!(matches!(r, Err(AudioError::Malformed { .. })), "{r:?}");
+    assert_m4a_refused(&moov);
 }
 
 /// fuzz/audio_file: an `stsz` entry of 4 GB made symphonia 0.5 allocate the sample (out of
