@@ -329,7 +329,7 @@ fn outputs_that_would_overwrite_an_input_or_go_nowhere_are_refused() {
         ),
     ];
     for (args, want) in cases {
-        assert_refused(&d, args, *want);
+        assert_refused(&d, args, want);
     }
     assert_eq!(
         names(&d),
@@ -386,7 +386,7 @@ fn simulate_refuses_every_out_of_range_value() {
     for (extra, want) in cases {
         let mut args = vec!["simulate"];
         args.extend_from_slice(extra);
-        assert_refused(&d, &args, *want);
+        assert_refused(&d, &args, want);
     }
 }
 
@@ -577,7 +577,7 @@ fn file_paths_leaving_the_sheet_folder_are_refused_unless_allowed() {
         ),
     ];
     for (args, want) in cases {
-        assert_refused(&d, args, *want);
+        assert_refused(&d, args, want);
     }
     std::fs::create_dir(d.join("d.iso")).unwrap();
     std::fs::create_dir(d.join("d.cue")).unwrap();
