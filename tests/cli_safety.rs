@@ -773,22 +773,13 @@ fn cdrdao_layout(dir: &Path, toc: &str) -> Vec<(u32, u32)> {
         .unwrap();
     assert!(o.status.success(), "{o:?}");
     let text = String::from_utf8_lossy(&o.stdout).to_string();
-    let num = |l: &str| -> u32 {
-        let a = l.find('(').unwrap();
-        let b = l.find(')').unwrap();
-        l[a + 1..b].trim().parse().unwrap()
-    };
-    let starts: Vec<u32> = text
-        .lines()
-        .filter(|l| l.trim_start().starts_with("START"))
-        .map(num)
-        .collect();
-    let ends: Vec<u32> = text
-        .lines()
-        .filter(|l| l.trim_start().starts_with("END"))
-        .map(num)
-        .collect();
-    starts.into_iter().zip(ends).collect()
+    let (starts, ends) = common::cdrdao_starts_ends(&text);
+    let sector = |v: i32| u32::try_from(v).unwrap();
+    starts
+        .into_iter()
+        .zip(ends)
+        .map(|(a, b)| (sector(a), sector(b)))
+        .collect()
 }
 
 #[test]

@@ -658,21 +658,7 @@ fn hidden_track_one_audio_cue_matches_cdrdao() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let num = |line: &str| -> i32 {
-        let a = line.rfind('(').unwrap();
-        let b = line.rfind(')').unwrap();
-        line[a + 1..b].trim().parse().unwrap()
-    };
-    let starts: Vec<i32> = text
-        .lines()
-        .filter(|l| l.trim_start().starts_with("START"))
-        .map(num)
-        .collect();
-    let ends: Vec<i32> = text
-        .lines()
-        .filter(|l| l.trim_start().starts_with("END"))
-        .map(num)
-        .collect();
+    let (starts, ends) = common::cdrdao_starts_ends(&text);
     let plan = load_cue(&d.join("h.cue")).unwrap();
     let map = plan_to_creator(&plan, &ConvertOptions::default())
         .unwrap()

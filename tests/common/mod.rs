@@ -161,3 +161,22 @@ pub fn disc_track_types() -> Vec<rawcd::codec::SectorType> {
     v.extend([SectorType::Mode1Raw, SectorType::Mode2Form1Raw]);
     v
 }
+
+// ---------------------------------------------------------------- oracles
+
+/// The START and the END sector numbers (the figure in parentheses) of `cdrdao show-toc`
+/// output, each in the order cdrdao printed them.
+pub fn cdrdao_starts_ends(text: &str) -> (Vec<i32>, Vec<i32>) {
+    let num = |line: &str| -> i32 {
+        let a = line.rfind('(').unwrap();
+        let b = line.rfind(')').unwrap();
+        line[a + 1..b].trim().parse().unwrap()
+    };
+    let of = |word: &str| -> Vec<i32> {
+        text.lines()
+            .filter(|l| l.trim_start().starts_with(word))
+            .map(num)
+            .collect()
+    };
+    (of("START"), of("END"))
+}
