@@ -33,8 +33,8 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 use core::arch::x86_64::{
-    __m128i, __m256i, _mm256_add_epi8, _mm256_and_si256, _mm256_blendv_epi8, _mm256_permute4x64_epi64,
-    _mm256_loadu_si256, _mm256_set1_epi8, _mm256_setzero_si256, _mm256_shuffle_epi8,
+    __m128i, __m256i, _mm256_add_epi8, _mm256_and_si256, _mm256_blendv_epi8, _mm256_loadu_si256,
+    _mm256_permute4x64_epi64, _mm256_set1_epi8, _mm256_setzero_si256, _mm256_shuffle_epi8,
     _mm256_srli_epi16, _mm256_storeu_si256, _mm256_xor_si256, _mm_clmulepi64_si128,
     _mm_loadu_si128, _mm_set_epi64x, _mm_storeu_si128, _mm_xor_si128,
 };
@@ -262,6 +262,11 @@ static DIV3: NibbleMul = nibble_mul(INV3, INV3);
 /// Q: word lane j ends with h = h_true·α^j and needs s1 = α²·h_true = α^(2−j)·h. Lanes 0..7
 /// (low half) first get α², lanes 8..15 α^(2−8)...
 static Q_FIX_HALF: NibbleMul = nibble_mul(gf256_pow_alpha_const(2), alpha_inv(6));
+/// Multiplication by α^29: joins chain A of a Q group to chain B, which has 29 steps.
+static Q_JOIN: NibbleMul = nibble_mul(
+    gf256_pow_alpha_const(58 - Q_B),
+    gf256_pow_alpha_const(58 - Q_B),
+);
 /// ...then α^(−1), α^(−2), α^(−4) ...
 static Q_FIX_BITS: [NibbleMul; 3] = [
     nibble_mul(alpha_inv(1), alpha_inv(1)),
@@ -315,6 +320,11 @@ static Q_STEP_MASK: [u8; 2 * 74] = {
 const Q_GROUPS: [usize; 2] = [25, 9];
 /// Group 1 starts at t = −9, index 6 of [`Q_LOAD_AT`].
 const Q_G1_FIRST: usize = 15 - Q_GROUPS[1];
+/// Index in [`Q_LOAD_AT`] of the first step of the Q chains B (t = 14); chains A run the
+/// steps before it. Both chains of group 0 have 29 steps.
+const Q_B: usize = 29;
+// The last step of chain A (t = Q_B − 16) with lane 15 is still inside the 43 steps.
+const _: () = assert!(Q_B - 16 + 15 <= 42 && 2 * Q_B == 58);
 /// Q: for step t = −15..=42 (index t + 15), the sector offset of lane 0 of each group:
 /// 12 + 2·(43·d₀ + 44·t mod 1118).
 static Q_LOAD_AT: [[u16; 2]; 58] = {
@@ -540,22 +550,30 @@ impl X86 {
         // needs only t = −9..=42. Bytes of a lane outside its 43 steps are masked to zero, so a
         // lane that has not started keeps h = 0; one that has finished (lane j after t = 42 − j)
         // keeps being multiplied by α, j times in all, which the end undoes.
-        let mut h = [self.zero(); 2];
-        let mut s0 = [self.zero(); 2];
-        for (i, at) in Q_LOAD_AT.iter().enumerate().take(Q_G1_FIRST) {
-            let live = self.load32(&Q_STEP_MASK[2 * i..]);
-            let x = self.and(self.load32_at(sector, at[0] as usize), live);
-            h[0] = self.xor(self.mul_alpha(h[0]), x);
-            s0[0] = self.xor(s0[0], x);
+        //
+        // One Horner chain per group would be latency-bound (add, xor, blend, xor: 4 cycles a
+        // step, 58 steps); each group is split into chain A (t < Q_SPLIT) and chain B (t ≥
+        // Q_SPLIT, 29 steps), four independent chains interleaved. Every lane is still live at
+        // the end of chain A (t = Q_SPLIT − 1 ≤ 42 − 15), so the group's sum is
+        // h = α^29·h_A ⊕ h_B (h_B carries the α^j of the lanes that finish early).
+        let mut ha = [self.zero(); 2];
+        let mut sa = [self.zero(); 2];
+        let mut hb = [self.zero(); 2];
+        let mut sb = [self.zero(); 2];
+        for i in 0..Q_G1_FIRST {
+            self.q_step(sector, &mut ha[0], &mut sa[0], i, 0);
+            self.q_step(sector, &mut hb[0], &mut sb[0], Q_B + i, 0);
+            self.q_step(sector, &mut hb[1], &mut sb[1], Q_B + i, 1);
         }
-        for (i, at) in Q_LOAD_AT.iter().enumerate().skip(Q_G1_FIRST) {
-            let live = self.load32(&Q_STEP_MASK[2 * i..]);
-            for g in 0..2 {
-                let x = self.and(self.load32_at(sector, at[g] as usize), live);
-                h[g] = self.xor(self.mul_alpha(h[g]), x);
-                s0[g] = self.xor(s0[g], x);
-            }
+        for i in Q_G1_FIRST..Q_B {
+            self.q_step(sector, &mut ha[0], &mut sa[0], i, 0);
+            self.q_step(sector, &mut ha[1], &mut sa[1], i, 1);
+            self.q_step(sector, &mut hb[0], &mut sb[0], Q_B + i, 0);
+            self.q_step(sector, &mut hb[1], &mut sb[1], Q_B + i, 1);
         }
+        let h: [__m256i; 2] =
+            core::array::from_fn(|g| self.xor(self.mul_nibbles(ha[g], &Q_JOIN), hb[g]));
+        let s0: [__m256i; 2] = core::array::from_fn(|g| self.xor(sa[g], sb[g]));
         // Lane j: s1 = α²·h_true = α^(2−j)·h. First α² (low half, lanes 0..7) or α^(2−8)
         // (high half, lanes 8..15) for both halves at once, then α^(−m) where bit m of j mod 8
         // is set.
@@ -578,6 +596,23 @@ impl X86 {
         sector[Q_OFFSET..Q_OFFSET + 52].copy_from_slice(&q[0][12..]);
         sector[Q_OFFSET + 52..Q_OFFSET + 104].copy_from_slice(&q[1][12..]);
         sector[12..16].copy_from_slice(&saved);
+    }
+
+    /// One Horner step of Q: step index `i` of group `g` into its sums `h` and `s` (a
+    /// method, not a closure, so that it is compiled with the kernel's target features).
+    #[inline(always)]
+    fn q_step(
+        self,
+        sector: &[u8; SECTOR_SIZE],
+        h: &mut __m256i,
+        s: &mut __m256i,
+        i: usize,
+        g: usize,
+    ) {
+        let live = self.load32(&Q_STEP_MASK[2 * i..]);
+        let x = self.and(self.load32_at(sector, Q_LOAD_AT[i][g] as usize), live);
+        *h = self.xor(self.mul_alpha(*h), x);
+        *s = self.xor(*s, x);
     }
 
     /// The 16 words of `v` in reverse order.
