@@ -8,7 +8,8 @@
 //! | `Avx512` (x86-64 only, Rust ≥ 1.89) | 512-bit VPCLMULQDQ-folded EDC, GFNI ECC (`gf2p8affineqb` multiplies 64 GF(2⁸) lanes by a constant), AVX-512 scrambler fused into the batch encoder | x86-64 CPUs with AVX-512 F/BW/VL, GFNI and VPCLMULQDQ, checked at run time by `Avx512::detect` |
 //! | `Neon` (aarch64 only) | PMULL-folded EDC, NEON ECC (16 lanes, `TBL` multiplication by constants), NEON scrambler | aarch64 CPUs with NEON and PMULL (`aes`), checked at run time by `Neon::detect` |
 //!
-//! [`Auto`] picks one once, in this order: the engine forced by `rawcd_engine`, else `Avx512`,
+//! [`Auto`] picks one once, in this order: the engine forced by `rawcd_engine` at build time,
+//! else the one the `RAWCD_ENGINE` environment variable names ([`ENGINE_ENV`]), else `Avx512`,
 //! else `X86`, else `Neon` if the CPU has its features, else [`Table`].
 //! [`testing::available`] lists every engine this CPU can run.
 // deny, not forbid: `x86`, `avx512` and `neon` allow unsafe for their SIMD kernels; every other
@@ -30,7 +31,7 @@ pub mod testing;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
-pub use auto::Auto;
+pub use auto::{Auto, Chosen, EngineChoiceError, ENGINE_ENV};
 #[cfg(all(target_arch = "x86_64", rawcd_simd512))]
 pub use avx512::Avx512;
 #[cfg(target_arch = "aarch64")]
