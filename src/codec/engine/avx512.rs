@@ -178,12 +178,6 @@ impl Lanes64 for Avx512 {
         unsafe { _mm512_loadu_si512(s.as_ptr().cast()) }
     }
     #[inline(always)]
-    fn load_live(self, s: &[u8], live: u64) -> __m512i {
-        assert!(s.len() >= 64);
-        // SAFETY: 64 bytes readable at `s` (checked); masked unaligned load; AVX-512BW (detect).
-        unsafe { _mm512_maskz_loadu_epi8(live, s.as_ptr().cast()) }
-    }
-    #[inline(always)]
     fn load_live_at(self, sector: &[u8; SECTOR_SIZE], at: QAt, live: u64) -> __m512i {
         debug_assert!(at.get() + 64 <= SECTOR_SIZE);
         // SAFETY: a `QAt` is ≤ 2352 − 64 (made only for lanes64's checked table), so 64 bytes

@@ -37,10 +37,8 @@ pub(super) trait Lanes64: Copy {
     type H: Copy;
     /// The first 64 bytes of `s` (panics if shorter).
     fn load(self, s: &[u8]) -> Self::V;
-    /// The first 64 bytes of `s` where `live` has a bit, zero elsewhere.
-    fn load_live(self, s: &[u8], live: u64) -> Self::V;
-    /// [`Lanes64::load_live`] of `sector[at..]`, without a bounds check: [`QAt`] proves the
-    /// 64 bytes are inside the sector.
+    /// The 64 bytes of `sector[at..]` where `live` has a bit, zero elsewhere, without a
+    /// bounds check: [`QAt`] proves the 64 bytes are inside the sector.
     fn load_live_at(self, sector: &[u8; SECTOR_SIZE], at: QAt, live: u64) -> Self::V;
     /// Stores the bytes of `v` whose bit is set in `mask` at the start of `s` (panics if `s`
     /// is shorter than 64 bytes).
@@ -337,17 +335,14 @@ impl Lanes64 for Model {
         v.copy_from_slice(&s[..64]);
         v
     }
-    fn load_live(self, s: &[u8], live: u64) -> [u8; 64] {
-        let mut v = self.load(s);
+    fn load_live_at(self, sector: &[u8; SECTOR_SIZE], at: QAt, live: u64) -> [u8; 64] {
+        let mut v = self.load(&sector[at.get()..]);
         for (i, b) in v.iter_mut().enumerate() {
             if live >> i & 1 == 0 {
                 *b = 0;
             }
         }
         v
-    }
-    fn load_live_at(self, sector: &[u8; SECTOR_SIZE], at: QAt, live: u64) -> [u8; 64] {
-        self.load_live(&sector[at.get()..], live)
     }
     fn store_masked(self, s: &mut [u8], v: [u8; 64], mask: u64) {
         assert!(s.len() >= 64);

@@ -11,13 +11,21 @@
 //!   and later; Rust ≥ 1.89), inputs of 128 bytes or more fold four 256-bit accumulators (two
 //!   128-bit lanes each) 128 bytes at a time first.
 //! * **ECC.** The Horner evaluation of [`crate::codec::ecc::ecc_swar`] with 32 GF(2⁸) lanes per
-//!   AVX2 register: P takes its 86 vectors as 86 byte columns of 24 rows (3 registers per row).
+//!   AVX2 register; multiplying by α is an add, an XOR and a `vpblendvb` on the byte's top bit,
+//!   and every other constant multiplication uses split-nibble `pshufb` tables (x·c = lo(x)·c ⊕
+//!   hi(x)·c, two 16-entry tables, which may differ between the register's 128-bit halves).
+//!   P takes its 86 vectors as 86 byte columns of 24 rows (3 registers per row, 3 chains).
 //!   Q uses that word `w` of the 26 × 43 word matrix is (diagonal d, step k) with
 //!   `w = 43·d + 44·k mod 1118`, so word `w + 1` is (d − 1, k + 1): one contiguous load of 16
 //!   words at `43·d₀ + 44·t` gives lane j diagonal d₀ − j at step t + j. Each lane therefore
-//!   sees its own diagonal in order, just shifted by j steps; a sliding mask keeps lanes whose
-//!   step is outside 0..43 unchanged. Two groups (d₀ = 25, d₀ = 9) cover the 26 diagonals.
-//!   The division by 3 is a `pshufb` nibble-table multiplication by 0xF4.
+//!   sees its own diagonal in order, just shifted by j steps. Two groups (d₀ = 25 for 16
+//!   lanes, t = −15..=42; d₀ = 9 for 10 lanes, t = −9..=42) cover the 26 diagonals, each split
+//!   at t = 14 into two Horner chains (four independent chains: Q is then throughput-bound, not
+//!   bound by the 4-cycle latency of a step) joined by α²⁹. Bytes outside a lane's 43 steps
+//!   are masked to zero, so a lane that has not started stays zero; a lane that finished early
+//!   keeps being multiplied by α, j times in all, and the end multiplies lane j by α^(2−j)
+//!   (nibble tables per half and per bit of j) instead of blending every step. The division
+//!   by 3 is a nibble-table multiplication by 0xF4.
 //! * **Scrambler.** 32-byte XOR with [`SCRAMBLE_TABLE`].
 //! * **R–W parity** is the table version (`rw::parity_table`).
 //!
