@@ -16,6 +16,7 @@ mod cmd_repair;
 mod cmd_simulate;
 mod cmd_toc;
 mod cmd_verify;
+mod json;
 mod plan;
 mod progress;
 
