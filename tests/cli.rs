@@ -312,7 +312,7 @@ fn rawcd_with_engine(dir: &Path, engine: Option<&str>, args: &[&str]) -> (i32, S
 
 #[test]
 fn engines_says_what_runs_and_rawcd_engine_forces_one() {
-    use rawcd::codec::engine::{testing::available, Auto, Engine, EngineKind};
+    use rawcd::codec::engine::{testing::available, Auto, EngineKind};
     let d = tmpdir("engines");
     let best = Auto::best().kind_name();
     let (code, out, err) = rawcd_with_engine(&d, None, &["engines"]);

@@ -288,7 +288,7 @@ static Q_FIX_LANES: [[u8; 32]; 3] = {
     while b < 3 {
         let mut i = 0;
         while i < 32 {
-            if (i / 2) % 8 & (1 << b) != 0 {
+            if ((i / 2) % 8) & (1 << b) != 0 {
                 m[b][i] = 0x80;
             }
             i += 1;
