@@ -255,3 +255,77 @@ fn simulate_json() {
     }
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// `rawcd` with `RAWCD_ENGINE` set to `engine` (or removed).
+fn rawcd_with_engine(dir: &Path, engine: Option<&str>, args: &[&str]) -> (i32, String, String) {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rawcd"));
+    c.args(args).current_dir(dir);
+    match engine {
+        Some(e) => c.env("RAWCD_ENGINE", e),
+        None => c.env_remove("RAWCD_ENGINE"),
+    };
+    let o = c.output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
+}
+
+#[test]
+fn engines_says_what_runs_and_rawcd_engine_forces_one() {
+    use rawcd::codec::engine::{testing::available, Auto, EngineKind};
+    let d = tmpdir("engines");
+    let best = Auto::best().kind_name();
+    let (code, out, err) = rawcd_with_engine(&d, None, &["engines"]);
+    assert_eq!(code, 0, "{err}");
+    if !cfg!(rawcd_engine = "reference") && !cfg!(rawcd_engine = "table") {
+        assert!(
+            out.starts_with(&format!("engine: {best} (the best")),
+            "{out}"
+        );
+    }
+    assert!(out.contains("cpu features: ") || cfg!(not(target_arch = "x86_64")));
+    for k in EngineKind::ALL {
+        assert!(out.contains(&format!("  {:<10} ", k.name())), "{out}");
+    }
+    // Every engine this CPU runs can be forced, and they all write the same image.
+    let mut images = Vec::new();
+    std::fs::write(d.join("a.iso"), iso(300)).unwrap();
+    for e in available() {
+        let name = e.kind_name();
+        let (code, out, err) = rawcd_with_engine(&d, Some(name), &["engines"]);
+        assert_eq!(code, 0, "{err}");
+        if !cfg!(rawcd_engine = "reference") && !cfg!(rawcd_engine = "table") {
+            assert!(
+                out.starts_with(&format!("engine: {name} (forced by RAWCD_ENGINE)")),
+                "{out}"
+            );
+        }
+        let o = format!("img-{name}");
+        let args = ["image", "a.iso", "-o", &o, "--format", "bin", "--quiet"];
+        let (code, _, err) = rawcd_with_engine(&d, Some(name), &args);
+        assert_eq!(code, 0, "{name}: {err}");
+        images.push((name, std::fs::read(d.join(format!("{o}.bin"))).unwrap()));
+    }
+    for (name, img) in &images[1..] {
+        assert!(img == &images[0].1, "{name} differs from {}", images[0].0);
+    }
+    // A name that is no engine, or one this machine lacks: one line, exit 2, nothing done.
+    let (code, out, err) = rawcd_with_engine(&d, Some("avx9"), &["toc", "a.iso"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "rawcd: RAWCD_ENGINE=\"avx9\": no such engine (one of reference, table, x86, avx512, neon)\n"
+    );
+    if let Some(k) = EngineKind::ALL
+        .into_iter()
+        .find(|&k| Auto::try_with_kind(k).is_none())
+    {
+        let (code, _, err) = rawcd_with_engine(&d, Some(k.name()), &["engines"]);
+        assert_eq!(code, 2);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(Auto::requirement(k)), "{err}");
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}

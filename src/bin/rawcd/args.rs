@@ -30,6 +30,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Dry-run a burn: stream into a simulated drive buffer at a write speed.
     Simulate(SimulateArgs),
+    /// Print the codec engine in use, how it was chosen and the CPU features it was chosen
+    /// from (RAWCD_ENGINE=reference|table|x86|avx512|neon forces one).
+    Engines,
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     Completions(CompletionsArgs),
     /// Print the manual page (roff) on stdout: `rawcd man | man -l -`.

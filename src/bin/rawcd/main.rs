@@ -1,5 +1,5 @@
 //! The `rawcd` command line: `image`, `toc`, `verify`, `repair`, `demo`, `simulate`,
-//! `completions`, `man`.
+//! `engines`, `completions`, `man`.
 //!
 //! Exit codes: 0 ok, 2 bad input (including a missing input file), 1 I/O or internal failure,
 //! 3 `simulate` saw an underrun, 1 `verify` found problems or `repair` left something wrong.
@@ -10,6 +10,7 @@
 mod args;
 mod audio_src;
 mod cmd_demo;
+mod cmd_engines;
 mod cmd_image;
 mod cmd_repair;
 mod cmd_simulate;
@@ -67,6 +68,11 @@ pub type CliResult = Result<u8, CliError>;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    // A RAWCD_ENGINE this machine cannot honour is bad input, said before any work is done.
+    if let Err(e) = rawcd::codec::engine::Auto::from_env() {
+        eprintln!("rawcd: {e}");
+        return ExitCode::from(2);
+    }
     let r = match cli.command {
         args::Command::Image(a) => cmd_image::run(a),
         args::Command::Toc(a) => cmd_toc::run(a),
@@ -74,6 +80,7 @@ fn main() -> ExitCode {
         args::Command::Repair(a) => cmd_repair::run(a),
         args::Command::Demo(a) => cmd_demo::run(a),
         args::Command::Simulate(a) => cmd_simulate::run(a),
+        args::Command::Engines => cmd_engines::run(),
         args::Command::Completions(a) => {
             let mut cmd = <args::Cli as clap::CommandFactory>::command();
             clap_complete::generate(a.shell, &mut cmd, "rawcd", &mut std::io::stdout());
