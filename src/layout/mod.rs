@@ -18,7 +18,7 @@ mod plan;
 pub mod reference;
 
 pub use creator::{ImageCreator, TrackInfo, TrackPiece};
-pub use map::{Area, DiscMap, MainSource, SectorInfo, TrackEntry};
+pub use map::{Area, DiscMap, MainSource, SectorInfo, SessionInfo, TocEntry, TrackEntry};
 pub use plan::{CopySetting, LeadIn, SubchannelFormat, TrackLayout, TrackSettings};
 
 use thiserror::Error;
@@ -32,6 +32,12 @@ pub enum LayoutError {
     /// The disc has no track.
     #[error("the disc has no track")]
     NoTracks,
+    /// A session with no track (`new_session` before any track, twice in a row, or last).
+    #[error("session {session} has no track; every session needs at least one")]
+    EmptySession {
+        /// The session's number (1-based).
+        session: u32,
+    },
     /// More than 99 tracks (counting from the starting track number).
     #[error("track {track} is past the maximum track number 99")]
     TooManyTracks {
@@ -178,6 +184,14 @@ pub enum LayoutError {
     NoSuchTrack {
         /// The number asked for.
         track: u32,
+    },
+    /// No such session.
+    #[error("no session {session}; the disc has {sessions}")]
+    NoSuchSession {
+        /// The number asked for.
+        session: u32,
+        /// Sessions on the disc.
+        sessions: u32,
     },
     /// A setting changed after tracks were added.
     #[error("{setting} must be set before adding tracks")]
