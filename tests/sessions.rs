@@ -408,3 +408,143 @@ fn a_single_session_disc_lists_one_session() {
     assert_eq!(s[0].disc_type_name(), "cdrom");
     assert!(map.session_toc(1).iter().all(|e| e.adr == 1));
 }
+
+// ---- verify: a raw stream's every lead-in, the gaps, and planted faults ----
+
+/// The Q frame carried in bit 6 of a raw P–W subchannel.
+fn q_of(sub: &[u8]) -> [u8; 12] {
+    let mut q = [0u8; 12];
+    for (i, b) in sub[..96].iter().enumerate() {
+        q[i / 8] |= ((b >> 6) & 1) << (7 - i % 8);
+    }
+    q
+}
+
+/// Writes `q` (its CRC recomputed) into bit 6 of a raw P–W subchannel.
+fn put_q(sub: &mut [u8], q: [u8; 12]) {
+    let q = QFrame::with_crc(q).0;
+    for (i, b) in sub[..96].iter_mut().enumerate() {
+        let bit = (q[i / 8] >> (7 - i % 8)) & 1;
+        *b = (*b & !0x40) | (bit << 6);
+    }
+}
+
+/// A three-session disc's raw96 stream whose session 1 lead-in is 4500 sectors (99:00:00), to
+/// keep the test's memory small; and its map.
+fn raw_three_sessions() -> (DiscMap, Vec<u8>) {
+    let c = three_sessions(
+        LeadIn::At(rawcd::units::Msf::new(99, 0, 0).unwrap()),
+        SubchannelFormat::Raw96,
+    );
+    let map = c.build().unwrap();
+    let bytes = raw_stream(&map, &Auto::detect()).unwrap();
+    (map, bytes)
+}
+
+/// Rewrites every Q frame of the stream for which `f` returns a new frame.
+fn patch_q(
+    map: &DiscMap,
+    bytes: &mut [u8],
+    mut f: impl FnMut(i32, [u8; 12]) -> Option<[u8; 12]>,
+) -> usize {
+    let mut n = 0;
+    for (k, s) in bytes.chunks_exact_mut(2448).enumerate() {
+        let lba = map.leadin_start() + k as i32;
+        if let Some(q) = f(lba, q_of(&s[2352..])) {
+            put_q(&mut s[2352..], q);
+            n += 1;
+        }
+    }
+    n
+}
+
+/// A BCD MSF one sector later.
+fn bump(bcd: [u8; 3]) -> [u8; 3] {
+    let m = rawcd::units::Msf::from_bcd(bcd).unwrap();
+    rawcd::units::Msf::from_frames(m.frames() + 1)
+        .unwrap()
+        .to_bcd()
+}
+
+fn verify(bytes: &[u8]) -> rawcd::verify::Report {
+    rawcd::verify::verify_raw(bytes, None, None).unwrap()
+}
+
+fn has_problem(r: &rawcd::verify::Report, lba: i32, needle: &str) -> bool {
+    r.problems
+        .iter()
+        .any(|p| p.lba == lba && p.what.contains(needle))
+}
+
+#[test]
+fn verify_accepts_a_multi_session_raw_stream_and_names_each_planted_fault() {
+    let (map, good) = raw_three_sessions();
+    let r = verify(&good);
+    assert!(r.ok(), "{:#?}", r.problems);
+    assert!(r.notes.iter().any(|n| n == "3 sessions"), "{:?}", r.notes);
+    let s = map.sessions().to_vec();
+
+    // B0 of session 1 pointing one sector off.
+    let mut b = good.clone();
+    let mut first_b0 = None;
+    let n = patch_q(&map, &mut b, |lba, mut q| {
+        if lba < -150 && q[0] == 0x05 && q[2] == 0xB0 {
+            first_b0.get_or_insert(lba);
+            let v = bump([q[3], q[4], q[5]]);
+            q[3..6].copy_from_slice(&v);
+            return Some(q);
+        }
+        None
+    });
+    assert!(n > 0);
+    let r = verify(&b);
+    assert!(
+        has_problem(&r, first_b0.unwrap(), "B0 of session 1 points at LBA"),
+        "{:#?}",
+        r.problems
+    );
+    assert!(r.problems.len() <= 2, "{:#?}", r.problems);
+
+    // A missing C0: its frames carry B0 instead.
+    let mut b = good.clone();
+    let b0 = map
+        .session_toc(1)
+        .iter()
+        .find(|e| e.point == 0xB0)
+        .copied()
+        .unwrap();
+    let b0q = b0.q(rawcd::units::Msf::default()).0;
+    patch_q(&map, &mut b, |lba, q| {
+        (lba < -150 && q[0] == 0x05 && q[2] == 0xC0).then_some(b0q)
+    });
+    let r = verify(&b);
+    assert!(has_problem(&r, -151, "no C0"), "{:#?}", r.problems);
+    assert_eq!(r.problems.len(), 1, "{:#?}", r.problems);
+
+    // Session 2's A2 one sector off.
+    let mut b = good.clone();
+    let (li, pg) = (s[1].leadin_lba, s[1].first_lba);
+    patch_q(&map, &mut b, |lba, mut q| {
+        if lba >= li && lba < pg && q[2] == 0xA2 {
+            let v = bump([q[7], q[8], q[9]]);
+            q[7..10].copy_from_slice(&v);
+            return Some(q);
+        }
+        None
+    });
+    let r = verify(&b);
+    assert!(has_problem(&r, pg - 1, "lead-in A2"), "{:#?}", r.problems);
+    assert_eq!(r.problems.len(), 1, "{:#?}", r.problems);
+
+    // A gap of 11 399: the stream lacks session 1's last lead-out sector.
+    let mut b = good.clone();
+    let cut = (s[1].leadin_lba - 1 - map.leadin_start()) as usize * 2448;
+    b.drain(cut..cut + 2448);
+    let r = verify(&b);
+    assert!(
+        has_problem(&r, s[1].leadin_lba - 1, "holds 11399 sectors"),
+        "{:#?}",
+        r.problems
+    );
+    assert_eq!(r.problems.len(), 1, "{:#?}", r.problems);
+}

@@ -382,6 +382,7 @@ fn verify_raw_impl(
         ..Default::default()
     };
     let mut recs = Vec::new();
+    let mut data_problems = Vec::new();
     let form = sub.form();
     {
         // Per window on all cores: P and Q, then the data sectors (by the Q CTRL data bit when
@@ -409,17 +410,47 @@ fn verify_raw_impl(
         };
         for (d, p, q) in walk::par_windows(bytes, st, release, &f) {
             r.data_sectors += d;
-            r.problems.extend(p);
+            data_problems.extend(p);
             recs.extend(q);
         }
     }
     if sub != RawSub::None {
         let facts = analyze(&recs, start < -150, &mut r.problems, &mut r.notes);
         r.q_sectors = facts.checked;
+        // A later session whose Q times say it lies elsewhere than its place in the stream (a
+        // gap of the wrong size, already reported once): its data sectors are checked at the
+        // LBAs their Q says, not reported sector by sector.
+        let end = start + n as i32;
+        let mut bounds: Vec<(i32, i32)> = facts.shifts.clone();
+        bounds.push((end, 0));
+        for w in bounds.windows(2) {
+            let ((from, delta), (to, _)) = (w[0], w[1]);
+            if delta == 0 {
+                continue;
+            }
+            data_problems.retain(|p| p.lba < from || p.lba >= to);
+            let e = crate::codec::engine::Auto::detect();
+            let range = &bytes[(from - start) as usize * st..(to - start) as usize * st];
+            for (k, s) in range.chunks_exact(st).enumerate() {
+                let lba = from + k as i32;
+                let data = pq_at(sub, s).is_some_and(|(_, q)| q.crc_ok() && q.ctrl() & 4 != 0);
+                let expect = |_: i32| data;
+                if let Some(p) = sectors::check_sector(
+                    &e,
+                    s,
+                    lba + delta,
+                    Scrambling::Scrambled,
+                    Expect::Track(&expect),
+                ) {
+                    data_problems.extend(p.into_iter().map(|what| Problem { lba, what }));
+                }
+            }
+        }
         r.notes.push(format!(
             "tracks in Q (INDEX 01 by relative time): {:?}; lead-out {:?}",
             facts.anchors, facts.leadout
         ));
     }
+    r.problems.extend(data_problems);
     Ok(finish(r))
 }
