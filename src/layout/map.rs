@@ -569,6 +569,22 @@ impl DiscMap {
         let p_runs = p_runs(&tracks);
         // Sessions and their lead-in TOCs (§6.7, §10.7, D5, D11, D12, D25, D26).
         let (sessions, tocs) = session_tocs(disc, specs, &tracks, &planned_sessions, leadin_start);
+        for s in &sessions[1..] {
+            // Blue Book: an Enhanced CD's data session holds Mode 2 (XA); pressed discs with a
+            // Mode 1 one exist, so it is a note, not an error.
+            let first = (s.first_track - tracks[0].number) as usize;
+            let last = (s.last_track - tracks[0].number) as usize;
+            for t in &tracks[first..=last] {
+                if t.ty.is_data() && !t.ty.is_mode2() {
+                    warnings.push(format!(
+                        "session {}: data track {} is {}, not Mode 2 (the Blue Book's CD-ROM XA for a later session); kept as given",
+                        s.number,
+                        t.number,
+                        t.type_name()
+                    ));
+                }
+            }
+        }
         // Per-track R–W streams (CD+G).
         let mut track_rw = Vec::new();
         for (i, spec) in specs.iter().enumerate() {
