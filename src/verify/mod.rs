@@ -181,16 +181,9 @@ pub fn verify_clonecd(ccd: &Path) -> Result<Report, Error> {
             .find(|(s, _)| *s <= lba)
             .is_some_and(|(_, m)| *m != 0)
     };
-    let (d, p) = check_region(
-        &imgb,
-        SECTOR_SIZE,
-        0,
-        Scrambling::Plain,
-        Expect::Track(&expect),
-        &releaser(&img),
-    );
-    r.data_sectors += d;
-    r.problems.extend(p);
+    // A multi-session set leaves the gaps between sessions out (D27): the .sub's Q says where
+    // each later session lies on the disc, and its data sectors are checked at those LBAs.
+    let mut shifts: Vec<(i32, i32)> = Vec::new();
     let subp = ccd.with_extension("sub");
     if subp.exists() {
         let sub = open(&subp)?;
@@ -216,6 +209,7 @@ pub fn verify_clonecd(ccd: &Path) -> Result<Report, Error> {
         })?;
         let facts = analyze(&recs, false, &mut r.problems, &mut r.notes);
         r.q_sectors = facts.checked;
+        shifts.clone_from(&facts.shifts);
         // The .ccd's track starts against the .sub.
         for t in &sheet.tracks {
             if let (Some(i1), Some(&seen)) = (t.index(1), facts.anchors.get(&t.number)) {
@@ -242,6 +236,32 @@ pub fn verify_clonecd(ccd: &Path) -> Result<Report, Error> {
             "tracks in Q (INDEX 01 by relative time): {:?}; lead-out {:?}",
             facts.anchors, facts.leadout
         ));
+    }
+    let mut bounds = vec![(0, 0)];
+    bounds.extend(shifts);
+    bounds.push((n as i32, 0));
+    for w in bounds.windows(2) {
+        let ((from, delta), (to, _)) = (w[0], w[1]);
+        let (from, to) = (
+            from.clamp(0, n as i32) as usize,
+            to.clamp(0, n as i32) as usize,
+        );
+        if to <= from {
+            continue;
+        }
+        let base = from * SECTOR_SIZE;
+        let release = |o: u64, l: u64| img.release(base as u64 + o, l);
+        let (d, p) = check_region(
+            &imgb[base..to * SECTOR_SIZE],
+            SECTOR_SIZE,
+            from as i32 + delta,
+            Scrambling::Plain,
+            Expect::Track(&expect),
+            &release,
+        );
+        r.data_sectors += d;
+        // Problems name disc LBAs, as the .ccd and the Q problems do.
+        r.problems.extend(p);
     }
     Ok(finish(r))
 }

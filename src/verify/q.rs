@@ -154,7 +154,22 @@ pub(crate) fn analyze(
     notes: &mut Vec<String>,
 ) -> QFacts {
     let starts = session_starts(recs);
+    // The stream of one later session (`rawcd image --session N`) starts with its lead-in in
+    // the program area's LBAs.
+    let later_first = recs
+        .first()
+        .is_some_and(|r| r.lba >= -150 && leadin_frame(&r.q));
+    let toc_lba_of = |chunk: &[QRec]| {
+        chunk
+            .iter()
+            .find(|r| abs_lba(&r.q).is_some())
+            .map_or(-151, |r| r.lba - 1)
+    };
     if starts.len() == 1 {
+        if later_first {
+            notes.push("the stream of a later session (its lead-in after LBA -150)".into());
+            return analyze_session(recs, true, false, toc_lba_of(recs), problems, notes);
+        }
         return analyze_session(recs, have_leadin, true, -151, problems, notes);
     }
     let mut all = QFacts::default();
@@ -190,13 +205,14 @@ pub(crate) fn analyze(
             .iter()
             .find(|r| abs_lba(&r.q).is_some())
             .map(|r| r.lba);
-        let has_leadin = if k == 0 { have_leadin } else { with_leadin };
-        let toc_lba = if k == 0 {
-            -151
+        let first = k == 0 && !later_first;
+        let has_leadin = if k == 0 {
+            have_leadin || later_first
         } else {
-            program_at.map_or(-151, |p| p - 1)
+            with_leadin
         };
-        let f = analyze_session(&shifted, has_leadin, k == 0, toc_lba, problems, notes);
+        let toc_lba = if first { -151 } else { toc_lba_of(&shifted) };
+        let f = analyze_session(&shifted, has_leadin, first, toc_lba, problems, notes);
         if k > 0 {
             all.shifts.push((recs[from].lba, delta));
         }
@@ -253,7 +269,7 @@ pub(crate) fn analyze(
                     );
                 }
             }
-            if let (Some(pg), Some(a)) = (next_program, next_anchor) {
+            if let (true, Some(pg), Some(a)) = (*next_has_leadin, next_program, next_anchor) {
                 if a - pg != 150 {
                     bad(
                         *pg,
@@ -320,7 +336,7 @@ pub(crate) fn analyze(
             ));
         }
     }
-    if per[0].4 && !per[0].0.adr5.contains_key(&0xC0) {
+    if per[0].4 && !later_first && !per[0].0.adr5.contains_key(&0xC0) {
         bad(
             -151,
             format!("session 1's lead-in has no C0 item, but the disc has {n} sessions (D25)"),

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use rawcd::codec::cdtext::CdText;
 use rawcd::formats::ccd::write_ccd;
-use rawcd::formats::cue_write::write_cue;
+use rawcd::formats::cue_write::{track_file_start, write_cue, write_cue_per_track};
 use rawcd::formats::toc_write::write_toc;
 use rawcd::layout::DiscMap;
 use rawcd::pipeline::{PipelineOptions, ResultImage, SectorForm};
@@ -45,6 +45,22 @@ pub fn members(out: &Path, format: Format) -> Vec<PathBuf> {
     exts.iter().map(|e| with_ext(out, e)).collect()
 }
 
+/// The files of a multi-session `bin` set (the redump form, D27): `OUT (Track NN).bin` per
+/// track, then `OUT.cue`.
+pub fn redump_members(out: &Path, map: &DiscMap) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = map
+        .tracks()
+        .iter()
+        .map(|t| {
+            let mut s = out.as_os_str().to_owned();
+            s.push(format!(" (Track {:02}).bin", t.number));
+            PathBuf::from(s)
+        })
+        .collect();
+    v.push(with_ext(out, "cue"));
+    v
+}
+
 /// A failure injected by the environment (`RAWCD_INJECT_FAILURE=EXT:write|sync|place`), so the
 /// integration tests can show that a failure at any member of any output set leaves nothing.
 fn inject(f: &mut AtomicFile) {
@@ -75,14 +91,49 @@ fn inject(f: &mut AtomicFile) {
 
 /// Streams `img` into `sink`, with progress and Ctrl-C / SIGTERM / SIGHUP.
 pub fn stream<S: ImageSink<Error = rawcd::Error>>(
+    img: ResultImage,
+    sink: &mut S,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let total = img.progress().snapshot().total_sectors;
+    sink.begin(img.form(), total).map_err(io)?;
+    stream_batches(img, sink, quiet)?;
+    sink.finish().map_err(io)
+}
+
+/// Streams the LBA ranges `ranges` of `map` one after the other into `sink` (a CloneCD set of
+/// a multi-session disc: every session's program area, the gaps left out, D27).
+fn stream_ranges<S: ImageSink<Error = rawcd::Error>>(
+    map: &DiscMap,
+    ranges: &[(i32, i32)],
+    opts: &PipelineOptions,
+    sink: &mut S,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let total: u64 = ranges.iter().map(|&(a, b)| (b - a).max(0) as u64).sum();
+    let form = opts.form.unwrap_or_else(|| map.format().into());
+    sink.begin(form, total).map_err(io)?;
+    for &r in ranges {
+        let img = ResultImage::new(
+            map,
+            PipelineOptions {
+                range: Some(r),
+                ..opts.clone()
+            },
+        )?;
+        stream_batches(img, sink, quiet)?;
+    }
+    sink.finish().map_err(io)
+}
+
+/// The batches of `img` into `sink` (begun and finished by the caller).
+fn stream_batches<S: ImageSink<Error = rawcd::Error>>(
     mut img: ResultImage,
     sink: &mut S,
     quiet: bool,
 ) -> Result<(), CliError> {
     let line = progress::Line::new(img.progress(), quiet);
     let t = Instant::now();
-    let total = img.progress().snapshot().total_sectors;
-    sink.begin(img.form(), total).map_err(io)?;
     while let Some(b) = img.next_batch() {
         if progress::interrupted() {
             img.cancel();
@@ -102,7 +153,7 @@ pub fn stream<S: ImageSink<Error = rawcd::Error>>(
         line.tick(t.elapsed());
     }
     line.finish();
-    sink.finish().map_err(io)
+    Ok(())
 }
 
 /// A small text file as an uncommitted member of an output set.
@@ -125,11 +176,12 @@ fn file_name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Streams the program area (LBA 0 .. lead-out) as 2352-byte sectors into `bin`, returning
-/// the uncommitted file.
+/// Streams LBAs `range` as unscrambled 2352-byte sectors into `bin` (the program area LBA
+/// 0 .. lead-out, or one track of the redump form), returning the uncommitted file.
 fn program_area(
     map: &DiscMap,
     bin: &Path,
+    range: (i32, i32),
     opts: PipelineOptions,
     quiet: bool,
 ) -> Result<Vec<AtomicFile>, CliError> {
@@ -138,7 +190,7 @@ fn program_area(
         PipelineOptions {
             form: Some(SectorForm::Main),
             scramble: false,
-            range: Some((0, map.start_of_leadout())),
+            range: Some(range),
             ..opts
         },
     )?;
@@ -160,6 +212,12 @@ pub fn write_image(
     quiet: bool,
 ) -> Result<Vec<PathBuf>, CliError> {
     let leadout = map.start_of_leadout();
+    let sessions = map.sessions().len();
+    if format == Format::Cdrdao && sessions > 1 {
+        return Err(bad(format!(
+            "--format cdrdao: a cdrdao TOC file cannot describe a disc of {sessions} sessions (cdrdao writes one session per run); write --format bin (a cue with REM SESSION, one .bin per track), clonecd or raw"
+        )));
+    }
     if map.tracks()[0].index01 > 0 && format != Format::Raw {
         eprintln!(
             "rawcd: warning: hidden track one audio before LBA 0 cannot be stored in a {} image; it is in the raw stream only",
@@ -194,7 +252,11 @@ pub fn write_image(
     if std::env::var_os("RAWCD_NAMED_TEMPORARIES").is_some() {
         rawcd::sink::set_nameless_temporaries(false);
     }
-    let paths = members(out, format);
+    let paths = if sessions > 1 && format == Format::Bin {
+        redump_members(out, map)
+    } else {
+        members(out, format)
+    };
     for p in &paths {
         for r in remove_stale_temporaries(p) {
             eprintln!(
@@ -204,8 +266,21 @@ pub fn write_image(
         }
     }
     let mut files = match format {
+        Format::Bin if sessions > 1 => {
+            // The redump form (D27): one .bin per track, the gaps between sessions in none.
+            let n = map.tracks().len();
+            let mut files = Vec::new();
+            for (t, p) in map.tracks().iter().zip(&paths) {
+                let range = (track_file_start(map, t), t.end);
+                files.extend(program_area(map, p, range, opts.clone(), quiet)?);
+            }
+            let names: Vec<String> = paths[..n].iter().map(|p| file_name(p)).collect();
+            let text = write_cue_per_track(map, &names, cdtext_of(map).as_ref());
+            files.push(text_member(&paths[n], &text)?);
+            files
+        }
         Format::Bin | Format::Cdrdao => {
-            let mut files = program_area(map, &paths[0], opts, quiet)?;
+            let mut files = program_area(map, &paths[0], (0, leadout), opts, quiet)?;
             let name = file_name(&paths[0]);
             let text = if format == Format::Bin {
                 write_cue(map, &name, cdtext_of(map).as_ref())
@@ -216,15 +291,27 @@ pub fn write_image(
             files
         }
         Format::Clonecd => {
-            let img = ResultImage::new(
-                map,
-                PipelineOptions {
-                    form: Some(SectorForm::Linear96),
-                    scramble: false,
-                    range: Some((0, leadout)),
-                    ..opts
-                },
-            )?;
+            // Every session's program area, the gaps between sessions left out (D27).
+            let ranges: Vec<(i32, i32)> = map
+                .sessions()
+                .iter()
+                .map(|s| {
+                    let from = if s.number == 1 {
+                        0
+                    } else {
+                        map.tracks()
+                            .iter()
+                            .find(|t| t.number == s.first_track)
+                            .map_or(s.first_lba, |t| t.index01)
+                    };
+                    (from, s.leadout_lba)
+                })
+                .collect();
+            let opts = PipelineOptions {
+                form: Some(SectorForm::Linear96),
+                scramble: false,
+                ..opts
+            };
             let mut sink = SplitSink::create(&paths[0], Some(&paths[1]))
                 .map_err(io)?
                 .defer_commit();
@@ -233,7 +320,7 @@ pub fn write_image(
                     inject(f);
                 }
             }
-            stream(img, &mut sink, quiet)?;
+            stream_ranges(map, &ranges, &opts, &mut sink, quiet)?;
             let mut files = sink.into_files();
             let packs = map.cdtext().map(|c| c.packs().to_vec());
             files.push(text_member(&paths[2], &write_ccd(map, packs.as_deref()))?);
@@ -286,6 +373,12 @@ fn check_args(a: &ImageArgs) -> Result<(), CliError> {
     if a.subchannel.is_some() && !raw {
         return Err(bad(
             "--subchannel applies to --format raw only (bin and cdrdao images have no subchannel; CloneCD's .sub is always 96-byte P-W)".into(),
+        ));
+    }
+    if a.session.is_some() && !raw {
+        return Err(bad(
+            "--session applies to --format raw only (bin and CloneCD images hold every session)"
+                .into(),
         ));
     }
     if a.leadin.is_some() && !raw {
@@ -376,6 +469,23 @@ pub fn run(a: ImageArgs) -> CliResult {
         buffer_bytes: a.buffer_mb << 20,
         ..Default::default()
     };
+    if let Some(n) = a.session {
+        // One session of the raw stream: what a burner writes for it.
+        opts.range = Some(map.session(n)?.range());
+    }
+    if map.sessions().len() > 1 && a.format == Format::Bin && a.out != Path::new("-") {
+        let inputs = plan::input_files(&a.src);
+        for m in redump_members(&a.out, &map) {
+            if let Some(i) = inputs.iter().find(|i| same_file(i, &m)) {
+                return Err(bad(format!(
+                    "-o {}: {} would overwrite the input {}",
+                    a.out.display(),
+                    m.display(),
+                    i.display()
+                )));
+            }
+        }
+    }
     if let Some(t) = a.threads {
         opts.threads = t;
     }

@@ -20,8 +20,6 @@ mod progress;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// A CLI failure: one line, and the exit code it maps to.
 #[derive(Debug)]
 pub enum CliError {
@@ -64,8 +62,37 @@ impl From<rawcd::layout::LayoutError> for CliError {
 /// The exit status of a command that ran.
 pub type CliResult = Result<u8, CliError>;
 
+/// Where each `--new-session` stood among the sources of a subcommand: the number of sources
+/// before it (clap keeps the flag's count, the order comes from the argument indices).
+fn session_breaks(m: &clap::ArgMatches) -> Vec<usize> {
+    let Some((_, sub)) = m.subcommand() else {
+        return Vec::new();
+    };
+    let indices = |id: &str| -> Vec<usize> {
+        if !matches!(sub.try_contains_id(id), Ok(true)) {
+            return Vec::new();
+        }
+        sub.indices_of(id).map(|i| i.collect()).unwrap_or_default()
+    };
+    let sources = indices("sources");
+    indices("new_session")
+        .iter()
+        .map(|&b| sources.iter().filter(|&&s| s < b).count())
+        .collect()
+}
+
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let matches = <args::Cli as clap::CommandFactory>::command().get_matches();
+    let mut cli = match <args::Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    let breaks = session_breaks(&matches);
+    match &mut cli.command {
+        args::Command::Image(a) => a.src.session_breaks = breaks,
+        args::Command::Toc(a) => a.src.session_breaks = breaks,
+        _ => {}
+    }
     let r = match cli.command {
         args::Command::Image(a) => cmd_image::run(a),
         args::Command::Toc(a) => cmd_toc::run(a),
