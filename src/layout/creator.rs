@@ -38,7 +38,8 @@ pub struct TrackInfo {
     pub indexes: Vec<u32>,
 }
 
-/// Builder for one session's disc, after IMAPI2's `IRawCDImageCreator`.
+/// Builder for a disc, after IMAPI2's `IRawCDImageCreator` (one session, or several with
+/// [`ImageCreator::new_session`]).
 ///
 /// ```
 /// use rawcd::layout::ImageCreator;

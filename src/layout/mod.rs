@@ -1,6 +1,7 @@
 //! The disc model: [`ImageCreator`] (IMAPI2's `IRawCDImageCreator`), [`TrackInfo`], and the
-//! immutable, random-access [`DiscMap`] it builds, which answers for any LBA of the session
-//! what the sector's main channel comes from and what P and Q carry. [`reference`](mod@reference) generates
+//! immutable, random-access [`DiscMap`] it builds, which answers for any LBA of the disc (every
+//! session, the gaps between them included: [`SessionInfo`]) what the sector's main channel
+//! comes from and what P and Q carry. [`reference`](mod@reference) generates
 //! the whole stream from the map, sequentially: the oracle of the streaming pipeline.
 //!
 //! Inside, the arrow runs one way: `creator` collects tracks and settings and runs `gaps` (the

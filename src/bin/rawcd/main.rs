@@ -63,21 +63,33 @@ impl From<rawcd::layout::LayoutError> for CliError {
 pub type CliResult = Result<u8, CliError>;
 
 /// Where each `--new-session` stood among the sources of a subcommand: the number of sources
-/// before it (clap keeps the flag's count, the order comes from the argument indices).
+/// before it. clap counts the flag but keeps one index for it, so the places come from the
+/// command line itself: clap's indices of the sources, counted from the subcommand's name.
 fn session_breaks(m: &clap::ArgMatches) -> Vec<usize> {
-    let Some((_, sub)) = m.subcommand() else {
+    let Some((name, sub)) = m.subcommand() else {
         return Vec::new();
     };
-    let indices = |id: &str| -> Vec<usize> {
-        if !matches!(sub.try_contains_id(id), Ok(true)) {
-            return Vec::new();
-        }
-        sub.indices_of(id).map(|i| i.collect()).unwrap_or_default()
+    let given = matches!(
+        sub.try_contains_id("new_session")
+            .map(|_| sub.value_source("new_session")),
+        Ok(Some(clap::parser::ValueSource::CommandLine))
+    );
+    if !given || !matches!(sub.try_contains_id("sources"), Ok(true)) {
+        return Vec::new();
+    }
+    let sources: Vec<usize> = sub
+        .indices_of("sources")
+        .map(|i| i.collect())
+        .unwrap_or_default();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let Some(at) = args.iter().position(|a| a == name) else {
+        return Vec::new();
     };
-    let sources = indices("sources");
-    indices("new_session")
+    args[at..]
         .iter()
-        .map(|&b| sources.iter().filter(|&&s| s < b).count())
+        .enumerate()
+        .filter(|(_, a)| *a == "--new-session")
+        .map(|(k, _)| sources.iter().filter(|&&s| s < k).count())
         .collect()
 }
 

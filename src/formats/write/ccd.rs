@@ -157,8 +157,12 @@ pub fn write_ccd(map: &DiscMap, cdtext: Option<&[Pack]>) -> String {
         if let Some(i) = &t.isrc {
             line(format!("ISRC={}", i.as_str()));
         }
+        // A later session's first track has its pre-gap in the gap, which the .img leaves out.
+        let session_start = sessions
+            .iter()
+            .any(|ss| ss.number > 1 && ss.first_track == t.number);
         let pregap = t.first_lba.max(0);
-        if pregap < t.index01 {
+        if pregap < t.index01 && !session_start {
             line(format!("INDEX 0={pregap}"));
         }
         line(format!("INDEX 1={}", t.index01));
