@@ -457,7 +457,7 @@ fn simulate_shows_progress_on_a_terminal() {
 // ---------------------------------------------------------------- item 3: sheets
 
 #[test]
-fn a_second_session_is_refused() {
+fn a_session_without_a_track_is_refused() {
     let d = setup("session");
     std::fs::write(
         d.join("m.cue"),
@@ -467,7 +467,12 @@ fn a_second_session_is_refused() {
     let (code, out, err) = run(&d, &["image", "m.cue", "-o", "x"]);
     assert_eq!(
         (code, out.as_str(), err.as_str()),
-        (2, "", "rawcd: m.cue:5:1: REM SESSION 02 (a multi-session disc: rawcd writes one session and would merge them) is not supported\n")
+        // Multi-session sheets are read (issue 20); a session must hold a track.
+        (
+            2,
+            "",
+            "rawcd: m.cue:5:1: REM SESSION 02: session 2 has no track\n"
+        )
     );
 }
 

@@ -144,6 +144,20 @@ fn session_starts(recs: &[QRec]) -> Vec<(usize, bool)> {
     starts
 }
 
+/// One session of an image as [`analyze`] saw it.
+struct Session {
+    /// Its facts (LBAs by Q).
+    f: QFacts,
+    /// Its first lead-in frame's LBA, if the image holds its lead-in.
+    leadin_at: Option<i32>,
+    /// Its first program-area frame's LBA.
+    program_at: Option<i32>,
+    /// Q LBA − place in the image.
+    delta: i32,
+    /// Whether its lead-in is judged.
+    has_leadin: bool,
+}
+
 /// Judges the Q frames of an image (in LBA order), session by session (cd-format §10.7).
 /// `have_leadin`: the image holds session 1's lead-in, so its TOC must agree with the program
 /// area; a later session's lead-in is judged when the image holds it.
@@ -175,7 +189,7 @@ pub(crate) fn analyze(
     let mut all = QFacts::default();
     // Per session: its facts, its first lead-in LBA and its first program-area LBA (both by
     // Q), its shift, and whether its lead-in is there.
-    let mut per: Vec<(QFacts, Option<i32>, Option<i32>, i32, bool)> = Vec::new();
+    let mut per: Vec<Session> = Vec::new();
     for (k, &(from, with_leadin)) in starts.iter().enumerate() {
         let to = starts.get(k + 1).map_or(recs.len(), |s| s.0);
         let chunk = &recs[from..to];
@@ -216,15 +230,32 @@ pub(crate) fn analyze(
         if k > 0 {
             all.shifts.push((recs[from].lba, delta));
         }
-        per.push((f, leadin_at, program_at, delta, has_leadin));
+        per.push(Session {
+            f,
+            leadin_at,
+            program_at,
+            delta,
+            has_leadin,
+        });
     }
     let mut bad = |lba: i32, what: String| problems.push(Problem { lba, what });
     let n = per.len();
-    let outer_leadout = per[n - 1].0.leadout;
+    let outer_leadout = per[n - 1].f.leadout;
     for k in 0..n {
-        let (f, _, _, delta, has_leadin) = &per[k];
+        let Session {
+            f,
+            delta,
+            has_leadin,
+            ..
+        } = &per[k];
         if k + 1 < n {
-            let (g, next_leadin, next_program, next_delta, next_has_leadin) = &per[k + 1];
+            let Session {
+                f: g,
+                leadin_at: next_leadin,
+                program_at: next_program,
+                delta: next_delta,
+                has_leadin: next_has_leadin,
+            } = &per[k + 1];
             let next_first = g.anchors.keys().next().copied();
             let next_anchor = next_first.and_then(|t| g.anchors.get(&t).copied());
             // The gap as the stream holds it (a raw stream stores it whole).
@@ -286,7 +317,7 @@ pub(crate) fn analyze(
             if *has_leadin {
                 match f.adr5.get(&0xB0) {
                     None => bad(
-                        per[k].1.unwrap_or(-151),
+                        per[k].leadin_at.unwrap_or(-151),
                         format!(
                             "session {}'s lead-in has no B0 item, but session {} follows",
                             k + 1,
@@ -336,13 +367,13 @@ pub(crate) fn analyze(
             ));
         }
     }
-    if per[0].4 && !later_first && !per[0].0.adr5.contains_key(&0xC0) {
+    if per[0].has_leadin && !later_first && !per[0].f.adr5.contains_key(&0xC0) {
         bad(
             -151,
             format!("session 1's lead-in has no C0 item, but the disc has {n} sessions (D25)"),
         );
     }
-    for (k, (f, ..)) in per.into_iter().enumerate() {
+    for (k, Session { f, .. }) in per.into_iter().enumerate() {
         all.anchors.extend(f.anchors);
         all.pregaps.extend(f.pregaps);
         all.ctrl.extend(f.ctrl);
