@@ -186,6 +186,12 @@ pub enum LayoutError {
         /// The number asked for.
         track: u32,
     },
+    /// A cdrdao TOC file describes one session.
+    #[error("a cdrdao TOC file cannot describe a disc of {sessions} sessions (cdrdao writes one session per run); write bin (a cue with REM SESSION, one .bin per track), clonecd or raw")]
+    CdrdaoSessions {
+        /// Sessions on the disc.
+        sessions: u32,
+    },
     /// No such session.
     #[error("no session {session}; the disc has {sessions}")]
     NoSuchSession {
