@@ -33,6 +33,7 @@ pub use callback::{rawcd_read_fn, rawcd_release_fn, ReadCount};
 pub use codec::{rawcd_edc, rawcd_encode_sector, rawcd_scramble};
 pub use creator::*;
 pub use disc::*;
+pub use options::{rawcd_stream_options, rawcd_stream_options_default};
 pub use stream::*;
 
 use std::cell::RefCell;
