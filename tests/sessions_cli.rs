@@ -241,6 +241,23 @@ fn three_sessions_round_trip_through_every_form() {
     assert_eq!(code, 0, "{out}{err}");
     // The .img is the redump files end to end.
     same(&read(&d, "cc.img"), &plain, "CloneCD .img");
+    // A damaged session-2 sector and Q frame: verify names their disc LBAs; repair puts them
+    // back at those LBAs (the .img leaves the gap out, the .sub's Q places them).
+    let (mut img, mut sub) = (read(&d, "cc.img"), read(&d, "cc.sub"));
+    img[905 * 2352 + 100] ^= 0xFF;
+    sub[950 * 96 + 15] ^= 0x01;
+    std::fs::write(d.join("bad.img"), &img).unwrap();
+    std::fs::write(d.join("bad.sub"), &sub).unwrap();
+    std::fs::copy(d.join("cc.ccd"), d.join("bad.ccd")).unwrap();
+    let (code, out, _) = rawcd(&d, &["verify", "bad.ccd"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("LBA 12305: EDC mismatch") && out.contains("LBA 12350: Q CRC mismatch"),
+        "{out}"
+    );
+    ok(&d, &["repair", "bad.ccd", "-o", "rep"]);
+    same(&read(&d, "rep.img"), &read(&d, "cc.img"), "repaired .img");
+    same(&read(&d, "rep.sub"), &read(&d, "cc.sub"), "repaired .sub");
 
     // A cdrdao TOC cannot say sessions.
     let (code, _, err) = rawcd(&d, &["image", "orig.cue", "--format", "cdrdao", "-o", "cd"]);
