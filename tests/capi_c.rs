@@ -153,7 +153,55 @@ fn write_expected(f: &Fixture) {
     }
     e += &format!("sha256_none {}\n", stream_sha(&c, LeadIn::None));
     e += &format!("sha256_imapi {}\n", stream_sha(&c, LeadIn::Imapi));
+    e += &sessions_expected(f);
     std::fs::write(f.dir.join("expected.txt"), e).unwrap();
+}
+
+/// The CD-Extra of t_sessions.c in Rust: its session facts and the SHA-256 of the whole disc
+/// and of each session's own stream (issue 20).
+fn sessions_expected(f: &Fixture) -> String {
+    let mut c = ImageCreator::new();
+    for a in [&f.audio2, &f.audio3, &f.audio2] {
+        c.add_track(SectorType::Audio, Source::from_bytes(a.clone()))
+            .unwrap();
+    }
+    c.new_session().unwrap();
+    c.add_track(SectorType::Mode2Form1, Source::from_bytes(f.data.clone()))
+        .unwrap();
+    let map = c.build().unwrap();
+    let mut e = String::new();
+    for s in map.sessions() {
+        e += &format!(
+            "sess_info{} {} {} {} {} {} {} {}\n",
+            s.number,
+            s.number,
+            s.first_track,
+            s.last_track,
+            s.leadin_lba,
+            s.leadout_lba,
+            s.leadout_sectors,
+            s.disc_type
+        );
+    }
+    e += &format!("sess_leadout {}\n", map.start_of_leadout());
+    let sha = |img: ResultImage| {
+        let mut h = Sha256::new();
+        for b in img {
+            h.update(b.unwrap().bytes());
+        }
+        format!("{:x}", h.finalize())
+    };
+    e += &format!(
+        "sess_sha_whole {}\n",
+        sha(ResultImage::new(&map, PipelineOptions::default()).unwrap())
+    );
+    for n in 1..=2 {
+        e += &format!(
+            "sess_sha{n} {}\n",
+            sha(ResultImage::new_session(&map, n, PipelineOptions::default()).unwrap())
+        );
+    }
+    e
 }
 
 /// Records for t_codec.c: every type at several LBAs, through the reference engine.
@@ -301,6 +349,7 @@ fn c_tests_under_sanitizers() {
         "t_cancel",
         "t_errors",
         "t_write_image",
+        "t_sessions",
     ] {
         run_c(t, &f.dir);
     }

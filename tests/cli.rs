@@ -256,20 +256,17 @@ fn simulate_json() {
     std::fs::remove_dir_all(&d).unwrap();
 }
 
-/// `rawcd` with `RAWCD_ENGINE` set to `engine` (or removed).
-fn rawcd_with_engine(dir: &Path, engine: Option<&str>, args: &[&str]) -> (i32, String, String) {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_rawcd"));
-    c.args(args).current_dir(dir);
+/// `rawcd` with `RAWCD_ENGINE` set to `engine` (or as the environment has it: the automatic
+/// choice unless the caller of the tests forces one).
+fn rawcd_with_engine(
+    dir: &std::path::Path,
+    engine: Option<&str>,
+    args: &[&str],
+) -> (i32, String, String) {
     match engine {
-        Some(e) => c.env("RAWCD_ENGINE", e),
-        None => c.env_remove("RAWCD_ENGINE"),
-    };
-    let o = c.output().unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    )
+        Some(e) => common::rawcd_env(dir, args, &[("RAWCD_ENGINE", e)]),
+        None => common::rawcd(dir, args),
+    }
 }
 
 #[test]

@@ -419,6 +419,23 @@ pub unsafe extern "C" fn rawcd_creator_set_cdtext_packs(
     })
 }
 
+/// Ends the current session (cd-format §10.7): tracks added after this belong to the next
+/// session, whose numbers continue. Between sessions the disc gets the lead-out, a 4500-sector
+/// lead-in and a 150-sector pre-gap; every lead-in but the last carries B0, session 1's C0.
+///
+/// Errors: `RAWCD_E_STATE` when the current session has no track yet (a session with no
+/// track is refused).
+///
+/// # Safety
+/// `c` is a live creator (checked) not used by another thread during the call.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_new_session(c: *mut rawcd_creator) -> rawcd_status {
+    with_creator(c, |c| {
+        c.new_session()
+            .map_err(|e| Failure::new(rawcd_status::RAWCD_E_STATE, e.to_string()))
+    })
+}
+
 /// Builds the disc: checks every layout rule and returns the immutable layout in `*out`. The
 /// creator stays usable (later changes do not affect this disc).
 ///

@@ -161,7 +161,9 @@ impl From<LayoutError> for Failure {
             LayoutError::SetBeforeTracks { .. }
             | LayoutError::SpecialPregapAfterTracks
             | LayoutError::SpecialPregapTwice => rawcd_status::RAWCD_E_STATE,
-            LayoutError::NoSuchTrack { .. } => rawcd_status::RAWCD_E_INVALID_ARGUMENT,
+            LayoutError::NoSuchTrack { .. } | LayoutError::NoSuchSession { .. } => {
+                rawcd_status::RAWCD_E_INVALID_ARGUMENT
+            }
             _ => rawcd_status::RAWCD_E_BAD_INPUT,
         };
         Failure::new(status, e.to_string())

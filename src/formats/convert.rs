@@ -179,7 +179,10 @@ pub fn plan_to_creator(
         c.set_cdi(true);
     }
     let mut files = FileCache(HashMap::new(), decoders_for(opts));
-    for t in &plan.tracks {
+    for (i, t) in plan.tracks.iter().enumerate() {
+        if plan.sessions.contains(&i) {
+            c.new_session().map_err(layout_err)?;
+        }
         if t.sub.is_some() || t.mode == TrackMode::Cdg {
             let (main, cooked) = split_subchannel(t, &mut files)?;
             let layout = TrackLayout {

@@ -317,6 +317,9 @@ pub struct DiscPlan {
     pub text: TextFields,
     /// Things accepted but worth telling the user.
     pub warnings: Vec<String>,
+    /// Indexes into `tracks` of the first tracks of sessions 2, 3, … (cue `REM SESSION`);
+    /// empty for a single-session disc.
+    pub sessions: Vec<usize>,
 }
 
 impl DiscPlan {

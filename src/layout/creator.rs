@@ -38,7 +38,8 @@ pub struct TrackInfo {
     pub indexes: Vec<u32>,
 }
 
-/// Builder for one session's disc, after IMAPI2's `IRawCDImageCreator`.
+/// Builder for a disc, after IMAPI2's `IRawCDImageCreator` (one session, or several with
+/// [`ImageCreator::new_session`]).
 ///
 /// ```
 /// use rawcd::layout::ImageCreator;
@@ -70,6 +71,8 @@ pub struct ImageCreator {
     relaxed: bool,
     warnings: Vec<String>,
     cdtext: Option<LeadinCdText>,
+    /// Indexes (into `tracks`) of the first tracks of sessions 2, 3, …
+    session_starts: Vec<usize>,
 }
 
 impl Default for ImageCreator {
@@ -100,7 +103,31 @@ impl ImageCreator {
             relaxed: false,
             warnings: Vec::new(),
             cdtext: None,
+            session_starts: Vec::new(),
         }
+    }
+
+    /// Ends the current session: tracks added after this belong to the next one (track
+    /// numbers continue). The disc then has a lead-out after the current session's last track,
+    /// a 4500-sector lead-in and a 150-sector pre-gap before the next session's first track
+    /// (cd-format §10.7, D24); every lead-in but the last carries B0, session 1's also C0 (D25).
+    ///
+    /// # Errors
+    /// [`LayoutError::EmptySession`] when the current session has no track yet.
+    pub fn new_session(&mut self) -> Result<(), LayoutError> {
+        let from = self.session_starts.last().copied().unwrap_or(0);
+        if self.tracks.len() <= from {
+            return Err(LayoutError::EmptySession {
+                session: self.session_starts.len() as u32 + 1,
+            });
+        }
+        self.session_starts.push(self.tracks.len());
+        Ok(())
+    }
+
+    /// Number of sessions so far (1 before the first `new_session`).
+    pub fn session_count(&self) -> usize {
+        self.session_starts.len() + 1
     }
 
     fn sectors_of(
@@ -517,6 +544,12 @@ impl ImageCreator {
             self.starting_track_number,
             self.disable_gapless_audio,
             self.special_pregap.as_ref().map(|(_, n)| *n),
+            &self.session_starts,
+            if self.number_of_existing_tracks > 0 {
+                super::plan::LATER_LEADOUT
+            } else {
+                super::plan::FIRST_LEADOUT
+            },
         )
     }
 }

@@ -338,7 +338,7 @@ fn write_rw<E: Engine + ?Sized>(
     let mut rw_state = input.rw.as_ref().map(|rw| {
         let h = |i: usize, l: i32| {
             let mut b = [0u8; 96];
-            if l >= -150 {
+            if l >= -150 && !map.in_leadin(l) {
                 b.copy_from_slice(&rw[96 * i..96 * i + 96]);
             }
             b

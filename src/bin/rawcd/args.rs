@@ -90,6 +90,14 @@ pub struct SourceArgs {
     /// Do not fill CD-Text, ISRC and MCN from the audio files' tags.
     #[arg(long)]
     pub no_tags: bool,
+    /// Start the next session before the next listed file (a multi-session disc, e.g. an
+    /// Enhanced CD: `a.flac b.flac --new-session data.iso`); repeatable.
+    #[arg(long = "new-session", action = clap::ArgAction::Count)]
+    pub new_session: u8,
+    /// Where each `--new-session` stood: the number of sources before it (filled from the
+    /// command line's order after parsing).
+    #[arg(skip)]
+    pub session_breaks: Vec<usize>,
 }
 
 /// Output formats of `image`.
@@ -133,6 +141,10 @@ pub struct ImageArgs {
     /// Subchannel of the raw stream [default: raw96] (raw format only).
     #[arg(long, value_enum)]
     pub subchannel: Option<Sub>,
+    /// With `--format raw`: write session N only (its lead-in through its lead-out, what a
+    /// burner writes for it) instead of the whole disc.
+    #[arg(long, value_name = "N")]
+    pub session: Option<u32>,
     /// Lead-in start of the raw stream: imapi (95:00:00), none (LBA −150) or MM:SS:FF
     /// [default: imapi] (raw format only).
     #[arg(long)]

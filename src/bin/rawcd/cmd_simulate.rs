@@ -149,6 +149,8 @@ pub fn run(a: SimulateArgs) -> CliResult {
                 allow_any_path: a.src.allow_any_path,
                 convert_audio: false,
                 no_tags: true,
+                new_session: 0,
+                session_breaks: Vec::new(),
             },
             false,
             plan::Decode {
@@ -175,6 +177,8 @@ pub fn run(a: SimulateArgs) -> CliResult {
             allow_any_path: false,
             convert_audio: false,
             no_tags: true,
+            new_session: 0,
+            session_breaks: Vec::new(),
         };
         let map = plan::build(&c, &sa)?;
         plan::print_warnings(&map, &sa);

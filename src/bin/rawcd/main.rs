@@ -22,8 +22,6 @@ mod progress;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// A CLI failure: one line, and the exit code it maps to.
 #[derive(Debug)]
 pub enum CliError {
@@ -66,8 +64,49 @@ impl From<rawcd::layout::LayoutError> for CliError {
 /// The exit status of a command that ran.
 pub type CliResult = Result<u8, CliError>;
 
+/// Where each `--new-session` stood among the sources of a subcommand: the number of sources
+/// before it. clap counts the flag but keeps one index for it, so the places come from the
+/// command line itself: clap's indices of the sources, counted from the subcommand's name.
+fn session_breaks(m: &clap::ArgMatches) -> Vec<usize> {
+    let Some((name, sub)) = m.subcommand() else {
+        return Vec::new();
+    };
+    let given = matches!(
+        sub.try_contains_id("new_session")
+            .map(|_| sub.value_source("new_session")),
+        Ok(Some(clap::parser::ValueSource::CommandLine))
+    );
+    if !given || !matches!(sub.try_contains_id("sources"), Ok(true)) {
+        return Vec::new();
+    }
+    let sources: Vec<usize> = sub
+        .indices_of("sources")
+        .map(|i| i.collect())
+        .unwrap_or_default();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let Some(at) = args.iter().position(|a| a == name) else {
+        return Vec::new();
+    };
+    args[at..]
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| *a == "--new-session")
+        .map(|(k, _)| sources.iter().filter(|&&s| s < k).count())
+        .collect()
+}
+
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let matches = <args::Cli as clap::CommandFactory>::command().get_matches();
+    let mut cli = match <args::Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    let breaks = session_breaks(&matches);
+    match &mut cli.command {
+        args::Command::Image(a) => a.src.session_breaks = breaks,
+        args::Command::Toc(a) => a.src.session_breaks = breaks,
+        _ => {}
+    }
     // A RAWCD_ENGINE this machine cannot honour is bad input, said before any work is done.
     if let Err(e) = rawcd::codec::engine::Auto::from_env() {
         eprintln!("rawcd: {e}");

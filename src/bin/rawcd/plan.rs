@@ -164,6 +164,19 @@ fn creator_report_with(
                 .into(),
         ));
     }
+    if sheet.is_some() && a.new_session > 0 {
+        return Err(CliError::BadInput(if ext(first) == "toc" {
+            format!(
+                "{}: --new-session: a cdrdao TOC file cannot say sessions (cdrdao writes one session per run); use a cue sheet with REM SESSION, or a file list with --new-session",
+                first.display()
+            )
+        } else {
+            format!(
+                "{}: --new-session applies to a plain file list; a cue sheet starts sessions with REM SESSION",
+                first.display()
+            )
+        }));
+    }
     if sheet.is_some() && a.gapless {
         return Err(CliError::BadInput(format!(
             "{}: --gapless applies to a plain file list; a sheet sets its own gaps",
@@ -218,7 +231,21 @@ fn creator_report_with(
     if a.gapless {
         c.set_disable_gapless_audio(true)?;
     }
-    for p in &a.sources {
+    let mut breaks = a.session_breaks.clone();
+    breaks.sort_unstable();
+    if breaks.len() != usize::from(a.new_session) {
+        // Parsed without the command line's order (not through main): one break per flag
+        // cannot be placed.
+        return Err(CliError::BadInput(
+            "--new-session: cannot tell where it stands among the files".into(),
+        ));
+    }
+    for (i, p) in a.sources.iter().enumerate() {
+        for _ in breaks.iter().filter(|&&b| b == i) {
+            c.new_session().map_err(|e| {
+                CliError::BadInput(format!("--new-session before {}: {e}", p.display()))
+            })?;
+        }
         match ext(p).as_str() {
             "iso" => {
                 c.add_track(SectorType::Mode1, open(p)?)
@@ -249,6 +276,11 @@ fn creator_report_with(
             )))
             }
         }
+    }
+    if breaks.iter().any(|&b| b >= a.sources.len()) {
+        return Err(CliError::BadInput(
+            "--new-session after the last file: the new session would have no track".into(),
+        ));
     }
     let (list_report, rest) = audio_src::apply_list_tags(&mut c, &list_tags, a)?;
     apply_metadata(&mut c, &rest)?;
