@@ -762,6 +762,9 @@ pub fn plan_cdtext(plan: &DiscPlan) -> Option<CdText> {
 /// # Errors
 /// The `.cdt` file cannot be read or is invalid; the text does not fit the limits.
 pub fn plan_cdtext_packs(plan: &DiscPlan) -> Result<Option<Vec<Pack>>, ConvertError> {
+    if let Some(p) = &plan.cdtext_packs {
+        return Ok(Some(p.clone()));
+    }
     if let Some(f) = &plan.text.cdtext_file {
         let bytes = std::fs::read(f).map_err(|source| ConvertError::Io {
             path: f.clone(),

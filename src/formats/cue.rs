@@ -837,5 +837,6 @@ pub fn resolve(
             ..sheet.text.clone()
         },
         warnings,
+        cdtext_packs: None,
     })
 }

@@ -317,6 +317,9 @@ pub struct DiscPlan {
     pub text: TextFields,
     /// Things accepted but worth telling the user.
     pub warnings: Vec<String>,
+    /// CD-Text packs stored inside an image file (Nero `CDTX`, CloneCD `[CDText]`); they
+    /// take precedence over `text`.
+    pub cdtext_packs: Option<Vec<crate::codec::cdtext::Pack>>,
 }
 
 impl DiscPlan {

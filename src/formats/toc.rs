@@ -842,5 +842,6 @@ pub fn resolve(
         tracks,
         text: sheet.text.clone(),
         warnings,
+        cdtext_packs: None,
     })
 }
