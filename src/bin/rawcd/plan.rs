@@ -49,7 +49,7 @@ pub fn image_format(p: &Path) -> Option<rawcd::formats::image::ImageFormat> {
     if matches!(ext(p).as_str(), "cue" | "toc") || !p.is_file() {
         return None;
     }
-    rawcd::formats::image::detect(p).ok().flatten()
+    rawcd::formats::image::guess(p).ok().flatten()
 }
 
 /// Reads an image another tool made into a plan (errors name the file and byte offset).

@@ -95,7 +95,11 @@ fn mode_of(code: u8, main: u64) -> Option<TrackMode> {
 pub fn parse_mds(path: &Path, bytes: &[u8]) -> Result<DiscPlan, ImageError> {
     let at = At { path, bytes };
     if !bytes.starts_with(b"MEDIA DESCRIPTOR") {
-        return Err(ImageError::malformed(path, 0, "no MEDIA DESCRIPTOR signature"));
+        return Err(ImageError::malformed(
+            path,
+            0,
+            "no MEDIA DESCRIPTOR signature",
+        ));
     }
     let major = at.u8(16, "version")?;
     if major != 1 {
@@ -210,7 +214,11 @@ pub fn parse_mds(path: &Path, bytes: &[u8]) -> Result<DiscPlan, ImageError> {
             Some(d) if *d != file => {
                 return Err(ImageError::Unsupported {
                     path: path.to_path_buf(),
-                    what: format!("tracks in different data files ({} and {})", d.display(), file.display()),
+                    what: format!(
+                        "tracks in different data files ({} and {})",
+                        d.display(),
+                        file.display()
+                    ),
                 })
             }
             _ => data = Some(file.clone()),
@@ -294,7 +302,11 @@ pub fn parse_mds(path: &Path, bytes: &[u8]) -> Result<DiscPlan, ImageError> {
 fn file_name(at: &At<'_>, block: u64, track: u8) -> Result<String, ImageError> {
     let off = u64::from(at.u32_le(block, "file-name offset")?);
     let wide = at.u32_le(block + 4, "file-name width")? != 0;
-    let rest = at.get(off, (at.bytes.len() as u64).saturating_sub(off), "file name")?;
+    let rest = at.get(
+        off,
+        (at.bytes.len() as u64).saturating_sub(off),
+        "file name",
+    )?;
     let name = if wide {
         let units: Vec<u16> = rest
             .chunks_exact(2)

@@ -159,6 +159,28 @@ pub fn detect(path: &Path) -> io::Result<Option<ImageFormat>> {
     Ok(detect_bytes(&head, &tail))
 }
 
+/// The format of a file by content ([`detect`]), else by its extension (`.nrg`, `.mds`,
+/// `.ccd`), so that a damaged image is reported by its reader ("no Nero footer") rather than
+/// as an unknown file.
+///
+/// # Errors
+/// The file cannot be opened or read.
+pub fn guess(path: &Path) -> io::Result<Option<ImageFormat>> {
+    if let Some(f) = detect(path)? {
+        return Ok(Some(f));
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    Ok(match ext.as_str() {
+        "nrg" => Some(ImageFormat::Nero),
+        "mds" => Some(ImageFormat::Alcohol),
+        "ccd" => Some(ImageFormat::CloneCd),
+        _ => None,
+    })
+}
+
 /// Reads the image at `path` (any [`ImageFormat`]) into a [`DiscPlan`].
 ///
 /// # Errors
@@ -169,7 +191,7 @@ pub fn load_image(path: &Path) -> Result<DiscPlan, ImageError> {
         path: path.to_path_buf(),
         source,
     };
-    let format = detect(path)
+    let format = guess(path)
         .map_err(io_err)?
         .ok_or_else(|| ImageError::invalid(path, "not a Nero, Alcohol or CloneCD image"))?;
     match format {

@@ -81,8 +81,7 @@ fn bcd(b: u8) -> Option<u8> {
 pub fn parse_nrg(path: &Path, file: &[u8]) -> Result<DiscPlan, ImageError> {
     let at = At { path, bytes: file };
     let len = file.len() as u64;
-    let (v2, list, list_end) = if len >= 12 && &file[file.len() - 12..file.len() - 8] == b"NER5"
-    {
+    let (v2, list, list_end) = if len >= 12 && &file[file.len() - 12..file.len() - 8] == b"NER5" {
         (true, at.u64_be(len - 8, "footer")?, len - 12)
     } else if len >= 8 && &file[file.len() - 8..file.len() - 4] == b"NERO" {
         (false, u64::from(at.u32_be(len - 4, "footer")?), len - 8)
@@ -97,7 +96,9 @@ pub fn parse_nrg(path: &Path, file: &[u8]) -> Result<DiscPlan, ImageError> {
         return Err(ImageError::malformed(
             path,
             footer,
-            format!("the footer puts the chunk list at byte {list}, past its end at byte {list_end}"),
+            format!(
+                "the footer puts the chunk list at byte {list}, past its end at byte {list_end}"
+            ),
         ));
     }
     let chunks = walk_chunks(&at, list, list_end)?;
@@ -179,9 +180,10 @@ pub fn parse_nrg(path: &Path, file: &[u8]) -> Result<DiscPlan, ImageError> {
     let cdtext_packs = match find([b"CDTX", b"CDTX"]).first() {
         Some(c) => {
             let payload = at.get(c.at, c.len, "CDTX chunk")?;
-            Some(read_cdt(payload).map_err(|e| {
-                ImageError::malformed(path, c.at, format!("CDTX chunk: {e}"))
-            })?)
+            Some(
+                read_cdt(payload)
+                    .map_err(|e| ImageError::malformed(path, c.at, format!("CDTX chunk: {e}")))?,
+            )
         }
         None => None,
     };
@@ -342,7 +344,11 @@ fn read_dao(
         let size_field = u64::from(at.u16_be(o + 12, "sector size")?);
         let code = at.u8(o + 14, "mode")?;
         let (mode, sub) = mode_of(code).ok_or_else(|| {
-            ImageError::malformed(path, o + 14, format!("track {number:02}: unknown mode code 0x{code:02X}"))
+            ImageError::malformed(
+                path,
+                o + 14,
+                format!("track {number:02}: unknown mode code 0x{code:02X}"),
+            )
         })?;
         let size = sector_bytes(mode, sub);
         if size_field != size {
@@ -389,7 +395,11 @@ fn read_dao(
         let stored = ((start - pregap) / size) as i64;
         let mine: Vec<&Cue> = cues.iter().filter(|c| c.track == number).collect();
         let idx1 = mine.iter().find(|c| c.index == 1).ok_or_else(|| {
-            ImageError::malformed(path, d.at - 8, format!("track {number:02} has no INDEX 01 in the cue chunk"))
+            ImageError::malformed(
+                path,
+                d.at - 8,
+                format!("track {number:02} has no INDEX 01 in the cue chunk"),
+            )
         })?;
         let content_lba = idx1.lba - stored;
         if let Some(i0) = mine.iter().find(|c| c.index == 0) {
@@ -408,7 +418,10 @@ fn read_dao(
                 if skip > stored {
                     return Err(cue_err(
                         idx1,
-                        format!("track {number:02}: INDEX 01 at LBA {} lies before LBA 0", idx1.lba),
+                        format!(
+                            "track {number:02}: INDEX 01 at LBA {} lies before LBA 0",
+                            idx1.lba
+                        ),
                     ));
                 }
                 let lost = at.get(pregap, skip as u64 * size, "track 1 pre-gap")?;
@@ -439,7 +452,10 @@ fn read_dao(
         for c in &mine {
             if c.index >= 2 {
                 let off = c.lba - first_lba;
-                let prev = t.indexes.last().map_or(i64::from(t.index1), |&x| i64::from(x));
+                let prev = t
+                    .indexes
+                    .last()
+                    .map_or(i64::from(t.index1), |&x| i64::from(x));
                 if off <= prev || off >= sectors {
                     return Err(cue_err(
                         c,
@@ -466,7 +482,10 @@ fn read_dao(
         if lo.lba != pos {
             return Err(cue_err(
                 lo,
-                format!("the lead-out is at LBA {} but the tracks end at LBA {pos}", lo.lba),
+                format!(
+                    "the lead-out is at LBA {} but the tracks end at LBA {pos}",
+                    lo.lba
+                ),
             ));
         }
     }
@@ -476,7 +495,10 @@ fn read_dao(
     {
         return Err(cue_err(
             c,
-            format!("cue entry for track {} outside tracks {first}..{last}", c.track),
+            format!(
+                "cue entry for track {} outside tracks {first}..{last}",
+                c.track
+            ),
         ));
     }
     Ok((catalog, first, tracks))
@@ -489,7 +511,10 @@ fn read_etn(at: &At<'_>, e: Chunk, v2: bool, data_end: u64) -> Result<Vec<TrackP
         return Err(ImageError::malformed(
             path,
             e.at - 8,
-            format!("ETN chunk of {} bytes is not 1..99 {block}-byte track entries", e.len),
+            format!(
+                "ETN chunk of {} bytes is not 1..99 {block}-byte track entries",
+                e.len
+            ),
         ));
     }
     let mut tracks = Vec::new();
@@ -513,7 +538,11 @@ fn read_etn(at: &At<'_>, e: Chunk, v2: bool, data_end: u64) -> Result<Vec<TrackP
             )
         };
         let (mode, sub) = mode_of(code).ok_or_else(|| {
-            ImageError::malformed(path, o, format!("track {number:02}: unknown mode code 0x{code:02X}"))
+            ImageError::malformed(
+                path,
+                o,
+                format!("track {number:02}: unknown mode code 0x{code:02X}"),
+            )
         })?;
         let size = sector_bytes(mode, sub);
         match offset.checked_add(len) {
