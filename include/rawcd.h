@@ -659,6 +659,23 @@ rawcd_status rawcd_write_image(const rawcd_disc *d,
                                const rawcd_stream_options *opts);
 
 /*
+ Opens any image rawcd reads as a built disc: a cue sheet, a cdrdao TOC file, or an image
+ another tool made (Nero `.nrg`, Alcohol `.mds`; recognised by content), exactly as `rawcd
+ image` reads it. The disc's data files are memory-mapped, not copied; they must stay
+ unchanged while the disc or a stream of it lives.
+
+ Ownership: on success `*out` is a new disc the caller frees with `rawcd_disc_free`; on
+ failure `*out` is NULL.
+ Errors: `RAWCD_E_BAD_INPUT` for a missing, unreadable or malformed image (the message
+ names the file and the byte offset or line), `RAWCD_E_IO` for other read failures.
+ Threading: any thread.
+
+ # Safety
+ `path` is a NUL-terminated string; `out` points to a writable `rawcd_disc *`.
+ */
+rawcd_status rawcd_disc_open_image(const char *path, rawcd_disc **out);
+
+/*
  The default options: `{ .threads = 0, .buffer_bytes = 0, .leadin_start_lba = -22650 }`.
 
  Threading: any thread. Never fails.

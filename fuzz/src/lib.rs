@@ -5,6 +5,9 @@ use rawcd::codec::verify::{looks_like_data, Scrambling};
 use rawcd::codec::{encode_sector, verify_sector, SectorType, SECTOR_SIZE};
 use rawcd::units::Lba;
 
+pub mod images_b;
+pub use images_b::{mds_image, nrg_image};
+
 /// Arbitrary bytes through decode/verify (must not panic), then arbitrary (type, LBA, payload)
 /// through encode: every engine must agree with the reference, and a successful encode must
 /// verify as valid (scrambled and not).

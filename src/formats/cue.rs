@@ -838,5 +838,7 @@ pub fn resolve(
         },
         warnings,
         cdtext_packs: None,
+        data_scrambled: false,
+        subchannel_as_read: None,
     })
 }

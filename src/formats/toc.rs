@@ -843,5 +843,7 @@ pub fn resolve(
         text: sheet.text.clone(),
         warnings,
         cdtext_packs: None,
+        data_scrambled: false,
+        subchannel_as_read: None,
     })
 }

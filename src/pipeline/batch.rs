@@ -5,7 +5,7 @@
 #![forbid(unsafe_code)]
 
 use crate::codec::engine::{Engine, Finish};
-use crate::codec::subchannel::{linear_from_raw, pq16, write_pw};
+use crate::codec::subchannel::{linear_from_raw, pq16, raw_from_linear, read_pq, write_pw};
 use crate::codec::{check_raw, start_sector_in_place, SECTOR_SIZE};
 use crate::error::Error;
 use crate::layout::reference::{encode_main_input, RwSector, RwState};
@@ -65,6 +65,9 @@ pub fn encode_batch<E: Engine + ?Sized>(
     if form != SectorForm::Main {
         write_pq(map, form, input, out);
         write_rw(map, engine, form, input, out);
+        if map.has_pw_as_read() {
+            write_pw_as_read(map, form, input, out)?;
+        }
     }
     Ok(())
 }
@@ -293,6 +296,41 @@ fn extent_of(map: &DiscMap, mut ei: usize, lba: i32) -> usize {
         ei += 1;
     }
     ei
+}
+
+/// Pass 4, clone mode only: the program-area sectors whose subchannel was given as read get
+/// those bytes instead of the generated ones (linear input; raw order for `Raw96`, P and Q
+/// for `Pq16`). The build refused `Packed96`.
+fn write_pw_as_read(
+    map: &DiscMap,
+    form: SectorForm,
+    input: &BatchInput,
+    out: &mut [u8],
+) -> Result<(), Error> {
+    let sb = form.sector_bytes();
+    for (i, slot) in out
+        .chunks_exact_mut(sb)
+        .take(input.count as usize)
+        .enumerate()
+    {
+        let lba = input.first + i as i32;
+        let Some((src, at)) = map.pw_as_read_at(lba) else {
+            continue;
+        };
+        let mut lin = [0u8; 96];
+        src.read_at(at, &mut lin).map_err(|e| io_at(src, lba, e))?;
+        let sub = &mut slot[SECTOR_SIZE..];
+        match form {
+            SectorForm::Linear96 => sub.copy_from_slice(&lin),
+            SectorForm::Raw96 | SectorForm::Packed96 => sub.copy_from_slice(&raw_from_linear(&lin)),
+            SectorForm::Pq16 => {
+                let (p, q) = read_pq(&raw_from_linear(&lin));
+                sub.copy_from_slice(&pq16(p, &q));
+            }
+            SectorForm::Main => {}
+        }
+    }
+    Ok(())
 }
 
 /// Pass 2: P and Q of every sector. `Pq16` gets its whole 16 bytes; the 96-byte forms get P

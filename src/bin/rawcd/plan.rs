@@ -219,6 +219,7 @@ fn creator_report_with(
         let opts = ConvertOptions {
             relaxed,
             regenerate_edc: a.regenerate_edc,
+            regenerate_subchannel: a.regenerate_subchannel,
             examine: false,
             decode_ahead_bytes: d.ahead_bytes,
             decoders: d.decoders,

@@ -295,6 +295,8 @@ pub fn parse_mds(path: &Path, bytes: &[u8]) -> Result<DiscPlan, ImageError> {
         text: TextFields::default(),
         warnings,
         cdtext_packs: None,
+        data_scrambled: false,
+        subchannel_as_read: None,
     })
 }
 

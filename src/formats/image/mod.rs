@@ -14,6 +14,7 @@
 //! [`Segment::File`]: super::plan::Segment::File
 #![forbid(unsafe_code)]
 
+pub mod clonecd;
 pub mod mds;
 pub mod nrg;
 
@@ -55,6 +56,9 @@ pub enum ImageError {
         /// What.
         what: String,
     },
+    /// A text control file (CloneCD `.ccd`) that does not parse; names its line and column.
+    #[error(transparent)]
+    Sheet(crate::formats::ParseError),
     /// A file could not be opened or read.
     #[error("{}: {source}", path.display())]
     Io {
@@ -201,10 +205,7 @@ pub fn load_image(path: &Path) -> Result<DiscPlan, ImageError> {
             nrg::parse_nrg(path, &bytes)
         }
         ImageFormat::Alcohol => mds::load_mds(path),
-        ImageFormat::CloneCd => Err(ImageError::Unsupported {
-            path: path.to_path_buf(),
-            what: "reading a CloneCD image".into(),
-        }),
+        ImageFormat::CloneCd => clonecd::load_ccd(path),
     }
 }
 

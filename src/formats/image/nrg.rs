@@ -196,6 +196,8 @@ pub fn parse_nrg(path: &Path, file: &[u8]) -> Result<DiscPlan, ImageError> {
         text: TextFields::default(),
         warnings,
         cdtext_packs,
+        data_scrambled: false,
+        subchannel_as_read: None,
     })
 }
 
