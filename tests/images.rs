@@ -711,3 +711,296 @@ fn nrg2iso_and_mdf2iso_agree_on_the_data_track() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(read(&d, "m.iso") == user, "mdf2iso disagrees");
 }
+
+// --- CloneCD in clone mode ---
+
+/// A CloneCD set made by rawcd from a cue sheet (Mode 1 data, then audio with a stored
+/// pre-gap): `c.ccd`, `c.img`, `c.sub` in `dir`, plus the sheet `x.cue`.
+fn clonecd_set(dir: &Path) {
+    let mut r = SplitMix::new(1919);
+    std::fs::write(dir.join("d.iso"), r.take(2048 * 320)).unwrap();
+    std::fs::write(dir.join("a.bin"), r.take(2352 * 460)).unwrap();
+    std::fs::write(
+        dir.join("x.cue"),
+        "FILE \"d.iso\" BINARY\n  TRACK 01 MODE1/2048\n    INDEX 01 00:00:00\n\
+         FILE \"a.bin\" BINARY\n  TRACK 02 AUDIO\n    INDEX 00 00:00:00\n    INDEX 01 00:02:00\n",
+    )
+    .unwrap();
+    ok(
+        dir,
+        &["image", "x.cue", "--format", "clonecd", "-o", "c", "-q"],
+    );
+}
+
+/// Copies the CloneCD set `from` to `to` (all three files), with `sub` as its `.sub`.
+fn copy_set(dir: &Path, from: &str, to: &str, sub: &[u8]) {
+    std::fs::copy(
+        dir.join(format!("{from}.ccd")),
+        dir.join(format!("{to}.ccd")),
+    )
+    .unwrap();
+    std::fs::copy(
+        dir.join(format!("{from}.img")),
+        dir.join(format!("{to}.img")),
+    )
+    .unwrap();
+    std::fs::write(dir.join(format!("{to}.sub")), sub).unwrap();
+}
+
+const LEADOUT: usize = 780;
+
+#[test]
+fn clonecd_clone_mode_carries_the_sub_as_read() {
+    use rawcd::codec::subchannel::linear_from_raw;
+    use rawcd::codec::{Mcn, QFrame};
+    let d = tmpdir("clone");
+    clonecd_set(&d);
+    let std_sub = read(&d, "c.sub");
+    let mut sub = std_sub.clone();
+    // Bad-CRC Q frames at three LBAs (one in the data track, one in track 2's pre-gap, one in
+    // its audio).
+    for lba in [10usize, 400, 700] {
+        sub[lba * 96 + 12 + 11] ^= 0x5A;
+    }
+    // An MCN frame where the disc has no MCN.
+    let mcn = QFrame::mcn(0, &Mcn::parse("0123456789012").unwrap(), 0);
+    sub[500 * 96 + 12..500 * 96 + 24].copy_from_slice(&mcn.0);
+    // CD+G in R–W: 50 sectors of arbitrary R..W symbols.
+    let mut r = SplitMix::new(5);
+    for lba in 600..650 {
+        r.fill(&mut sub[lba * 96 + 24..lba * 96 + 96]);
+    }
+    copy_set(&d, "c", "x", &sub);
+
+    // raw: the subchannel of LBA 0 .. lead-out, deinterleaved, is the .sub byte for byte.
+    ok(
+        &d,
+        &[
+            "image", "x.ccd", "--format", "raw", "--leadin", "none", "-o", "r", "-q",
+        ],
+    );
+    let raw = read(&d, "r.raw");
+    for lba in 0..LEADOUT {
+        let s = &raw[(lba + 150) * 2448 + 2352..(lba + 151) * 2448];
+        let lin = linear_from_raw(s.try_into().unwrap());
+        assert!(lin[..] == sub[lba * 96..lba * 96 + 96], "LBA {lba}");
+    }
+    // clonecd: the same .img and .sub back.
+    ok(
+        &d,
+        &["image", "x.ccd", "--format", "clonecd", "-o", "y", "-q"],
+    );
+    assert!(read(&d, "y.sub") == sub);
+    assert!(read(&d, "y.img") == read(&d, "c.img"));
+    // pq16: P and Q as read (the bad CRC stays bad).
+    ok(
+        &d,
+        &[
+            "image",
+            "x.ccd",
+            "--format",
+            "raw",
+            "--leadin",
+            "none",
+            "--subchannel",
+            "pq16",
+            "-o",
+            "q",
+            "-q",
+        ],
+    );
+    let pq = read(&d, "q.raw");
+    for lba in [10usize, 400, 500, 700] {
+        let at = (lba + 150) * 2368 + 2352;
+        assert_eq!(
+            &pq[at..at + 12],
+            &sub[lba * 96 + 12..lba * 96 + 24],
+            "LBA {lba}"
+        );
+    }
+    // --regenerate-subchannel: the standard subchannel, the same stream as the cue sheet's.
+    ok(
+        &d,
+        &[
+            "image",
+            "x.ccd",
+            "--regenerate-subchannel",
+            "--format",
+            "raw",
+            "--leadin",
+            "none",
+            "-o",
+            "g",
+            "-q",
+        ],
+    );
+    ok(
+        &d,
+        &[
+            "image", "x.cue", "--format", "raw", "--leadin", "none", "-o", "s", "-q",
+        ],
+    );
+    assert!(
+        read(&d, "g.raw") == read(&d, "s.raw"),
+        "regenerated subchannel differs from the cue's"
+    );
+    // Main channel and everything outside the program area is the same in clone mode.
+    let std_raw = read(&d, "s.raw");
+    for lba in 0..(LEADOUT + 150 + 6750) {
+        let (a, b) = (&raw[lba * 2448..], &std_raw[lba * 2448..]);
+        assert!(a[..2352] == b[..2352], "main channel of sector {lba}");
+        if !(150..150 + LEADOUT).contains(&lba) {
+            assert!(a[2352..2448] == b[2352..2448], "subchannel of sector {lba}");
+        }
+    }
+    // packed96 cannot carry R–W as read: refused with the way out named.
+    let (code, _, err) = rawcd(
+        &d,
+        &[
+            "image",
+            "x.ccd",
+            "--format",
+            "raw",
+            "--subchannel",
+            "packed96",
+            "-o",
+            "p",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("regenerate"), "{err}");
+    // verify names the damage; the standard set verifies clean.
+    let (code, out, err) = rawcd(&d, &["verify", "c.ccd"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = rawcd(&d, &["verify", "x.ccd"]);
+    assert_ne!(code, 0, "{out}{err}");
+    let all = format!("{out}{err}");
+    for lba in ["LBA 10", "LBA 400", "LBA 700"] {
+        assert!(all.contains(lba), "{lba} in {all}");
+    }
+}
+
+#[test]
+fn clonecd_scrambled_data_tracks_read_correctly() {
+    use rawcd::codec::scramble::scramble_reference;
+    let d = tmpdir("scr");
+    clonecd_set(&d);
+    let mut img = read(&d, "c.img");
+    for s in img.chunks_exact_mut(2352).take(320) {
+        scramble_reference(s.try_into().unwrap());
+    }
+    assert!(img != read(&d, "c.img"));
+    std::fs::write(d.join("s.img"), &img).unwrap();
+    std::fs::copy(d.join("c.sub"), d.join("s.sub")).unwrap();
+    let ccd = std::fs::read_to_string(d.join("c.ccd")).unwrap();
+    assert!(ccd.contains("DataTracksScrambled=0"));
+    std::fs::write(
+        d.join("s.ccd"),
+        ccd.replace("DataTracksScrambled=0", "DataTracksScrambled=1"),
+    )
+    .unwrap();
+    ok(&d, &["image", "s.ccd", "-o", "b", "-q"]);
+    assert!(read(&d, "b.bin") == read(&d, "c.img"), "descrambled bin");
+    ok(
+        &d,
+        &[
+            "image", "s.ccd", "--format", "raw", "--leadin", "none", "-o", "r1", "-q",
+        ],
+    );
+    ok(
+        &d,
+        &[
+            "image", "c.ccd", "--format", "raw", "--leadin", "none", "-o", "r2", "-q",
+        ],
+    );
+    assert!(read(&d, "r1.raw") == read(&d, "r2.raw"));
+}
+
+#[test]
+fn damaged_clonecd_sets_are_refused() {
+    let d = tmpdir("ccdbad");
+    clonecd_set(&d);
+    let sub = read(&d, "c.sub");
+    let ccd = std::fs::read_to_string(d.join("c.ccd")).unwrap();
+    // A .sub one sector short.
+    copy_set(&d, "c", "a", &sub[..sub.len() - 96]);
+    refused(
+        &d,
+        &["image", "a.ccd", "-o", "out"],
+        "a.sub",
+        &["74784 bytes", "74880"],
+    );
+    // An entry that disagrees with [TRACK 2].
+    copy_set(&d, "c", "b", &sub);
+    assert!(ccd.contains("PFrame=20\r\nPLBA=470"));
+    std::fs::write(
+        d.join("b.ccd"),
+        ccd.replace("PFrame=20\r\nPLBA=470", "PFrame=21\r\nPLBA=471"),
+    )
+    .unwrap();
+    refused(
+        &d,
+        &["image", "b.ccd", "-o", "out"],
+        "b.ccd",
+        &["track 2", "471", "470"],
+    );
+    // A data entry for an audio track.
+    copy_set(&d, "c", "e", &sub);
+    let t2 = ccd.find("Point=0x02").unwrap();
+    let mut bad = ccd.clone();
+    bad.replace_range(
+        t2..t2 + 40,
+        &ccd[t2..t2 + 40].replace("Control=0x00", "Control=0x04"),
+    );
+    std::fs::write(d.join("e.ccd"), bad).unwrap();
+    refused(
+        &d,
+        &["image", "e.ccd", "-o", "out"],
+        "e.ccd",
+        &["Control=0x04", "MODE=0"],
+    );
+    // A lead-out past the .img.
+    copy_set(&d, "c", "f", &sub);
+    std::fs::write(d.join("f.ccd"), ccd.replace("PLBA=780", "PLBA=781")).unwrap();
+    refused(
+        &d,
+        &["image", "f.ccd", "-o", "out"],
+        "f.ccd",
+        &["781", "780 sectors"],
+    );
+    // A broken line names its line.
+    copy_set(&d, "c", "g", &sub);
+    std::fs::write(
+        d.join("g.ccd"),
+        ccd.replace("TocEntries=5", "TocEntries=five"),
+    )
+    .unwrap();
+    refused(&d, &["image", "g.ccd", "-o", "out"], "g.ccd:", &["five"]);
+}
+
+#[test]
+#[ignore = "needs ccd2iso"]
+fn ccd2iso_agrees_on_the_data_track() {
+    let d = tmpdir("ccd2iso");
+    clonecd_set(&d);
+    let o = Command::new("ccd2iso")
+        .args(["c.img", "c.iso"])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    let iso = read(&d, "c.iso");
+    let want = read(&d, "d.iso");
+    assert!(
+        iso.len() >= want.len() && iso[..want.len()] == want,
+        "ccd2iso: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // rawcd reads the set back to the same user data.
+    ok(&d, &["image", "c.ccd", "-o", "b", "-q"]);
+    let user: Vec<u8> = read(&d, "b.bin")
+        .chunks(2352)
+        .take(320)
+        .flat_map(|s| s[16..2064].to_vec())
+        .collect();
+    assert!(user == want);
+}
