@@ -1004,3 +1004,30 @@ fn ccd2iso_agrees_on_the_data_track() {
         .collect();
     assert!(user == want);
 }
+
+#[test]
+fn other_commands_take_the_images() {
+    let d = tmpdir("cmds");
+    let p = payload();
+    write_cue(&d, &p, true);
+    add_cue_extras(&d);
+    std::fs::write(d.join("x.nrg"), nrg_dao(&p, true, true)).unwrap();
+    // simulate streams it through the pipeline into the simulated drive.
+    let out = ok(&d, &["simulate", "x.nrg", "--speed", "4", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["underruns"], 0, "{out}");
+    // repair writes the image as bin/cue (rawcd writes no Nero files): the same bin as the
+    // image's, nothing to correct in a clean image.
+    let (code, out, err) = rawcd(&d, &["repair", "x.nrg", "-o", "fixed"]);
+    assert_eq!(code, 0, "{out}{err}");
+    ok(&d, &["image", "x.nrg", "-o", "plain", "-q"]);
+    assert!(read(&d, "fixed.bin") == read(&d, "plain.bin"));
+    assert!(d.join("fixed.cue").exists());
+    let left: Vec<_> = std::fs::read_dir(&d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains("rawcd-repair"))
+        .collect();
+    assert!(left.is_empty(), "intermediate files left: {left:?}");
+}

@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use rawcd::formats::image::{mds, nrg};
+use rawcd::formats::ccd::parse_ccd;
+use rawcd::formats::image::{clonecd, mds, nrg};
 use rawcd::formats::{DiscPlan, Segment};
 
 /// Checks what every accepted plan must satisfy; `len`: the image file's length, when the
@@ -159,6 +160,39 @@ pub fn mds_image(data: &[u8]) {
     mds_once(&patched(&mds_seed(), data));
 }
 
+/// A valid CloneCD control file of a 2-track disc (300-sector data track, 400-sector audio
+/// track with a 150-sector stored pre-gap; lead-out 700).
+const CCD_SEED: &str = "[CloneCD]\r\nVersion=3\r\n[Disc]\r\nTocEntries=5\r\nSessions=1\r\n\
+DataTracksScrambled=0\r\nCDTextLength=0\r\n[Entry 0]\r\nSession=1\r\nPoint=0xa0\r\nControl=0x04\r\n\
+PMin=1\r\n[Entry 1]\r\nSession=1\r\nPoint=0xa1\r\nPMin=2\r\n[Entry 2]\r\nSession=1\r\nPoint=0xa2\r\n\
+PMin=0\r\nPSec=11\r\nPFrame=25\r\nPLBA=700\r\n[Entry 3]\r\nSession=1\r\nPoint=0x01\r\nControl=0x04\r\n\
+PSec=2\r\nPLBA=0\r\n[Entry 4]\r\nSession=1\r\nPoint=0x02\r\nControl=0x00\r\nPSec=8\r\nPLBA=450\r\n\
+[TRACK 1]\r\nMODE=1\r\nINDEX 1=0\r\n[TRACK 2]\r\nMODE=0\r\nINDEX 0=300\r\nINDEX 1=450\r\nINDEX 2=500\r\n";
+
+fn ccd_once(text: &[u8], img_sectors: u64, sub: bool) {
+    let text = String::from_utf8_lossy(text);
+    let Ok(sheet) = parse_ccd(&text, Path::new("fuzz.ccd")) else {
+        return;
+    };
+    let img_len = img_sectors * 2352;
+    let sub = sub.then_some((Path::new("fuzz.sub"), img_sectors * 96));
+    if let Ok(plan) = clonecd::plan_from_ccd(&sheet, Path::new("fuzz.img"), img_len, sub) {
+        check_plan(&plan, Some(img_len));
+        assert_eq!(*plan.index1_lbas().last().unwrap(), img_sectors as i64);
+    }
+}
+
+/// CloneCD reader: the bytes as a control file, then as patches to a valid one (the first
+/// byte picks the `.img` size around the valid 700 sectors and whether a `.sub` exists).
+pub fn ccd_image(data: &[u8]) {
+    let Some((&k, rest)) = data.split_first() else {
+        return;
+    };
+    let sectors = 698 + u64::from(k % 5);
+    ccd_once(rest, sectors, k & 0x80 != 0);
+    ccd_once(&patched(CCD_SEED.as_bytes(), rest), sectors, k & 0x80 != 0);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +203,8 @@ mod tests {
         assert_eq!(p.index1_lbas(), vec![0, 4, 6]);
         let p = mds::parse_mds(Path::new("s.mds"), &mds_seed()).unwrap();
         assert_eq!(p.index1_lbas(), vec![0, 6, 9]);
+        let sheet = parse_ccd(CCD_SEED, Path::new("s.ccd")).unwrap();
+        let p = clonecd::plan_from_ccd(&sheet, Path::new("s.img"), 700 * 2352, None).unwrap();
+        assert_eq!(p.index1_lbas(), vec![0, 450, 700]);
     }
 }

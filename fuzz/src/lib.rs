@@ -6,7 +6,7 @@ use rawcd::codec::{encode_sector, verify_sector, SectorType, SECTOR_SIZE};
 use rawcd::units::Lba;
 
 pub mod images_b;
-pub use images_b::{mds_image, nrg_image};
+pub use images_b::{ccd_image, mds_image, nrg_image};
 
 /// Arbitrary bytes through decode/verify (must not panic), then arbitrary (type, LBA, payload)
 /// through encode: every engine must agree with the reference, and a successful encode must

@@ -115,7 +115,9 @@ pub fn plan_from_ccd(
         )));
     }
     let tracks = &sheet.tracks;
-    let first = tracks[0].number;
+    let Some(first) = tracks.first().map(|t| t.number) else {
+        return Err(bad("no [TRACK n] section".into()));
+    };
     for (k, t) in tracks.iter().enumerate() {
         if usize::from(t.number) != usize::from(first) + k {
             return Err(bad(format!(
