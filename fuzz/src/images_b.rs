@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use rawcd::formats::ccd::parse_ccd;
-use rawcd::formats::image::{clonecd, mds, nrg};
+use rawcd::formats::image::ccd::{self as clonecd, parse_ccd};
+use rawcd::formats::image::{mds, nrg};
 use rawcd::formats::{DiscPlan, Segment};
 
 /// Checks what every accepted plan must satisfy; `len`: the image file's length, when the

@@ -1,7 +1,9 @@
-//! Readers of disc images that other tools made: Nero (`.nrg`), Alcohol 120% (`.mds` +
-//! `.mdf`) and CloneCD (`.ccd` + `.img` + `.sub`). Each reader turns an image into the same
-//! neutral [`DiscPlan`] the cue and TOC readers give, with [`Segment::File`] pieces wherever
-//! the sectors are stored plainly (so they are memory-mapped, not copied).
+//! Readers of disc images that other tools made: Nero (`.nrg`, [`nrg`]), Alcohol 120%
+//! (`.mds` + `.mdf`, [`mds`]) and CloneCD (`.ccd` + `.img` + `.sub`, [`ccd`]); MAME CHD and
+//! ECM join here, one file each. Each reader turns an image into the same neutral
+//! [`DiscPlan`] the cue and TOC readers give, with [`Segment::File`] pieces wherever the
+//! sectors are stored plainly (so they are memory-mapped, not copied). Readers never import
+//! writers.
 //!
 //! Formats are recognised by content, never by extension ([`detect`]): Nero by the `NERO`
 //! (32-bit) or `NER5` (64-bit) footer, Alcohol by the `MEDIA DESCRIPTOR` signature, CloneCD
@@ -14,7 +16,7 @@
 //! [`Segment::File`]: super::plan::Segment::File
 #![forbid(unsafe_code)]
 
-pub mod clonecd;
+pub mod ccd;
 pub mod mds;
 pub mod nrg;
 
@@ -205,7 +207,7 @@ pub fn load_image(path: &Path) -> Result<DiscPlan, ImageError> {
             nrg::parse_nrg(path, &bytes)
         }
         ImageFormat::Alcohol => mds::load_mds(path),
-        ImageFormat::CloneCd => clonecd::load_ccd(path),
+        ImageFormat::CloneCd => ccd::load_ccd(path),
     }
 }
 

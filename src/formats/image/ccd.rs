@@ -1,5 +1,15 @@
-//! CloneCD control files (`.ccd`, cd-format.md §11.3): a writer for rawcd's `clonecd` output
-//! and a parser for `rawcd verify`.
+//! CloneCD control files (`.ccd`, cd-format.md §11.3): the parser (`rawcd verify`, and the
+//! reader of CloneCD images). The writer of rawcd's `clonecd` output is `formats::write::ccd`.
+//!
+//! The image reader ([`load_ccd`], [`plan_from_ccd`]) reads CloneCD images in clone mode:
+//! the `.ccd` control file, the `.img` main channel (2352 bytes per sector from LBA 0, data
+//! sectors unscrambled unless `DataTracksScrambled=1`) and the `.sub` subchannel (96 bytes
+//! per sector, linear P..W order, same sectors). The `.sub` is the subchannel as read from
+//! the disc: the plan carries it as [`DiscPlan::subchannel_as_read`] so that every output
+//! keeps it byte for byte (copy protection, bad CRCs and R–W included) unless the caller
+//! regenerates it. The `[TRACK n]` sections give modes and indexes; the `[Entry n]` list must
+//! agree with them (each track pointer's PLBA is its INDEX 01, A0/A1 its first and last
+//! track, A2 the lead-out at the end of the `.img`); a disagreement is an error, not a guess.
 //!
 //! Conventions (as real CloneCD files and libmirage's reader have them): CRLF line endings;
 //! `[Entry n]` in lead-in TOC order A0, A1, A2, then the tracks; `Point`, `ADR`, `Control` in
@@ -12,11 +22,11 @@
 
 use std::path::{Path, PathBuf};
 
+use super::{isrc_field, ImageError};
 use crate::codec::cdtext::{Pack, PACK_SIZE};
-use crate::layout::DiscMap;
-use crate::units::from_bcd;
-
-use super::error::{ParseError, ParseErrorKind};
+use crate::codec::Mcn;
+use crate::formats::error::{ParseError, ParseErrorKind};
+use crate::formats::plan::{DiscPlan, Segment, TextFields, TrackMode, TrackPlan};
 
 /// One `[Entry n]`: a raw lead-in TOC entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -108,97 +118,6 @@ impl CcdSheet {
     pub fn track_entries(&self) -> impl Iterator<Item = &CcdEntry> {
         self.entries.iter().filter(|e| (1..=99).contains(&e.point))
     }
-}
-
-fn ccd_mode(t: &crate::layout::TrackEntry) -> u8 {
-    if t.ty.is_audio() {
-        0
-    } else if t.ty.is_mode2() {
-        2
-    } else {
-        1
-    }
-}
-
-/// Writes the `.ccd` of a CloneCD set whose `.img`/`.sub` hold LBA 0 .. lead-out − 1 of `map`.
-/// `cdtext` are the lead-in CD-Text packs, if any (`[CDText]`, 18 bytes per entry).
-pub fn write_ccd(map: &DiscMap, cdtext: Option<&[Pack]>) -> String {
-    let entries = map.toc_entries();
-    let mut ordered: Vec<_> = entries.iter().filter(|e| e.1 >= 0xA0).collect();
-    ordered.extend(entries.iter().filter(|e| e.1 < 0xA0));
-    let packs = cdtext.unwrap_or(&[]);
-    let mut s = String::new();
-    let mut line = |text: String| {
-        s.push_str(&text);
-        s.push_str("\r\n");
-    };
-    line("[CloneCD]".into());
-    line("Version=3".into());
-    line("[Disc]".into());
-    line(format!("TocEntries={}", ordered.len()));
-    line("Sessions=1".into());
-    line("DataTracksScrambled=0".into());
-    line(format!("CDTextLength={}", packs.len() * PACK_SIZE));
-    if let Some(m) = map.mcn() {
-        line(format!("CATALOG={m}"));
-    }
-    if !packs.is_empty() {
-        line("[CDText]".into());
-        line(format!("Entries={}", packs.len()));
-        for (i, p) in packs.iter().enumerate() {
-            let hex: Vec<String> = p.0.iter().map(|b| format!("{b:02x}")).collect();
-            line(format!("Entry {i}={}", hex.join(" ")));
-        }
-    }
-    let first = &map.tracks()[0];
-    line("[Session 1]".into());
-    line(format!("PreGapMode={}", ccd_mode(first)));
-    line("PreGapSubC=0".into());
-    for (i, &&(ctrl, point, p)) in ordered.iter().enumerate() {
-        let bin = |b: u8| from_bcd(b).unwrap_or(b);
-        let (point, pm) = if point >= 0xA0 {
-            // A0: first track, disc type (raw), 0; A1: last track; A2: lead-out MSF.
-            let psec = if point == 0xA0 { p[1] } else { bin(p[1]) };
-            (point, [bin(p[0]), psec, bin(p[2])])
-        } else {
-            (bin(point), [bin(p[0]), bin(p[1]), bin(p[2])])
-        };
-        let e = CcdEntry {
-            p: pm,
-            ..Default::default()
-        };
-        line(format!("[Entry {i}]"));
-        line("Session=1".into());
-        line(format!("Point={point:#04x}"));
-        line("ADR=0x01".into());
-        line(format!("Control={ctrl:#04x}"));
-        line("TrackNo=0".into());
-        line("AMin=0".into());
-        line("ASec=0".into());
-        line("AFrame=0".into());
-        line("ALBA=-150".into());
-        line("Zero=0".into());
-        line(format!("PMin={}", pm[0]));
-        line(format!("PSec={}", pm[1]));
-        line(format!("PFrame={}", pm[2]));
-        line(format!("PLBA={}", e.p_lba()));
-    }
-    for t in map.tracks() {
-        line(format!("[TRACK {}]", t.number));
-        line(format!("MODE={}", ccd_mode(t)));
-        if let Some(i) = &t.isrc {
-            line(format!("ISRC={}", i.as_str()));
-        }
-        let pregap = t.first_lba.max(0);
-        if pregap < t.index01 {
-            line(format!("INDEX 0={pregap}"));
-        }
-        line(format!("INDEX 1={}", t.index01));
-        for (k, lba) in t.indexes.iter().enumerate() {
-            line(format!("INDEX {}={lba}", k + 2));
-        }
-    }
-    s
 }
 
 /// Which section a line is in.
@@ -514,97 +433,6 @@ pub fn parse_ccd(text: &str, path: &Path) -> Result<CcdSheet, ParseError> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::codec::cdtext::{Block, CdText, Charset};
-    use crate::codec::SectorType;
-    use crate::layout::{CopySetting, ImageCreator};
-    use crate::source::Source;
-
-    fn src(ty: SectorType, sectors: usize) -> Source {
-        Source::from_bytes(vec![0u8; ty.input_size() * sectors])
-    }
-
-    fn disc() -> DiscMap {
-        let mut c = ImageCreator::new();
-        c.set_relaxed(true);
-        c.set_media_catalog_number("1234567890128").unwrap();
-        c.add_track(SectorType::Mode1, src(SectorType::Mode1, 331))
-            .unwrap();
-        c.add_track(SectorType::Audio, src(SectorType::Audio, 225))
-            .unwrap();
-        c.add_track(SectorType::Audio, src(SectorType::Audio, 338))
-            .unwrap();
-        c.set_isrc(2, "USABC2400001").unwrap();
-        let s = c.track_info_mut(3).unwrap();
-        s.copy = CopySetting::Permitted;
-        s.preemphasis = true;
-        s.indexes = vec![100];
-        c.build().unwrap()
-    }
-
-    #[test]
-    fn write_then_parse_round_trips() {
-        let map = disc();
-        let mut b = Block::new(9, Charset::Iso8859_1, 1, 3);
-        b.disc.title = b"Album".to_vec();
-        let packs = CdText { blocks: vec![b] }
-            .encode(&Default::default())
-            .unwrap();
-        let text = write_ccd(&map, Some(&packs));
-        assert!(text.starts_with(
-            "[CloneCD]\r\nVersion=3\r\n[Disc]\r\nTocEntries=6\r\nSessions=1\r\nDataTracksScrambled=0\r\n"
-        ));
-        assert!(!text.replace("\r\n", "").contains('\n'), "CRLF only");
-        assert!(text.contains("[Entry 0]\r\nSession=1\r\nPoint=0xa0\r\nADR=0x01\r\nControl=0x04\r\nTrackNo=0\r\nAMin=0\r\nASec=0\r\nAFrame=0\r\nALBA=-150\r\nZero=0\r\nPMin=1\r\nPSec=0\r\nPFrame=0\r\nPLBA=4350\r\n"), "{text}");
-        let sheet = parse_ccd(&text, Path::new("OUT.ccd")).unwrap();
-        assert_eq!(sheet.version, 3);
-        assert_eq!(sheet.sessions, 1);
-        assert!(!sheet.data_tracks_scrambled);
-        assert_eq!(sheet.catalog.as_deref(), Some("1234567890128"));
-        assert_eq!(sheet.cdtext, packs);
-        assert_eq!(sheet.cdtext_length as usize, packs.len() * 18);
-        assert_eq!(sheet.pregap_modes, vec![1]);
-        let points: Vec<u8> = sheet.entries.iter().map(|e| e.point).collect();
-        assert_eq!(points, vec![0xA0, 0xA1, 0xA2, 1, 2, 3]);
-        assert_eq!(sheet.leadout_lba(), Some(map.start_of_leadout()));
-        // The entries are the map's TOC, in binary.
-        for e in &sheet.entries {
-            let (ctrl, _, p) = map
-                .toc_entries()
-                .into_iter()
-                .find(|x| from_bcd(x.1).unwrap_or(x.1) == e.point)
-                .unwrap();
-            assert_eq!(e.control, ctrl);
-            assert_eq!(e.plba, e.p_lba());
-            if e.point != 0xA0 {
-                assert_eq!(e.p.map(crate::units::to_bcd), p, "point {:#x}", e.point);
-            }
-        }
-        for (t, ct) in map.tracks().iter().zip(sheet.track_entries()) {
-            assert_eq!(ct.plba, t.index01);
-            assert_eq!(ct.control, t.ctrl);
-        }
-        assert_eq!(sheet.tracks.len(), 3);
-        for (t, ct) in map.tracks().iter().zip(&sheet.tracks) {
-            assert_eq!(ct.number, t.number);
-            assert_eq!(ct.mode, if t.ty.is_audio() { 0 } else { 1 });
-            assert_eq!(ct.index(1), Some(t.index01));
-            let idx0 = (t.first_lba >= 0).then_some(t.first_lba);
-            assert_eq!(ct.index(0), idx0);
-            let more: Vec<i32> = ct
-                .indexes
-                .iter()
-                .filter(|(n, _)| *n >= 2)
-                .map(|&(_, l)| l)
-                .collect();
-            assert_eq!(more, t.indexes);
-            assert_eq!(ct.isrc.as_deref(), t.isrc.as_ref().map(|i| i.as_str()));
-        }
-        // D14: 150 post-gap after the data track, 150 pre-gap before each audio track.
-        let starts: Vec<i32> = sheet.tracks.iter().map(|t| t.index(1).unwrap()).collect();
-        assert_eq!(starts, vec![0, 631, 1006]);
-        assert_eq!(sheet.tracks[1].index(0), Some(481));
-        assert_eq!(sheet.leadout_lba(), Some(1344));
-    }
 
     #[test]
     fn parse_errors_have_line_and_column() {
@@ -642,4 +470,248 @@ mod tests {
         .unwrap();
         assert!(ok.cdtext[0].crc_ok());
     }
+}
+
+// --- the image reader (clone mode) ---
+
+/// The largest `.ccd` read (a full TOC and CD-Text are a few hundred kilobytes at most).
+const MAX_CCD_BYTES: u64 = 8 << 20;
+
+/// Reads a CloneCD set from its `.ccd`: the `.img` and `.sub` beside it (same base name,
+/// extension in either case).
+///
+/// # Errors
+/// [`ImageError`]: a bad `.ccd` (line and column), a missing `.img`, sizes that disagree,
+/// entries that disagree with the `[TRACK n]` sections, several sessions.
+pub fn load_ccd(path: &Path) -> Result<DiscPlan, ImageError> {
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| ImageError::Io { path: p, source }
+    };
+    let meta = std::fs::metadata(path).map_err(io(path))?;
+    if meta.len() > MAX_CCD_BYTES {
+        return Err(ImageError::invalid(
+            path,
+            format!("{} bytes is too large for a .ccd control file", meta.len()),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(io(path))?;
+    let text = crate::formats::sheet::lex::decode_sheet(&bytes);
+    let sheet = parse_ccd(&text, path).map_err(ImageError::Sheet)?;
+    let img = beside(path, "img").ok_or_else(|| ImageError::Io {
+        path: path.with_extension("img"),
+        source: std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no such file (the .img of this .ccd)",
+        ),
+    })?;
+    let img_len = std::fs::metadata(&img).map_err(io(&img))?.len();
+    let sub = beside(path, "sub");
+    let sub_len = match &sub {
+        Some(s) => Some(std::fs::metadata(s).map_err(io(s))?.len()),
+        None => None,
+    };
+    plan_from_ccd(&sheet, &img, img_len, sub.as_deref().zip(sub_len))
+}
+
+/// `ccd` with extension `ext` or its upper case, when it exists.
+fn beside(ccd: &Path, ext: &str) -> Option<PathBuf> {
+    [ext.to_string(), ext.to_ascii_uppercase()]
+        .iter()
+        .map(|e| ccd.with_extension(e))
+        .find(|p| p.is_file())
+}
+
+/// Turns a parsed `.ccd` into a plan over `img` (`img_len` bytes) and, when there is one, the
+/// `.sub` (`path`, length). Pure: no file is opened.
+///
+/// # Errors
+/// As [`load_ccd`].
+pub fn plan_from_ccd(
+    sheet: &CcdSheet,
+    img: &Path,
+    img_len: u64,
+    sub: Option<(&Path, u64)>,
+) -> Result<DiscPlan, ImageError> {
+    let path = sheet.path.as_path();
+    let bad = |m: String| ImageError::invalid(path, m);
+    if sheet.sessions > 1 || sheet.entries.iter().any(|e| e.session > 1) {
+        return Err(ImageError::Unsupported {
+            path: path.to_path_buf(),
+            what: format!(
+                "a multi-session CloneCD image (Sessions={})",
+                sheet.sessions.max(2)
+            ),
+        });
+    }
+    if img_len % 2352 != 0 || img_len == 0 {
+        return Err(ImageError::invalid(
+            img,
+            format!("{img_len} bytes is not whole 2352-byte sectors"),
+        ));
+    }
+    let sectors = img_len / 2352;
+    if let Some((s, len)) = sub {
+        if len != sectors * 96 {
+            return Err(ImageError::invalid(
+                s,
+                format!(
+                    "{len} bytes, but the .img holds {sectors} sectors, so the .sub needs {} (96 per sector)",
+                    sectors * 96
+                ),
+            ));
+        }
+    }
+    let leadout = sheet
+        .leadout_lba()
+        .ok_or_else(|| bad("no lead-out entry (Point=0xa2) in the [Entry] list".into()))?;
+    if i64::from(leadout) != sectors as i64 {
+        return Err(bad(format!(
+            "the lead-out entry (Point=0xa2) is at LBA {leadout}, but the .img holds {sectors} sectors"
+        )));
+    }
+    let tracks = &sheet.tracks;
+    let Some(first) = tracks.first().map(|t| t.number) else {
+        return Err(bad("no [TRACK n] section".into()));
+    };
+    for (k, t) in tracks.iter().enumerate() {
+        if usize::from(t.number) != usize::from(first) + k {
+            return Err(bad(format!(
+                "[TRACK {}] follows [TRACK {}]: track numbers must be consecutive",
+                t.number,
+                tracks[k - 1].number
+            )));
+        }
+    }
+    let last = tracks[tracks.len() - 1].number;
+    for (point, want, what) in [(0xA0u8, first, "first"), (0xA1, last, "last")] {
+        if let Some(e) = sheet.entries.iter().find(|e| e.point == point) {
+            if e.p[0] != want {
+                return Err(bad(format!(
+                    "the entry Point=0x{point:02x} says the {what} track is {}, the [TRACK] sections say {want}",
+                    e.p[0]
+                )));
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    // First sector of each track's content: track 1 from LBA 0, later tracks from INDEX 0
+    // (or INDEX 1).
+    let mut starts = Vec::with_capacity(tracks.len());
+    for (k, t) in tracks.iter().enumerate() {
+        let i1 = t
+            .index(1)
+            .ok_or_else(|| bad(format!("[TRACK {}] has no INDEX 1", t.number)))?;
+        let s = if k == 0 { 0 } else { t.index(0).unwrap_or(i1) };
+        let prev = starts.last().copied().unwrap_or(-1);
+        if s <= prev || i1 < s || i64::from(i1) >= sectors as i64 {
+            return Err(bad(format!(
+                "[TRACK {}]: INDEX 0/1 at LBA {s}/{i1} are out of order or outside the .img (0..{sectors})",
+                t.number
+            )));
+        }
+        starts.push(s);
+    }
+    let mut plans = Vec::with_capacity(tracks.len());
+    for (k, t) in tracks.iter().enumerate() {
+        let start = starts[k];
+        let end = starts.get(k + 1).copied().unwrap_or(leadout);
+        let i1 = t.index(1).unwrap_or(start);
+        let mode = match t.mode {
+            0 => TrackMode::Audio,
+            1 => TrackMode::Mode1Raw,
+            2 => TrackMode::Mode2Raw,
+            m => {
+                return Err(bad(format!(
+                    "[TRACK {}]: unknown MODE={m} (0 audio, 1, 2)",
+                    t.number
+                )))
+            }
+        };
+        let entry = sheet
+            .track_entries()
+            .find(|e| e.point == t.number)
+            .ok_or_else(|| bad(format!("no [Entry] for track {}", t.number)))?;
+        if entry.p_lba() != i1 {
+            return Err(bad(format!(
+                "the entry for track {} puts it at LBA {}, [TRACK {}] INDEX 1 at {i1}",
+                t.number,
+                entry.p_lba(),
+                t.number
+            )));
+        }
+        let ctl = entry.control;
+        if (ctl & 0x4 != 0) == mode.is_audio() {
+            return Err(bad(format!(
+                "the entry for track {} says Control=0x{ctl:02x} ({}), [TRACK {}] MODE={} ({})",
+                t.number,
+                if ctl & 0x4 != 0 { "data" } else { "audio" },
+                t.number,
+                t.mode,
+                if mode.is_audio() { "audio" } else { "data" }
+            )));
+        }
+        let mut indexes = Vec::new();
+        for &(n, lba) in &t.indexes {
+            if n >= 2 {
+                if lba <= indexes.last().map_or(i1, |&o: &u32| start + o as i32) || lba >= end {
+                    return Err(bad(format!(
+                        "[TRACK {}]: INDEX {n} at LBA {lba} is out of order or outside the track",
+                        t.number
+                    )));
+                }
+                indexes.push((lba - start) as u32);
+            }
+        }
+        let isrc = t
+            .isrc
+            .as_deref()
+            .and_then(|s| isrc_field(s.as_bytes(), t.number, &mut warnings));
+        plans.push(TrackPlan {
+            number: t.number,
+            mode,
+            copy: ctl & 0x2 != 0,
+            preemphasis: ctl & 0x1 != 0 && mode.is_audio(),
+            four_channel: ctl & 0x8 != 0 && mode.is_audio(),
+            scms: false,
+            isrc,
+            pregap_generated: 0,
+            segments: vec![Segment::File {
+                path: img.to_path_buf(),
+                byte_offset: start as u64 * 2352,
+                byte_len: (end - start) as u64 * 2352,
+                swap: false,
+            }],
+            index1: (i1 - start) as u32,
+            indexes,
+            postgap_generated: 0,
+            text: Default::default(),
+            sub: None,
+        });
+    }
+    let catalog = match &sheet.catalog {
+        Some(c) => match Mcn::parse(c) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                warnings.push(format!("CATALOG={c} ignored: {e}"));
+                None
+            }
+        },
+        None => None,
+    };
+    if sub.is_none() {
+        warnings.push("no .sub beside the .ccd: the subchannel is generated".into());
+    }
+    Ok(DiscPlan {
+        sheet: path.to_path_buf(),
+        catalog,
+        disc_type: None,
+        first_track: first,
+        tracks: plans,
+        text: TextFields::default(),
+        warnings,
+        cdtext_packs: (!sheet.cdtext.is_empty()).then(|| sheet.cdtext.clone()),
+        data_scrambled: sheet.data_tracks_scrambled,
+        subchannel_as_read: sub.map(|(p, _)| p.to_path_buf()),
+    })
 }

@@ -7,9 +7,9 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::error::{ParseError, ParseErrorKind};
-use super::plan::{DiscPlan, FileInfo, FileKind};
-use super::wav::parse_wav_prefix;
+use crate::formats::audio::wav::parse_wav_prefix;
+use crate::formats::error::{ParseError, ParseErrorKind};
+use crate::formats::plan::{DiscPlan, FileInfo, FileKind};
 
 /// Bytes of a WAV file read to find its data chunk.
 const WAV_HEAD: u64 = 1 << 20;
