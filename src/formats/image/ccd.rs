@@ -429,49 +429,6 @@ pub fn parse_ccd(text: &str, path: &Path) -> Result<CcdSheet, ParseError> {
     Ok(sheet)
 }
 
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parse_errors_have_line_and_column() {
-        let e = parse_ccd(
-            "[CloneCD]\nVersion=3\n[Entry 0]\nPoint=zz\n",
-            Path::new("x.ccd"),
-        )
-        .unwrap_err();
-        assert_eq!(e.to_string(), "x.ccd:4:7: bad number \"zz\": not a number");
-        let e = parse_ccd("[CloneCD]\nVersion\n", Path::new("x.ccd")).unwrap_err();
-        assert_eq!((e.line, e.col), (2, 1));
-        let e = parse_ccd("[Disc]\nTocEntries=0\n[TRACK 1]\n", Path::new("x.ccd")).unwrap_err();
-        assert!(e.to_string().contains("[CloneCD]"), "{e}");
-        let e = parse_ccd(
-            "[CloneCD]\n[Disc]\nTocEntries=2\n[Entry 0]\n[TRACK 1]\n",
-            Path::new("x.ccd"),
-        )
-        .unwrap_err();
-        assert_eq!(e.line, 3);
-        let e = parse_ccd("[CloneCD]\n[Entry 1]\n[TRACK 1]\n", Path::new("x.ccd")).unwrap_err();
-        assert!(e.to_string().contains("no [Entry 0]"), "{e}");
-        let e = parse_ccd(
-            "[CloneCD]\n[TRACK 1]\nINDEX 1=99999999\n",
-            Path::new("x.ccd"),
-        )
-        .unwrap_err();
-        assert_eq!((e.line, e.col), (3, 9));
-        let e = parse_ccd("[CloneCD]\n[Entry 0]\nPoint=1\n", Path::new("x.ccd")).unwrap_err();
-        assert_eq!(e.kind, ParseErrorKind::NoTracks);
-        // 16-byte CD-Text entries get their CRC computed.
-        let ok = parse_ccd(
-            "[CloneCD]\r\n[CDText]\r\nEntries=1\r\nEntry 0=80 00 00 00 41 42 00 00 00 00 00 00 00 00 00 00\r\n[TRACK 1]\r\nMODE=0\r\nINDEX 1=0\r\n",
-            Path::new("x.ccd"),
-        )
-        .unwrap();
-        assert!(ok.cdtext[0].crc_ok());
-    }
-}
-
 // --- the image reader (clone mode) ---
 
 /// The largest `.ccd` read (a full TOC and CD-Text are a few hundred kilobytes at most).
@@ -714,4 +671,47 @@ pub fn plan_from_ccd(
         data_scrambled: sheet.data_tracks_scrambled,
         subchannel_as_read: sub.map(|(p, _)| p.to_path_buf()),
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_errors_have_line_and_column() {
+        let e = parse_ccd(
+            "[CloneCD]\nVersion=3\n[Entry 0]\nPoint=zz\n",
+            Path::new("x.ccd"),
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "x.ccd:4:7: bad number \"zz\": not a number");
+        let e = parse_ccd("[CloneCD]\nVersion\n", Path::new("x.ccd")).unwrap_err();
+        assert_eq!((e.line, e.col), (2, 1));
+        let e = parse_ccd("[Disc]\nTocEntries=0\n[TRACK 1]\n", Path::new("x.ccd")).unwrap_err();
+        assert!(e.to_string().contains("[CloneCD]"), "{e}");
+        let e = parse_ccd(
+            "[CloneCD]\n[Disc]\nTocEntries=2\n[Entry 0]\n[TRACK 1]\n",
+            Path::new("x.ccd"),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 3);
+        let e = parse_ccd("[CloneCD]\n[Entry 1]\n[TRACK 1]\n", Path::new("x.ccd")).unwrap_err();
+        assert!(e.to_string().contains("no [Entry 0]"), "{e}");
+        let e = parse_ccd(
+            "[CloneCD]\n[TRACK 1]\nINDEX 1=99999999\n",
+            Path::new("x.ccd"),
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.col), (3, 9));
+        let e = parse_ccd("[CloneCD]\n[Entry 0]\nPoint=1\n", Path::new("x.ccd")).unwrap_err();
+        assert_eq!(e.kind, ParseErrorKind::NoTracks);
+        // 16-byte CD-Text entries get their CRC computed.
+        let ok = parse_ccd(
+            "[CloneCD]\r\n[CDText]\r\nEntries=1\r\nEntry 0=80 00 00 00 41 42 00 00 00 00 00 00 00 00 00 00\r\n[TRACK 1]\r\nMODE=0\r\nINDEX 1=0\r\n",
+            Path::new("x.ccd"),
+        )
+        .unwrap();
+        assert!(ok.cdtext[0].crc_ok());
+    }
 }
