@@ -334,9 +334,29 @@ fn file_name(at: &At<'_>, block: u64, track: u8) -> Result<String, ImageError> {
 fn resolve(mds: &Path, name: &str) -> PathBuf {
     let dir = mds.parent().unwrap_or(Path::new(""));
     if let Some(ext) = name.strip_prefix("*.") {
-        return mds.with_extension(ext);
+        // Only a plain extension (a separator in it would name another folder; fuzz find).
+        if !ext.is_empty() && ext.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return mds.with_extension(ext);
+        }
     }
     // Only the last component: a descriptor never reaches outside its folder.
     let leaf = name.rsplit(['/', '\\']).next().unwrap_or(name);
     dir.join(leaf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_file_names_stay_in_the_descriptors_folder() {
+        let mds = Path::new("d/x.mds");
+        assert_eq!(resolve(mds, "*.mdf"), Path::new("d/x.mdf"));
+        assert_eq!(resolve(mds, "disc.mdf"), Path::new("d/disc.mdf"));
+        assert_eq!(resolve(mds, "..\\..\\etc\\disc.mdf"), Path::new("d/disc.mdf"));
+        // Fuzz find: `*.` followed by a path separator made Path::with_extension panic.
+        assert_eq!(resolve(mds, "*./df"), Path::new("d/df"));
+        assert_eq!(resolve(mds, "*.a\\b"), Path::new("d/b"));
+        assert_eq!(resolve(mds, "*."), Path::new("d/*."));
+    }
 }

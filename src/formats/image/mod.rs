@@ -327,3 +327,30 @@ pub(crate) fn mcn_field(raw: &[u8], warnings: &mut Vec<String>) -> Option<crate:
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_recognised_by_content() {
+        assert_eq!(
+            detect_bytes(b"MEDIA DESCRIPTOR\x01\x03", b""),
+            Some(ImageFormat::Alcohol)
+        );
+        assert_eq!(
+            detect_bytes(b"\xEF\xBB\xBF\r\n[clonecd]\r\nVersion=3", b""),
+            Some(ImageFormat::CloneCd)
+        );
+        assert_eq!(
+            detect_bytes(b"", b"NER5\0\0\0\0\0\x10\x38\xc0"),
+            Some(ImageFormat::Nero)
+        );
+        assert_eq!(
+            detect_bytes(b"", b"\0\0\0\0NERO\0\x28\x22\xc0"),
+            Some(ImageFormat::Nero)
+        );
+        assert_eq!(detect_bytes(b"FILE \"x.bin\" BINARY", b"NER"), None);
+        assert_eq!(detect_bytes(b"", b""), None);
+    }
+}
