@@ -300,7 +300,8 @@ fn extent_of(map: &DiscMap, mut ei: usize, lba: i32) -> usize {
 
 /// Pass 4, clone mode only: the program-area sectors whose subchannel was given as read get
 /// those bytes instead of the generated ones (linear input; raw order for `Raw96`, P and Q
-/// for `Pq16`). The build refused `Packed96`.
+/// for `Pq16`). The build refused `Packed96`. The batch's bytes are read with one `pread` on
+/// the file (not through the map: nothing stays resident), else from the source's bytes.
 fn write_pw_as_read(
     map: &DiscMap,
     form: SectorForm,
@@ -308,23 +309,29 @@ fn write_pw_as_read(
     out: &mut [u8],
 ) -> Result<(), Error> {
     let sb = form.sector_bytes();
-    for (i, slot) in out
-        .chunks_exact_mut(sb)
-        .take(input.count as usize)
-        .enumerate()
-    {
-        let lba = input.first + i as i32;
-        let Some((src, at)) = map.pw_as_read_at(lba) else {
-            continue;
-        };
-        let mut lin = [0u8; 96];
-        src.read_at(at, &mut lin).map_err(|e| io_at(src, lba, e))?;
-        let sub = &mut slot[SECTOR_SIZE..];
+    let end = input.first + input.count as i32;
+    // The batch's sectors that have P–W as read: one run [lo, hi).
+    let (lo, hi) = (input.first.max(0), end);
+    let Some((src, at)) = map.pw_as_read_at(lo) else {
+        return Ok(());
+    };
+    let hi = (lo..hi)
+        .rev()
+        .find(|&l| map.pw_as_read_at(l).is_some())
+        .map_or(lo, |l| l + 1);
+    let mut buf = vec![0u8; (hi - lo) as usize * 96];
+    if !src.pread(at, &mut buf).map_err(|e| io_at(src, lo, e))? {
+        src.read_at(at, &mut buf).map_err(|e| io_at(src, lo, e))?;
+    }
+    for (k, lin) in buf.chunks_exact(96).enumerate() {
+        let lin: &[u8; 96] = lin.try_into().unwrap_or(&[0; 96]);
+        let i = (lo - input.first) as usize + k;
+        let sub = &mut out[i * sb + SECTOR_SIZE..(i + 1) * sb];
         match form {
-            SectorForm::Linear96 => sub.copy_from_slice(&lin),
-            SectorForm::Raw96 | SectorForm::Packed96 => sub.copy_from_slice(&raw_from_linear(&lin)),
+            SectorForm::Linear96 => sub.copy_from_slice(lin),
+            SectorForm::Raw96 | SectorForm::Packed96 => sub.copy_from_slice(&raw_from_linear(lin)),
             SectorForm::Pq16 => {
-                let (p, q) = read_pq(&raw_from_linear(&lin));
+                let (p, q) = read_pq(&raw_from_linear(lin));
                 sub.copy_from_slice(&pq16(p, &q));
             }
             SectorForm::Main => {}

@@ -353,7 +353,10 @@ mod tests {
         let mds = Path::new("d/x.mds");
         assert_eq!(resolve(mds, "*.mdf"), Path::new("d/x.mdf"));
         assert_eq!(resolve(mds, "disc.mdf"), Path::new("d/disc.mdf"));
-        assert_eq!(resolve(mds, "..\\..\\etc\\disc.mdf"), Path::new("d/disc.mdf"));
+        assert_eq!(
+            resolve(mds, "..\\..\\etc\\disc.mdf"),
+            Path::new("d/disc.mdf")
+        );
         // Fuzz find: `*.` followed by a path separator made Path::with_extension panic.
         assert_eq!(resolve(mds, "*./df"), Path::new("d/df"));
         assert_eq!(resolve(mds, "*.a\\b"), Path::new("d/b"));
