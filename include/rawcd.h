@@ -418,8 +418,12 @@ rawcd_status rawcd_creator_add_track_memory(rawcd_creator *c,
  of the disc, until `len` bytes have been given; it returns the number of bytes written to
  `buf` (1..=n), 0 at the end, or a negative value on error. A negative return, or an end
  before `len` bytes, ends the stream with `RAWCD_E_IO` and a message naming the track. The
- bytes can be read only once: a second stream (or `rawcd_write_image`) of a disc with a
- callback track fails with `RAWCD_E_IO`.
+ bytes are read **once**: a second stream (or `rawcd_write_image`) of a disc with a callback
+ track fails with `RAWCD_E_IO` and the message "... a reader (or C read callback) source is
+ read once, front to back, and an earlier stream has already read it ...". rawcd keeps no
+ copy (the track may be larger than memory) and has no rewind callback; to stream a disc
+ twice (a simulation, then the burn), add the track with `rawcd_creator_add_track_file` or
+ `rawcd_creator_add_track_memory`, or build a new creator with a fresh callback.
 
  Ownership: on success rawcd keeps `user` until it calls `release(user)` (if `release` is not
  NULL), exactly once, when the creator and every disc and stream holding the track are freed
@@ -572,6 +576,24 @@ rawcd_status rawcd_creator_set_cdtext_packs(rawcd_creator *c, const uint8_t *pac
 rawcd_status rawcd_creator_build(const rawcd_creator *c, rawcd_disc **out);
 
 /*
+ Opens any image rawcd reads as a built disc: a cue sheet, a cdrdao TOC file, or an image
+ another tool made (Nero `.nrg`, Alcohol `.mds`, CloneCD `.ccd` in clone mode; recognised by
+ content), exactly as `rawcd image` reads it. The disc's data files are memory-mapped, not copied; they must stay
+ unchanged while the disc or a stream of it lives.
+
+ Ownership: on success `*out` is a new disc the caller frees with `rawcd_disc_free`; on
+ failure `*out` is NULL.
+ Errors: `RAWCD_E_BAD_INPUT` for a missing, unreadable or malformed image (the message
+ names the file and the byte offset or line), `RAWCD_E_IO` for other read failures.
+ Threading: any thread.
+
+ # Safety
+ `path` is a NUL-terminated string; `out` points to a writable `rawcd_disc *`.
+ */
+rawcd_status rawcd_disc_open_image(const char *path,
+                                   rawcd_disc **out);
+
+/*
  Frees a disc. NULL (and a pointer that is not a live disc) is ignored. Streams opened on it
  stay valid (they share the layout).
 
@@ -664,23 +686,6 @@ rawcd_status rawcd_write_image(const rawcd_disc *d,
                                rawcd_format format,
                                rawcd_subchannel sub,
                                const rawcd_stream_options *opts);
-
-/*
- Opens any image rawcd reads as a built disc: a cue sheet, a cdrdao TOC file, or an image
- another tool made (Nero `.nrg`, Alcohol `.mds`; recognised by content), exactly as `rawcd
- image` reads it. The disc's data files are memory-mapped, not copied; they must stay
- unchanged while the disc or a stream of it lives.
-
- Ownership: on success `*out` is a new disc the caller frees with `rawcd_disc_free`; on
- failure `*out` is NULL.
- Errors: `RAWCD_E_BAD_INPUT` for a missing, unreadable or malformed image (the message
- names the file and the byte offset or line), `RAWCD_E_IO` for other read failures.
- Threading: any thread.
-
- # Safety
- `path` is a NUL-terminated string; `out` points to a writable `rawcd_disc *`.
- */
-rawcd_status rawcd_disc_open_image(const char *path, rawcd_disc **out);
 
 /*
  The default options: `{ .threads = 0, .buffer_bytes = 0, .leadin_start_lba = -22650 }`.
