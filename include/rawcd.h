@@ -623,6 +623,24 @@ rawcd_status rawcd_creator_new_session(rawcd_creator *c);
 rawcd_status rawcd_creator_build(const rawcd_creator *c, rawcd_disc **out);
 
 /*
+ Opens any image rawcd reads as a built disc: a cue sheet, a cdrdao TOC file, or an image
+ another tool made (Nero `.nrg`, Alcohol `.mds`, CloneCD `.ccd` in clone mode; recognised by
+ content), exactly as `rawcd image` reads it. The disc's data files are memory-mapped, not copied; they must stay
+ unchanged while the disc or a stream of it lives.
+
+ Ownership: on success `*out` is a new disc the caller frees with `rawcd_disc_free`; on
+ failure `*out` is NULL.
+ Errors: `RAWCD_E_BAD_INPUT` for a missing, unreadable or malformed image (the message
+ names the file and the byte offset or line), `RAWCD_E_IO` for other read failures.
+ Threading: any thread.
+
+ # Safety
+ `path` is a NUL-terminated string; `out` points to a writable `rawcd_disc *`.
+ */
+rawcd_status rawcd_disc_open_image(const char *path,
+                                   rawcd_disc **out);
+
+/*
  Frees a disc. NULL (and a pointer that is not a live disc) is ignored. Streams opened on it
  stay valid (they share the layout).
 

@@ -39,6 +39,31 @@ fn lib_path() -> PathBuf {
     target.join("release").join("librawcd.a")
 }
 
+/// A Nero v1 track-at-once image of `tracks` (data, Nero mode code), written from the format
+/// description in `src/formats/image/nrg.rs`.
+fn nrg_tao(tracks: &[(&[u8], u8)]) -> Vec<u8> {
+    let mut f = Vec::new();
+    let mut ents = Vec::new();
+    let mut lba = 0u32;
+    for (data, mode) in tracks {
+        let size = if *mode == 0x00 { 2048 } else { 2352 };
+        ents.push((f.len() as u32, data.len() as u32, *mode, lba));
+        lba += (data.len() / size) as u32;
+        f.extend_from_slice(data);
+    }
+    let list = f.len() as u32;
+    f.extend_from_slice(b"ETNF");
+    f.extend_from_slice(&(ents.len() as u32 * 20).to_be_bytes());
+    for (o, l, m, s) in ents {
+        for x in [o, l, u32::from(m), s, 0] {
+            f.extend_from_slice(&x.to_be_bytes());
+        }
+    }
+    f.extend_from_slice(b"END!\0\0\0\0NERO");
+    f.extend_from_slice(&list.to_be_bytes());
+    f
+}
+
 struct Fixture {
     dir: PathBuf,
     data: Vec<u8>,
@@ -72,6 +97,13 @@ fn fixture() -> Fixture {
     std::fs::write(dir.join("audio2.wav"), common::cd_wav(&audio2)).unwrap();
     std::fs::write(dir.join("audio3.wav"), common::cd_wav(&audio3)).unwrap();
     std::fs::write(dir.join("cdtext.cdt"), &cdt).unwrap();
+    let nrg = nrg_tao(&[(&data, 0x00), (&audio3, 0x07)]);
+    // A damaged copy: its chunk list claims more bytes than the file has.
+    let mut bad = nrg.clone();
+    let list = u32::from_be_bytes(bad[bad.len() - 4..].try_into().unwrap()) as usize;
+    bad[list + 4..list + 8].copy_from_slice(&0x7FFF_FFFFu32.to_be_bytes());
+    std::fs::write(dir.join("disc.nrg"), &nrg).unwrap();
+    std::fs::write(dir.join("bad.nrg"), &bad).unwrap();
     Fixture {
         dir,
         data,
@@ -350,8 +382,21 @@ fn c_tests_under_sanitizers() {
         "t_errors",
         "t_write_image",
         "t_sessions",
+        "t_open_image",
     ] {
         run_c(t, &f.dir);
+    }
+    // rawcd_disc_open_image writes what `rawcd image` writes for the same image.
+    let o = Command::new(env!("CARGO_BIN_EXE_rawcd"))
+        .arg("image")
+        .arg(f.dir.join("disc.nrg"))
+        .args(["--quiet", "-o"])
+        .arg(f.dir.join("cli").join("nrg"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for name in ["nrg.bin", "nrg.cue"] {
+        same_file(&f.dir.join("c").join(name), &f.dir.join("cli").join(name));
     }
 
     // Must show 5: the same files as `rawcd image`.

@@ -461,3 +461,67 @@ pub unsafe extern "C" fn rawcd_creator_build(
         unsafe { write_out(out, handle::into_raw(disc), "out") }
     })
 }
+
+/// Opens any image rawcd reads as a built disc: a cue sheet, a cdrdao TOC file, or an image
+/// another tool made (Nero `.nrg`, Alcohol `.mds`, CloneCD `.ccd` in clone mode; recognised by
+/// content), exactly as `rawcd image` reads it. The disc's data files are memory-mapped, not copied; they must stay
+/// unchanged while the disc or a stream of it lives.
+///
+/// Ownership: on success `*out` is a new disc the caller frees with `rawcd_disc_free`; on
+/// failure `*out` is NULL.
+/// Errors: `RAWCD_E_BAD_INPUT` for a missing, unreadable or malformed image (the message
+/// names the file and the byte offset or line), `RAWCD_E_IO` for other read failures.
+/// Threading: any thread.
+///
+/// # Safety
+/// `path` is a NUL-terminated string; `out` points to a writable `rawcd_disc *`.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_disc_open_image(
+    path: *const c_char,
+    out: *mut *mut rawcd_disc,
+) -> rawcd_status {
+    guard(|| {
+        // SAFETY: writable by the contract; checked for NULL.
+        unsafe { write_out(out, std::ptr::null_mut(), "out") }?;
+        // SAFETY: NUL-terminated and unchanged during the call by the contract.
+        let path = unsafe { super::path_arg(path, "path") }?;
+        let creator = open_image(&path)?;
+        let disc = rawcd_disc::build(&creator)?;
+        // SAFETY: as above.
+        unsafe { write_out(out, handle::into_raw(disc), "out") }
+    })
+}
+
+/// The creator of an image file, as the CLI builds it.
+fn open_image(path: &std::path::Path) -> Result<ImageCreator, Failure> {
+    use crate::formats::convert::{plan_to_creator, ConvertOptions};
+    use crate::formats::image;
+    let status = |bad: bool| {
+        if bad {
+            rawcd_status::RAWCD_E_BAD_INPUT
+        } else {
+            rawcd_status::RAWCD_E_IO
+        }
+    };
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let is_image = ext != "cue" && ext != "toc";
+    let plan = match ext.as_str() {
+        "cue" => crate::formats::load_cue(path)
+            .map_err(|e| Failure::new(rawcd_status::RAWCD_E_BAD_INPUT, e.to_string()))?,
+        "toc" => crate::formats::load_toc(path)
+            .map_err(|e| Failure::new(rawcd_status::RAWCD_E_BAD_INPUT, e.to_string()))?,
+        _ => image::load_image(path)
+            .map_err(|e| Failure::new(status(e.is_bad_input()), e.to_string()))?,
+    };
+    plan_to_creator(
+        &plan,
+        &ConvertOptions {
+            relaxed: is_image,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| Failure::new(status(e.is_bad_input()), e.to_string()))
+}

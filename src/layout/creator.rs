@@ -60,6 +60,7 @@ pub struct ImageCreator {
     tracks: Vec<TrackSpec>,
     special_pregap: Option<(Source, u32)>,
     rw: Option<Source>,
+    pw_as_read: Option<Source>,
     result_type: SubchannelFormat,
     disable_gapless_audio: bool,
     mcn: Option<Mcn>,
@@ -92,6 +93,7 @@ impl ImageCreator {
             tracks: Vec::new(),
             special_pregap: None,
             rw: None,
+            pw_as_read: None,
             result_type: SubchannelFormat::Raw96,
             disable_gapless_audio: false,
             mcn: None,
@@ -289,6 +291,18 @@ impl ImageCreator {
         let i = self.index_of(n)?;
         self.tracks[i].rw = Some(source);
         Ok(())
+    }
+
+    /// Clone mode: the whole P–W subchannel of the program area as read from a disc (a
+    /// CloneCD `.sub`): 96 bytes per sector in linear order (12 bytes of P, then Q, R … W),
+    /// from LBA 0 to the lead-out. Every output with a subchannel carries these bytes for
+    /// those sectors instead of the ones rawcd would generate (a Q frame with a bad CRC stays
+    /// bad, R–W stay as read); the lead-in, track 1's pre-gap and the lead-out are still
+    /// generated. The `packed96` result type cannot carry it (its R–W are rawcd's own).
+    ///
+    /// The length is checked by [`ImageCreator::build`].
+    pub fn set_subchannel_as_read(&mut self, source: Source) {
+        self.pw_as_read = Some(source);
     }
 
     /// IMAPI `ResultingImageType`.
@@ -531,6 +545,7 @@ impl ImageCreator {
             relaxed: self.relaxed,
             special_pregap: self.special_pregap.as_ref().map(|(s, n)| (s, *n)),
             rw: self.rw.as_ref(),
+            pw_as_read: self.pw_as_read.as_ref(),
             cdtext: self.cdtext.as_ref(),
             warnings: &self.warnings,
         };

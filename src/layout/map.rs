@@ -250,6 +250,8 @@ struct Inner {
     rw: Option<Source>,
     /// Per-track R–W streams (CD+G): (first LBA, sectors, source).
     track_rw: Vec<(i32, u32, Source)>,
+    /// Clone mode: P–W of LBA 0 .. lead-out as read, linear, 96 bytes per sector.
+    pw_as_read: Option<Source>,
     cdtext: Option<LeadinCdText>,
     warnings: Vec<String>,
 }
@@ -638,6 +640,19 @@ impl DiscMap {
                 }
             }
         }
+        if let Some(pw) = disc.pw_as_read {
+            if disc.format == SubchannelFormat::Packed96 {
+                return Err(LayoutError::PwAsReadPacked);
+            }
+            let sectors = leadout.max(0) as u64;
+            if pw.len() != sectors * 96 {
+                return Err(LayoutError::PwAsReadLength {
+                    expected: sectors * 96,
+                    got: pw.len(),
+                    sectors,
+                });
+            }
+        }
         Ok(DiscMap(Arc::new(Inner {
             sources,
             extents,
@@ -654,6 +669,7 @@ impl DiscMap {
             format: disc.format,
             rw: disc.rw.cloned(),
             track_rw,
+            pw_as_read: disc.pw_as_read.cloned(),
             cdtext: disc.cdtext.cloned(),
             warnings,
         })))
@@ -759,6 +775,19 @@ impl DiscMap {
     /// The sources referenced by [`MainSource::Source`].
     pub fn sources(&self) -> &[Source] {
         &self.0.sources
+    }
+
+    /// Clone mode: the source and byte offset of sector `lba`'s P–W as read (linear, 96
+    /// bytes), for LBA 0 up to the lead-out; `None` elsewhere or without such a stream
+    /// ([`ImageCreator::set_subchannel_as_read`](super::ImageCreator::set_subchannel_as_read)).
+    pub fn pw_as_read_at(&self, lba: i32) -> Option<(&Source, u64)> {
+        let src = self.0.pw_as_read.as_ref()?;
+        (lba >= 0 && lba < self.0.leadout).then(|| (src, lba as u64 * 96))
+    }
+
+    /// True when the program area's subchannel is given as read (clone mode).
+    pub fn has_pw_as_read(&self) -> bool {
+        self.0.pw_as_read.is_some()
     }
 
     /// The caller's R–W stream, if any.

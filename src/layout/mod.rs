@@ -145,6 +145,20 @@ pub enum LayoutError {
         /// Its length.
         bytes: u64,
     },
+    /// A subchannel-as-read stream (clone mode) of the wrong length.
+    #[error("subchannel as read has {got} bytes; the program area has {sectors} sectors, so it needs {expected}")]
+    PwAsReadLength {
+        /// Bytes needed.
+        expected: u64,
+        /// Bytes supplied.
+        got: u64,
+        /// Sectors from LBA 0 to the lead-out.
+        sectors: u64,
+    },
+    /// A subchannel-as-read stream (clone mode) with the packed R–W output, whose R–W rawcd
+    /// must make itself.
+    #[error("the subchannel as read cannot be written as packed96 (its R-W is raw as read): use raw96 or pq16, or regenerate the subchannel")]
+    PwAsReadPacked,
     /// An R–W stream with the PQ-only output, which cannot carry it.
     #[error("an R-W stream cannot be written with the 16-byte PQ subchannel format")]
     RwWithPqOnly,

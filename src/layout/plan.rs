@@ -221,6 +221,8 @@ pub(super) struct DiscSettings<'a> {
     pub(super) special_pregap: Option<(&'a Source, u32)>,
     /// The image-wide R–W stream.
     pub(super) rw: Option<&'a Source>,
+    /// Clone mode: the program area's P–W as read (linear, 96 bytes per sector from LBA 0).
+    pub(super) pw_as_read: Option<&'a Source>,
     pub(super) cdtext: Option<&'a LeadinCdText>,
     /// Warnings the creator collected while tracks and settings were added.
     pub(super) warnings: &'a [String],

@@ -74,6 +74,10 @@ pub struct SourceArgs {
     /// For cue MODE2/2336: recompute EDC/ECC from each subheader instead of passing through.
     #[arg(long)]
     pub regenerate_edc: bool,
+    /// For a CloneCD image (clone mode): generate P–W as for any other input instead of
+    /// carrying the `.sub` bytes as read.
+    #[arg(long)]
+    pub regenerate_subchannel: bool,
     /// Accept tracks shorter than 4 seconds (300 sectors) with a warning (real discs have them).
     #[arg(long)]
     pub allow_short_tracks: bool,

@@ -36,10 +36,32 @@ fn open(p: &Path) -> Result<Source, CliError> {
     })
 }
 
-/// The sheet among the sources, if the disc comes from one.
+/// The sheet among the sources, if the disc comes from one (a cue sheet, a TOC file, or an
+/// image another tool made: Nero, Alcohol, CloneCD).
 pub fn sheet(a: &SourceArgs) -> Option<&Path> {
     let first = a.sources.first()?;
-    matches!(ext(first).as_str(), "cue" | "toc").then_some(first.as_path())
+    (matches!(ext(first).as_str(), "cue" | "toc") || image_format(first).is_some())
+        .then_some(first.as_path())
+}
+
+/// The image format of a source, recognised by content (`None` for anything else, a file
+/// that cannot be read included: opening it later reports that).
+pub fn image_format(p: &Path) -> Option<rawcd::formats::image::ImageFormat> {
+    if matches!(ext(p).as_str(), "cue" | "toc") || !p.is_file() {
+        return None;
+    }
+    rawcd::formats::image::guess(p).ok().flatten()
+}
+
+/// Reads an image another tool made into a plan (errors name the file and byte offset).
+pub fn load_image(p: &Path) -> Result<rawcd::formats::DiscPlan, CliError> {
+    rawcd::formats::image::load_image(p).map_err(|e| {
+        if e.is_bad_input() {
+            CliError::BadInput(e.to_string())
+        } else {
+            CliError::Io(e.to_string())
+        }
+    })
 }
 
 /// Every input file of the disc: the sheet, the data files it names, the CD-Text file and
@@ -49,11 +71,13 @@ pub fn input_files(a: &SourceArgs) -> Vec<std::path::PathBuf> {
     if let Some(s) = sheet(a) {
         let opts = load_options(a.allow_any_path);
         let plan = if ext(s) == "cue" {
-            load_cue_with(s, &opts)
+            load_cue_with(s, &opts).ok()
+        } else if ext(s) == "toc" {
+            load_toc_with(s, &opts).ok()
         } else {
-            load_toc_with(s, &opts)
+            rawcd::formats::image::load_image(s).ok()
         };
-        if let Ok(plan) = plan {
+        if let Some(plan) = plan {
             for t in &plan.tracks {
                 for seg in &t.segments {
                     match seg {
@@ -144,11 +168,15 @@ fn creator_report_with(
     relaxed: bool,
     d: Decode,
 ) -> Result<(ImageCreator, Vec<String>), CliError> {
-    let relaxed = relaxed || a.relaxed || a.allow_short_tracks;
+    let mut relaxed = relaxed || a.relaxed || a.allow_short_tracks;
     let first = &a.sources[0];
+    let image = image_format(first);
+    // An image another tool made is a real disc: a short track is a warning, as on the disc.
+    relaxed |= image.is_some();
     let sheet = match ext(first).as_str() {
         "cue" => Some(audio_src::load_cue(first, a)),
         "toc" => Some(audio_src::load_toc(first, a)),
+        _ if image.is_some() => Some(load_image(first).map(|p| (p, Vec::new()))),
         _ if a.sources.len() == 1 => audio_src::embedded(first, a).transpose(),
         _ => None,
     };
@@ -194,6 +222,7 @@ fn creator_report_with(
         let opts = ConvertOptions {
             relaxed,
             regenerate_edc: a.regenerate_edc,
+            regenerate_subchannel: a.regenerate_subchannel,
             examine: false,
             decode_ahead_bytes: d.ahead_bytes,
             decoders: d.decoders,
@@ -270,7 +299,7 @@ fn creator_report_with(
             }
             other => {
                 return Err(CliError::BadInput(format!(
-                "{}: unknown source type {:?} (expected .cue, .toc, .iso, .wav or an audio file)",
+                "{}: unknown source type {:?} (expected .cue, .toc, a Nero, Alcohol or CloneCD image, .iso, .wav or an audio file)",
                 p.display(),
                 other
             )))

@@ -889,6 +889,9 @@ pub fn resolve(
         },
         warnings,
         sessions: sheet.session_starts.clone(),
+        cdtext_packs: None,
+        data_scrambled: false,
+        subchannel_as_read: None,
     })
 }
 

@@ -843,5 +843,8 @@ pub fn resolve(
         text: sheet.text.clone(),
         warnings,
         sessions: Vec::new(),
+        cdtext_packs: None,
+        data_scrambled: false,
+        subchannel_as_read: None,
     })
 }
