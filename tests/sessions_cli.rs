@@ -241,6 +241,29 @@ fn three_sessions_round_trip_through_every_form() {
     assert_eq!(code, 0, "{out}{err}");
     // The .img is the redump files end to end.
     same(&read(&d, "cc.img"), &plain, "CloneCD .img");
+    // And read back (the D27 CloneCD form as an input): the same whole-disc stream.
+    let (code, out, err) = rawcd(&d, &["toc", "cc.ccd", "--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("\"session\": 3"), "{out}");
+    ok(
+        &d,
+        &[
+            "image", "cc.ccd", "--format", "raw", "--leadin", "none", "-o", "from-cc", "-q",
+        ],
+    );
+    same(&read(&d, "from-cc.raw"), &whole, "CloneCD form");
+    // The same set with the gap stored in its .img is not the D27 form: refused in one line.
+    let mut gapped = read(&d, "cc.img");
+    gapped.resize(gapped.len() + 100 * 2352, 0);
+    std::fs::copy(d.join("cc.ccd"), d.join("gapped.ccd")).unwrap();
+    std::fs::write(d.join("gapped.img"), &gapped).unwrap();
+    let (code, _, err) = rawcd(&d, &["toc", "gapped.ccd"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("the 3 sessions' entries put 1550 sectors in the .img (the gaps between sessions not stored), but it holds 1650"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
     // A damaged session-2 sector and Q frame: verify names their disc LBAs; repair puts them
     // back at those LBAs (the .img leaves the gap out, the .sub's Q places them).
     let (mut img, mut sub) = (read(&d, "cc.img"), read(&d, "cc.sub"));

@@ -439,7 +439,9 @@ const MAX_CCD_BYTES: u64 = 8 << 20;
 ///
 /// # Errors
 /// [`ImageError`]: a bad `.ccd` (line and column), a missing `.img`, sizes that disagree,
-/// entries that disagree with the `[TRACK n]` sections, several sessions.
+/// entries that disagree with the `[TRACK n]` sections. A multi-session image (D27: the
+/// program areas back to back without the gaps) gives a multi-session plan whose subchannel is
+/// generated.
 pub fn load_ccd(path: &Path) -> Result<DiscPlan, ImageError> {
     let io = |p: &Path| {
         let p = p.to_path_buf();
@@ -492,15 +494,6 @@ pub fn plan_from_ccd(
 ) -> Result<DiscPlan, ImageError> {
     let path = sheet.path.as_path();
     let bad = |m: String| ImageError::invalid(path, m);
-    if sheet.sessions > 1 || sheet.entries.iter().any(|e| e.session > 1) {
-        return Err(ImageError::Unsupported {
-            path: path.to_path_buf(),
-            what: format!(
-                "a multi-session CloneCD image (Sessions={})",
-                sheet.sessions.max(2)
-            ),
-        });
-    }
     if img_len % 2352 != 0 || img_len == 0 {
         return Err(ImageError::invalid(
             img,
@@ -519,14 +512,68 @@ pub fn plan_from_ccd(
             ));
         }
     }
-    let leadout = sheet
-        .leadout_lba()
-        .ok_or_else(|| bad("no lead-out entry (Point=0xa2) in the [Entry] list".into()))?;
-    if i64::from(leadout) != sectors as i64 {
-        return Err(bad(format!(
-            "the lead-out entry (Point=0xa2) is at LBA {leadout}, but the .img holds {sectors} sectors"
-        )));
+    // Sessions (D27): the entries say each session's lead-out (A2) and which session each
+    // track is in; the .img and .sub hold the program areas back to back, without the gap
+    // between sessions (lead-out, lead-in and pre-gap: 11 400 sectors after session 1, 6900
+    // after a later one, D24), while the [TRACK] indexes are disc LBAs.
+    let session_of = |e: &CcdEntry| e.session.max(1);
+    let count = sheet
+        .entries
+        .iter()
+        .map(session_of)
+        .max()
+        .unwrap_or(1)
+        .max(sheet.sessions.clamp(1, 99) as u8);
+    let mut leadouts = Vec::with_capacity(usize::from(count));
+    for n in 1..=count {
+        let lo = sheet
+            .entries
+            .iter()
+            .find(|e| e.point == 0xA2 && session_of(e) == n)
+            .map(|e| e.plba)
+            .ok_or_else(|| {
+                bad(format!(
+                    "no lead-out entry (Point=0xa2) of session {n} in the [Entry] list"
+                ))
+            })?;
+        leadouts.push(lo);
     }
+    let gap = |k: usize| if k == 0 { 11_400 } else { 6_900 };
+    // Disc LBA of the first program sector of each session, and the .img sector it is stored at.
+    let mut firsts = vec![(0i32, 0u64)];
+    for k in 1..leadouts.len() {
+        let (f, at) = firsts[k - 1];
+        let len = leadouts[k - 1] - f;
+        if len <= 0 {
+            return Err(bad(format!(
+                "the lead-out entries (Point=0xa2) of sessions {k} and before are not in order"
+            )));
+        }
+        firsts.push((leadouts[k - 1] + gap(k - 1), at + len as u64));
+    }
+    let stored = {
+        let (f, at) = firsts[firsts.len() - 1];
+        at as i64 + i64::from(leadouts[leadouts.len() - 1]) - i64::from(f)
+    };
+    if stored != sectors as i64 {
+        return Err(bad(if count == 1 {
+            format!(
+                "the lead-out entry (Point=0xa2) is at LBA {}, but the .img holds {sectors} sectors",
+                leadouts[0]
+            )
+        } else {
+            format!(
+                "the {count} sessions' entries put {stored} sectors in the .img (the gaps between sessions not stored), but it holds {sectors}"
+            )
+        }));
+    }
+    // The session of disc LBA `lba`, and where it is stored in the .img.
+    let place = |lba: i32| -> Option<(usize, u64)> {
+        (0..firsts.len()).rev().find_map(|k| {
+            let (f, at) = firsts[k];
+            (lba >= f && lba <= leadouts[k]).then(|| (k, at + (lba - f) as u64))
+        })
+    };
     let tracks = &sheet.tracks;
     let Some(first) = tracks.first().map(|t| t.number) else {
         return Err(bad("no [TRACK n] section".into()));
@@ -540,15 +587,35 @@ pub fn plan_from_ccd(
             )));
         }
     }
-    let last = tracks[tracks.len() - 1].number;
-    for (point, want, what) in [(0xA0u8, first, "first"), (0xA1, last, "last")] {
-        if let Some(e) = sheet.entries.iter().find(|e| e.point == point) {
-            if e.p[0] != want {
-                return Err(bad(format!(
-                    "the entry Point=0x{point:02x} says the {what} track is {}, the [TRACK] sections say {want}",
-                    e.p[0]
-                )));
-            }
+    // A0/A1 of each session: its first and last track (the session told by INDEX 1's place).
+    let in_session = |n: u8| {
+        tracks
+            .iter()
+            .filter(move |t| {
+                t.index(1)
+                    .and_then(|l| place(l))
+                    .is_some_and(|(k, _)| k + 1 == usize::from(n))
+            })
+            .map(|t| t.number)
+    };
+    for e in sheet
+        .entries
+        .iter()
+        .filter(|e| e.point == 0xA0 || e.point == 0xA1)
+    {
+        let n = session_of(e);
+        let (want, what) = if e.point == 0xA0 {
+            (in_session(n).min(), "first")
+        } else {
+            (in_session(n).max(), "last")
+        };
+        if let Some(want) = want.filter(|&w| w != e.p[0]) {
+            return Err(bad(format!(
+                "the entry Point=0x{:02x} says the {what} track{} is {}, the [TRACK] sections say {want}",
+                e.point,
+                if count > 1 { format!(" of session {n}") } else { String::new() },
+                e.p[0]
+            )));
         }
     }
     let mut warnings = Vec::new();
@@ -559,20 +626,36 @@ pub fn plan_from_ccd(
         let i1 = t
             .index(1)
             .ok_or_else(|| bad(format!("[TRACK {}] has no INDEX 1", t.number)))?;
-        let s = if k == 0 { 0 } else { t.index(0).unwrap_or(i1) };
+        let session_first = firsts.iter().any(|&(f, _)| f == i1) && k > 0;
+        let s = if k == 0 {
+            0
+        } else if session_first {
+            i1
+        } else {
+            t.index(0).unwrap_or(i1)
+        };
         let prev = starts.last().copied().unwrap_or(-1);
-        if s <= prev || i1 < s || i64::from(i1) >= sectors as i64 {
+        let inside = place(i1).is_some_and(|(n, _)| i1 < leadouts[n]);
+        if s <= prev || i1 < s || !inside || place(s).map(|p| p.0) != place(i1).map(|p| p.0) {
             return Err(bad(format!(
-                "[TRACK {}]: INDEX 0/1 at LBA {s}/{i1} are out of order or outside the .img (0..{sectors})",
+                "[TRACK {}]: INDEX 0/1 at LBA {s}/{i1} are out of order or outside the program areas of the .img",
                 t.number
             )));
         }
         starts.push(s);
     }
     let mut plans = Vec::with_capacity(tracks.len());
+    let mut session_starts_seen: Vec<usize> = Vec::new();
     for (k, t) in tracks.iter().enumerate() {
         let start = starts[k];
-        let end = starts.get(k + 1).copied().unwrap_or(leadout);
+        let (session, at) = place(start).unwrap_or((0, start as u64));
+        let end = match starts.get(k + 1) {
+            Some(&n) if place(n).map(|p| p.0) == Some(session) => n,
+            _ => leadouts[session],
+        };
+        if session > 0 && session != session_starts_seen.len() {
+            session_starts_seen.push(k);
+        }
         let i1 = t.index(1).unwrap_or(start);
         let mode = match t.mode {
             0 => TrackMode::Audio,
@@ -635,7 +718,7 @@ pub fn plan_from_ccd(
             pregap_generated: 0,
             segments: vec![Segment::File {
                 path: img.to_path_buf(),
-                byte_offset: start as u64 * 2352,
+                byte_offset: at * 2352,
                 byte_len: (end - start) as u64 * 2352,
                 swap: false,
             }],
@@ -658,6 +741,16 @@ pub fn plan_from_ccd(
     };
     if sub.is_none() {
         warnings.push("no .sub beside the .ccd: the subchannel is generated".into());
+    } else if count > 1 {
+        warnings.push(format!(
+            "a {count}-session CloneCD image: its .sub skips the gaps between sessions, so the subchannel is generated (clone mode is for single-session images)"
+        ));
+    }
+    if session_starts_seen.len() + 1 != usize::from(count) {
+        return Err(bad(format!(
+            "the entries name {count} sessions, but the [TRACK] sections fill {}",
+            session_starts_seen.len() + 1
+        )));
     }
     Ok(DiscPlan {
         sheet: path.to_path_buf(),
@@ -669,8 +762,12 @@ pub fn plan_from_ccd(
         warnings,
         cdtext_packs: (!sheet.cdtext.is_empty()).then(|| sheet.cdtext.clone()),
         data_scrambled: sheet.data_tracks_scrambled,
-        subchannel_as_read: sub.map(|(p, _)| p.to_path_buf()),
-        sessions: Vec::new(),
+        subchannel_as_read: if count > 1 {
+            None
+        } else {
+            sub.map(|(p, _)| p.to_path_buf())
+        },
+        sessions: session_starts_seen,
     })
 }
 
