@@ -593,7 +593,7 @@ pub fn plan_from_ccd(
             .iter()
             .filter(move |t| {
                 t.index(1)
-                    .and_then(|l| place(l))
+                    .and_then(&place)
                     .is_some_and(|(k, _)| k + 1 == usize::from(n))
             })
             .map(|t| t.number)
