@@ -238,10 +238,7 @@ pub fn verify_clonecd(ccd: &Path) -> Result<Report, Error> {
                 }
             }
         }
-        r.notes.push(format!(
-            "tracks in Q (INDEX 01 by relative time): {:?}; lead-out {:?}",
-            facts.anchors, facts.leadout
-        ));
+        r.notes.push(facts.layout_note());
     }
     Ok(finish(r))
 }
@@ -416,10 +413,7 @@ fn verify_raw_impl(
     if sub != RawSub::None {
         let facts = analyze(&recs, start < -150, &mut r.problems, &mut r.notes);
         r.q_sectors = facts.checked;
-        r.notes.push(format!(
-            "tracks in Q (INDEX 01 by relative time): {:?}; lead-out {:?}",
-            facts.anchors, facts.leadout
-        ));
+        r.notes.push(facts.layout_note());
     }
     Ok(finish(r))
 }

@@ -243,10 +243,14 @@ fn creator_report_with(
             }
             other => {
                 return Err(CliError::BadInput(format!(
-                "{}: unknown source type {:?} (expected .cue, .toc, .iso, .wav or an audio file)",
-                p.display(),
-                other
-            )))
+                    "{}: unknown source type ({}; expected .cue, .toc, .iso, or audio: WAV, FLAC, AIFF, ALAC, MP3, Ogg Vorbis)",
+                    p.display(),
+                    if other.is_empty() {
+                        "no extension".to_string()
+                    } else {
+                        format!(".{other} and not audio by content")
+                    }
+                )))
             }
         }
     }
