@@ -147,6 +147,17 @@ fn program_area(
     Ok(sink.into_files())
 }
 
+/// The whole raw stream of `map` (data sectors scrambled), in its result type.
+fn raw_stream(map: &DiscMap, opts: PipelineOptions) -> Result<ResultImage, Error> {
+    ResultImage::new(
+        map,
+        PipelineOptions {
+            scramble: true,
+            ..opts
+        },
+    )
+}
+
 /// A small text file as an uncommitted member of a set.
 fn text_member(path: &Path, text: &str, obs: &mut dyn SetObserver) -> Result<AtomicFile, Error> {
     let mut f = AtomicFile::create(path)?;
@@ -208,13 +219,7 @@ pub fn write_set(
             files
         }
         SetFormat::Raw => {
-            let img = ResultImage::new(
-                map,
-                PipelineOptions {
-                    scramble: true,
-                    ..opts
-                },
-            )?;
+            let img = raw_stream(map, opts)?;
             let mut sink = RawSink::create(&paths[0])?.defer_commit();
             if let Some(f) = sink.file_mut() {
                 obs.file_created(f);
@@ -244,13 +249,7 @@ pub fn write_raw_to<W: Write>(
     opts: PipelineOptions,
     obs: &mut dyn SetObserver,
 ) -> Result<(), Error> {
-    let img = ResultImage::new(
-        map,
-        PipelineOptions {
-            scramble: true,
-            ..opts
-        },
-    )?;
+    let img = raw_stream(map, opts)?;
     let mut sink = WriterSink::new(w, name);
     pump(img, &mut sink, obs)
 }
