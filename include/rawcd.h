@@ -444,8 +444,12 @@ rawcd_status rawcd_creator_add_track_memory(rawcd_creator *c,
  of the disc, until `len` bytes have been given; it returns the number of bytes written to
  `buf` (1..=n), 0 at the end, or a negative value on error. A negative return, or an end
  before `len` bytes, ends the stream with `RAWCD_E_IO` and a message naming the track. The
- bytes can be read only once: a second stream (or `rawcd_write_image`) of a disc with a
- callback track fails with `RAWCD_E_IO`.
+ bytes are read **once**: a second stream (or `rawcd_write_image`) of a disc with a callback
+ track fails with `RAWCD_E_IO` and the message "... a reader (or C read callback) source is
+ read once, front to back, and an earlier stream has already read it ...". rawcd keeps no
+ copy (the track may be larger than memory) and has no rewind callback; to stream a disc
+ twice (a simulation, then the burn), add the track with `rawcd_creator_add_track_file` or
+ `rawcd_creator_add_track_memory`, or build a new creator with a fresh callback.
 
  Ownership: on success rawcd keeps `user` until it calls `release(user)` (if `release` is not
  NULL), exactly once, when the creator and every disc and stream holding the track are freed
