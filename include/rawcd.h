@@ -187,6 +187,40 @@ typedef intptr_t (*rawcd_read_fn)(void *user, uint8_t *buf, size_t len);
 typedef void (*rawcd_release_fn)(void *user);
 
 /*
+ One session of a built disc (cd-format §10.7).
+ */
+typedef struct {
+  /*
+   Session number, 1-based.
+   */
+  uint32_t number;
+  /*
+   Its first track number.
+   */
+  uint32_t first_track;
+  /*
+   Its last track number.
+   */
+  uint32_t last_track;
+  /*
+   First LBA of its lead-in (session 1: -22650 for IMAPI's start).
+   */
+  int32_t leadin_lba;
+  /*
+   Its lead-out start.
+   */
+  int32_t leadout_lba;
+  /*
+   Sectors of its lead-out: 6750 for session 1, 2250 later.
+   */
+  uint32_t leadout_sectors;
+  /*
+   A0 PSEC, the disc type of its tracks: 0x00 (CD-DA, CD-ROM), 0x10 (CD-i), 0x20 (XA).
+   */
+  uint8_t disc_type;
+} rawcd_session_info;
+
+/*
  IMAPI `IRawCDImageTrackInfo`: the facts of one track of a built disc.
  */
 typedef struct {
@@ -589,6 +623,19 @@ rawcd_status rawcd_creator_set_start_of_leadout_limit(rawcd_creator *c, int32_t 
 rawcd_status rawcd_creator_set_cdtext_packs(rawcd_creator *c, const uint8_t *packs, size_t len);
 
 /*
+ Ends the current session (cd-format §10.7): tracks added after this belong to the next
+ session, whose numbers continue. Between sessions the disc gets the lead-out, a 4500-sector
+ lead-in and a 150-sector pre-gap; every lead-in but the last carries B0, session 1's C0.
+
+ Errors: `RAWCD_E_STATE` when the current session has no track yet (a session with no
+ track is refused).
+
+ # Safety
+ `c` is a live creator (checked) not used by another thread during the call.
+ */
+rawcd_status rawcd_creator_new_session(rawcd_creator *c);
+
+/*
  Builds the disc: checks every layout rule and returns the immutable layout in `*out`. The
  creator stays usable (later changes do not affect this disc).
 
@@ -600,6 +647,24 @@ rawcd_status rawcd_creator_set_cdtext_packs(rawcd_creator *c, const uint8_t *pac
  `out` points to a writable `rawcd_disc *`.
  */
 rawcd_status rawcd_creator_build(const rawcd_creator *c, rawcd_disc **out);
+
+/*
+ Opens any image rawcd reads as a built disc: a cue sheet, a cdrdao TOC file, or an image
+ another tool made (Nero `.nrg`, Alcohol `.mds`, CloneCD `.ccd` in clone mode; recognised by
+ content), exactly as `rawcd image` reads it. The disc's data files are memory-mapped, not copied; they must stay
+ unchanged while the disc or a stream of it lives.
+
+ Ownership: on success `*out` is a new disc the caller frees with `rawcd_disc_free`; on
+ failure `*out` is NULL.
+ Errors: `RAWCD_E_BAD_INPUT` for a missing, unreadable or malformed image (the message
+ names the file and the byte offset or line), `RAWCD_E_IO` for other read failures.
+ Threading: any thread.
+
+ # Safety
+ `path` is a NUL-terminated string; `out` points to a writable `rawcd_disc *`.
+ */
+rawcd_status rawcd_disc_open_image(const char *path,
+                                   rawcd_disc **out);
 
 /*
  Frees a disc. NULL (and a pointer that is not a live disc) is ignored. Streams opened on it
@@ -647,6 +712,26 @@ uint32_t rawcd_disc_first_track(const rawcd_disc *d);
  `d` is a live disc (checked) not freed during the call.
  */
 uint32_t rawcd_disc_last_track(const rawcd_disc *d);
+
+/*
+ The number of sessions (1 for a single-session disc). 0 for a bad handle.
+
+ # Safety
+ `d` is a live disc (checked) not freed during the call.
+ */
+uint32_t rawcd_disc_session_count(const rawcd_disc *d);
+
+/*
+ The facts of session `session` (1-based) into `*out`.
+
+ Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, `out`, no such session).
+
+ # Safety
+ `out` points to a writable `rawcd_session_info`.
+ */
+rawcd_status rawcd_disc_session_info(const rawcd_disc *d,
+                                     uint32_t session,
+                                     rawcd_session_info *out);
 
 /*
  IMAPI `get_TrackInfo`: the facts of track `track` (its number, first..last) into `*out`.
@@ -721,6 +806,22 @@ rawcd_stream_options rawcd_stream_options_default(void);
 rawcd_status rawcd_stream_open(const rawcd_disc *d,
                                const rawcd_stream_options *opts,
                                rawcd_stream **out);
+
+/*
+ The stream of one session (1-based): that session's lead-in through its lead-out, what a
+ burner writes for it (cd-format §10.7); the same bytes as the whole disc's stream at those
+ sectors. `opts.leadin_start_lba` applies to session 1's lead-in.
+
+ Ownership, threading and errors as `rawcd_stream_open`; also `RAWCD_E_INVALID_ARGUMENT` for
+ no such session.
+
+ # Safety
+ `opts` is NULL or readable; `out` points to a writable `rawcd_stream *`.
+ */
+rawcd_status rawcd_stream_open_session(const rawcd_disc *d,
+                                       uint32_t session,
+                                       const rawcd_stream_options *opts,
+                                       rawcd_stream **out);
 
 /*
  Bytes per sector of the stream: 2352, 2368 or 2448. 0 for a bad handle.

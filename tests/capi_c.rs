@@ -60,6 +60,31 @@ fn flac(pcm: &[u8]) -> Vec<u8> {
     f
 }
 
+/// A Nero v1 track-at-once image of `tracks` (data, Nero mode code), written from the format
+/// description in `src/formats/image/nrg.rs`.
+fn nrg_tao(tracks: &[(&[u8], u8)]) -> Vec<u8> {
+    let mut f = Vec::new();
+    let mut ents = Vec::new();
+    let mut lba = 0u32;
+    for (data, mode) in tracks {
+        let size = if *mode == 0x00 { 2048 } else { 2352 };
+        ents.push((f.len() as u32, data.len() as u32, *mode, lba));
+        lba += (data.len() / size) as u32;
+        f.extend_from_slice(data);
+    }
+    let list = f.len() as u32;
+    f.extend_from_slice(b"ETNF");
+    f.extend_from_slice(&(ents.len() as u32 * 20).to_be_bytes());
+    for (o, l, m, s) in ents {
+        for x in [o, l, u32::from(m), s, 0] {
+            f.extend_from_slice(&x.to_be_bytes());
+        }
+    }
+    f.extend_from_slice(b"END!\0\0\0\0NERO");
+    f.extend_from_slice(&list.to_be_bytes());
+    f
+}
+
 struct Fixture {
     dir: PathBuf,
     data: Vec<u8>,
@@ -94,6 +119,13 @@ fn fixture() -> Fixture {
     std::fs::write(dir.join("audio3.wav"), common::cd_wav(&audio3)).unwrap();
     std::fs::write(dir.join("audio3.flac"), flac(&audio3)).unwrap();
     std::fs::write(dir.join("cdtext.cdt"), &cdt).unwrap();
+    let nrg = nrg_tao(&[(&data, 0x00), (&audio3, 0x07)]);
+    // A damaged copy: its chunk list claims more bytes than the file has.
+    let mut bad = nrg.clone();
+    let list = u32::from_be_bytes(bad[bad.len() - 4..].try_into().unwrap()) as usize;
+    bad[list + 4..list + 8].copy_from_slice(&0x7FFF_FFFFu32.to_be_bytes());
+    std::fs::write(dir.join("disc.nrg"), &nrg).unwrap();
+    std::fs::write(dir.join("bad.nrg"), &bad).unwrap();
     Fixture {
         dir,
         data,
@@ -175,7 +207,55 @@ fn write_expected(f: &Fixture) {
     }
     e += &format!("sha256_none {}\n", stream_sha(&c, LeadIn::None));
     e += &format!("sha256_imapi {}\n", stream_sha(&c, LeadIn::Imapi));
+    e += &sessions_expected(f);
     std::fs::write(f.dir.join("expected.txt"), e).unwrap();
+}
+
+/// The CD-Extra of t_sessions.c in Rust: its session facts and the SHA-256 of the whole disc
+/// and of each session's own stream (issue 20).
+fn sessions_expected(f: &Fixture) -> String {
+    let mut c = ImageCreator::new();
+    for a in [&f.audio2, &f.audio3, &f.audio2] {
+        c.add_track(SectorType::Audio, Source::from_bytes(a.clone()))
+            .unwrap();
+    }
+    c.new_session().unwrap();
+    c.add_track(SectorType::Mode2Form1, Source::from_bytes(f.data.clone()))
+        .unwrap();
+    let map = c.build().unwrap();
+    let mut e = String::new();
+    for s in map.sessions() {
+        e += &format!(
+            "sess_info{} {} {} {} {} {} {} {}\n",
+            s.number,
+            s.number,
+            s.first_track,
+            s.last_track,
+            s.leadin_lba,
+            s.leadout_lba,
+            s.leadout_sectors,
+            s.disc_type
+        );
+    }
+    e += &format!("sess_leadout {}\n", map.start_of_leadout());
+    let sha = |img: ResultImage| {
+        let mut h = Sha256::new();
+        for b in img {
+            h.update(b.unwrap().bytes());
+        }
+        format!("{:x}", h.finalize())
+    };
+    e += &format!(
+        "sess_sha_whole {}\n",
+        sha(ResultImage::new(&map, PipelineOptions::default()).unwrap())
+    );
+    for n in 1..=2 {
+        e += &format!(
+            "sess_sha{n} {}\n",
+            sha(ResultImage::new_session(&map, n, PipelineOptions::default()).unwrap())
+        );
+    }
+    e
 }
 
 /// Records for t_codec.c: every type at several LBAs, through the reference engine.
@@ -324,8 +404,22 @@ fn c_tests_under_sanitizers() {
         "t_errors",
         "t_write_image",
         "t_audio_file",
+        "t_sessions",
+        "t_open_image",
     ] {
         run_c(t, &f.dir);
+    }
+    // rawcd_disc_open_image writes what `rawcd image` writes for the same image.
+    let o = Command::new(env!("CARGO_BIN_EXE_rawcd"))
+        .arg("image")
+        .arg(f.dir.join("disc.nrg"))
+        .args(["--quiet", "-o"])
+        .arg(f.dir.join("cli").join("nrg"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for name in ["nrg.bin", "nrg.cue"] {
+        same_file(&f.dir.join("c").join(name), &f.dir.join("cli").join(name));
     }
 
     // Must show 5: the same files as `rawcd image`.

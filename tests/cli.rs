@@ -264,7 +264,7 @@ fn man_dir_writes_every_page_the_top_page_names() {
     let (code, out, err) = rawcd(&d, &["man", "--dir", "pages/man1"]);
     assert_eq!(code, 0, "{err}");
     let written: Vec<&str> = out.lines().collect();
-    assert_eq!(written.len(), 9, "{out}");
+    assert_eq!(written.len(), 10, "{out}");
     // Every page the top page refers to exists, and every page has exit status and examples.
     let names: Vec<String> = std::fs::read_dir(d.join("pages/man1"))
         .unwrap()
@@ -277,6 +277,7 @@ fn man_dir_writes_every_page_the_top_page_names() {
         "repair",
         "demo",
         "simulate",
+        "engines",
         "completions",
         "man",
     ] {
@@ -412,4 +413,75 @@ fn verify_and_toc_speak_words_not_debug_output() {
     // The contract's fields are still there.
     assert_eq!(v["tracks"][1]["isrc"], "USRC17607839");
     std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// `rawcd` with `RAWCD_ENGINE` set to `engine` (or as the environment has it: the automatic
+/// choice unless the caller of the tests forces one).
+fn rawcd_with_engine(
+    dir: &std::path::Path,
+    engine: Option<&str>,
+    args: &[&str],
+) -> (i32, String, String) {
+    match engine {
+        Some(e) => common::rawcd_env(dir, args, &[("RAWCD_ENGINE", e)]),
+        None => common::rawcd(dir, args),
+    }
+}
+
+#[test]
+fn engines_says_what_runs_and_rawcd_engine_forces_one() {
+    use rawcd::codec::engine::{testing::available, Auto, EngineKind};
+    let d = tmpdir("engines");
+    let best = Auto::best().kind_name();
+    let (code, out, err) = rawcd_with_engine(&d, None, &["engines"]);
+    assert_eq!(code, 0, "{err}");
+    if !cfg!(rawcd_engine = "reference") && !cfg!(rawcd_engine = "table") {
+        assert!(
+            out.starts_with(&format!("engine: {best} (the best")),
+            "{out}"
+        );
+    }
+    assert!(out.contains("cpu features: ") || cfg!(not(target_arch = "x86_64")));
+    for k in EngineKind::ALL {
+        assert!(out.contains(&format!("  {:<10} ", k.name())), "{out}");
+    }
+    // Every engine this CPU runs can be forced, and they all write the same image.
+    let mut images = Vec::new();
+    std::fs::write(d.join("a.iso"), iso(300)).unwrap();
+    for e in available() {
+        let name = e.kind_name();
+        let (code, out, err) = rawcd_with_engine(&d, Some(name), &["engines"]);
+        assert_eq!(code, 0, "{err}");
+        if !cfg!(rawcd_engine = "reference") && !cfg!(rawcd_engine = "table") {
+            assert!(
+                out.starts_with(&format!("engine: {name} (forced by RAWCD_ENGINE)")),
+                "{out}"
+            );
+        }
+        let o = format!("img-{name}");
+        let args = ["image", "a.iso", "-o", &o, "--format", "bin", "--quiet"];
+        let (code, _, err) = rawcd_with_engine(&d, Some(name), &args);
+        assert_eq!(code, 0, "{name}: {err}");
+        images.push((name, std::fs::read(d.join(format!("{o}.bin"))).unwrap()));
+    }
+    for (name, img) in &images[1..] {
+        assert!(img == &images[0].1, "{name} differs from {}", images[0].0);
+    }
+    // A name that is no engine, or one this machine lacks: one line, exit 2, nothing done.
+    let (code, out, err) = rawcd_with_engine(&d, Some("avx9"), &["toc", "a.iso"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "rawcd: RAWCD_ENGINE=\"avx9\": no such engine (one of reference, table, x86, avx512, neon)\n"
+    );
+    if let Some(k) = EngineKind::ALL
+        .into_iter()
+        .find(|&k| Auto::try_with_kind(k).is_none())
+    {
+        let (code, _, err) = rawcd_with_engine(&d, Some(k.name()), &["engines"]);
+        assert_eq!(code, 2);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(Auto::requirement(k)), "{err}");
+    }
+    let _ = std::fs::remove_dir_all(&d);
 }

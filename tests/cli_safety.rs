@@ -407,14 +407,19 @@ fn simulate_shows_progress_on_a_terminal() {
 // ---------------------------------------------------------------- item 3: sheets
 
 #[test]
-fn a_second_session_is_refused() {
+fn a_session_without_a_track_is_refused() {
     let d = setup("session");
     std::fs::write(
         d.join("m.cue"),
         "REM SESSION 01\nFILE \"a.iso\" BINARY\n  TRACK 01 MODE1/2048\n    INDEX 01 00:00:00\nREM SESSION 02\n",
     )
     .unwrap();
-    assert_refused(&d, &["image", "m.cue", "-o", "x"], "rawcd: m.cue:5:1: REM SESSION 02 (a multi-session disc: rawcd writes one session and would merge them) is not supported\n");
+    // Multi-session sheets are read (issue 20); a session must hold a track.
+    assert_refused(
+        &d,
+        &["image", "m.cue", "-o", "x"],
+        "rawcd: m.cue:5:1: REM SESSION 02: session 2 has no track\n",
+    );
 }
 
 #[test]
@@ -561,11 +566,11 @@ fn file_paths_leaving_the_sheet_folder_are_refused_unless_allowed() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["toc", "dir"],
-            "rawcd: dir: unknown source type (no extension; expected .cue, .toc, .iso, or audio: WAV, FLAC, AIFF, ALAC, MP3, Ogg Vorbis)\n",
+            "rawcd: dir: unknown source type (no extension; expected .cue, .toc, a Nero, Alcohol or CloneCD image, .iso, or audio: WAV, FLAC, AIFF, ALAC, MP3, Ogg Vorbis)\n",
         ),
         (
             &["toc", "fifo.bin"],
-            "rawcd: fifo.bin: unknown source type (.bin and not audio by content; expected .cue, .toc, .iso, or audio: WAV, FLAC, AIFF, ALAC, MP3, Ogg Vorbis)\n",
+            "rawcd: fifo.bin: unknown source type (.bin and not audio by content; expected .cue, .toc, a Nero, Alcohol or CloneCD image, .iso, or audio: WAV, FLAC, AIFF, ALAC, MP3, Ogg Vorbis)\n",
         ),
         (
             &["toc", "nothere.cue"],

@@ -2,16 +2,6 @@
 
 use crate::ops::Ops;
 
-/// `rawcd_stream_options` laid out as include/rawcd.h declares it, as a C caller builds it:
-/// since main's 92b30bb the library's Rust type sits in the private `capi::options` module and
-/// cannot be named here (`rawcd::capi` should re-export it; then this can go).
-#[repr(C)]
-struct StreamOptions {
-    threads: u32,
-    buffer_bytes: u64,
-    leadin_start_lba: i32,
-}
-
 /// Callback state of a fuzzed `rawcd_creator_add_track_callback` track.
 struct FuzzReader {
     given: u64,
@@ -244,7 +234,7 @@ pub fn capi_calls(data: &[u8]) {
                     rawcd_stream_free(streams[slot]);
                     streams[slot] = null_mut();
                     luus[slot] = -151;
-                    let opts = StreamOptions {
+                    let opts = rawcd_stream_options {
                         threads: u32::from(o & 1) + 1,
                         buffer_bytes: 1 << (16 + (o >> 1) % 4),
                         leadin_start_lba: [-150, -22_650, -11_634, 7][usize::from(o >> 4) % 4],
@@ -252,7 +242,7 @@ pub fn capi_calls(data: &[u8]) {
                     let p = if o & 0x40 != 0 {
                         std::ptr::null()
                     } else {
-                        (&opts as *const StreamOptions).cast()
+                        &opts as *const _
                     };
                     check(rawcd_stream_open(
                         discs[usize::from(d & 1)],

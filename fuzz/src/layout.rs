@@ -106,6 +106,7 @@ pub fn disc_layout(data: &[u8]) {
                     s.four_channel = op & 0x20 != 0;
                 })
             }
+            _ if op & 0x40 != 0 => c.new_session(),
             _ => {
                 c.set_relaxed(op & 0x10 != 0);
                 c.set_cdi(op & 0x20 != 0);
@@ -152,4 +153,30 @@ pub fn disc_layout(data: &[u8]) {
     }
     assert!(map.sector(b - 1).is_some());
     assert!(map.sector(map.start_of_leadout()).is_some());
+    // Sessions (issue 20): in order, covering every track once, with D24's gaps, every
+    // lead-in frame sealed, the ranges back to back with the gaps inside them.
+    let sessions = map.sessions();
+    assert_eq!(sessions.len(), c.session_count());
+    assert_eq!(sessions[0].first_track, map.tracks()[0].number);
+    assert_eq!(sessions[sessions.len() - 1].end(), map.end());
+    assert_eq!(sessions[sessions.len() - 1].leadout_lba, map.start_of_leadout());
+    for (k, s) in sessions.iter().enumerate() {
+        assert_eq!(map.session_of(s.leadout_lba), Some(s.number));
+        assert_eq!(map.session_of(s.end() - 1), Some(s.number));
+        assert!(map
+            .session_toc(u32::from(s.number))
+            .iter()
+            .all(|e| e.q(Msf::default()).crc_ok()));
+        if let Some(n) = sessions.get(k + 1) {
+            assert_eq!(n.first_track, s.last_track + 1);
+            assert_eq!(n.leadin_lba, s.end());
+            assert_eq!(n.first_lba, n.leadin_lba + 4500);
+            assert_eq!(s.next_session_start, Some(n.first_lba));
+            assert_eq!(map.session_of(n.leadin_lba), Some(n.number));
+            assert!(map.in_leadin(n.leadin_lba) && !map.in_leadin(n.first_lba));
+            assert!(map.sector(n.first_lba).is_some_and(|x| x.p && x.index == 0));
+        } else {
+            assert_eq!(s.next_session_start, None);
+        }
+    }
 }

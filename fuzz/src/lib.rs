@@ -9,6 +9,7 @@ mod layout;
 mod ops;
 mod sheets;
 mod verify;
+pub mod images_b;
 
 pub use audio::{audio_file, wav_header};
 pub use capi::capi_calls;
@@ -17,3 +18,4 @@ pub use codec::{sector_codec, sector_correct};
 pub use layout::disc_layout;
 pub use sheets::{ccd_sheet, cue_sheet, toc_file};
 pub use verify::raw_verify;
+pub use images_b::{ccd_image, mds_image, nrg_image};

@@ -25,7 +25,15 @@ fn fake_stat(p: &Path, kind: FileKind) -> Result<FileInfo, rawcd::formats::Parse
 pub fn cue_sheet(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     if let Ok(sheet) = rawcd::formats::cue::parse_cue(&text, Path::new("fuzz.cue")) {
-        let _ = rawcd::formats::cue::resolve(&sheet, Path::new("/nonexistent"), &mut fake_stat);
+        // REM SESSION (issue 20): every session starts at a later track and holds one.
+        let s = &sheet.session_starts;
+        assert!(s.windows(2).all(|w| w[0] < w[1]));
+        assert!(s.iter().all(|&i| i > 0 && i < sheet.tracks.len()));
+        if let Ok(plan) =
+            rawcd::formats::cue::resolve(&sheet, Path::new("/nonexistent"), &mut fake_stat)
+        {
+            assert_eq!(&plan.sessions, s);
+        }
     }
 }
 

@@ -538,6 +538,23 @@ pub unsafe extern "C" fn rawcd_creator_set_cdtext_packs(
     })
 }
 
+/// Ends the current session (cd-format §10.7): tracks added after this belong to the next
+/// session, whose numbers continue. Between sessions the disc gets the lead-out, a 4500-sector
+/// lead-in and a 150-sector pre-gap; every lead-in but the last carries B0, session 1's C0.
+///
+/// Errors: `RAWCD_E_STATE` when the current session has no track yet (a session with no
+/// track is refused).
+///
+/// # Safety
+/// `c` is a live creator (checked) not used by another thread during the call.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_new_session(c: *mut rawcd_creator) -> rawcd_status {
+    with_creator(c, |c| {
+        c.new_session()
+            .map_err(|e| Failure::new(rawcd_status::RAWCD_E_STATE, e.to_string()))
+    })
+}
+
 /// Builds the disc: checks every layout rule and returns the immutable layout in `*out`. The
 /// creator stays usable (later changes do not affect this disc).
 ///
@@ -562,4 +579,68 @@ pub unsafe extern "C" fn rawcd_creator_build(
         // SAFETY: as above.
         unsafe { write_out(out, handle::into_raw(disc), "out") }
     })
+}
+
+/// Opens any image rawcd reads as a built disc: a cue sheet, a cdrdao TOC file, or an image
+/// another tool made (Nero `.nrg`, Alcohol `.mds`, CloneCD `.ccd` in clone mode; recognised by
+/// content), exactly as `rawcd image` reads it. The disc's data files are memory-mapped, not copied; they must stay
+/// unchanged while the disc or a stream of it lives.
+///
+/// Ownership: on success `*out` is a new disc the caller frees with `rawcd_disc_free`; on
+/// failure `*out` is NULL.
+/// Errors: `RAWCD_E_BAD_INPUT` for a missing, unreadable or malformed image (the message
+/// names the file and the byte offset or line), `RAWCD_E_IO` for other read failures.
+/// Threading: any thread.
+///
+/// # Safety
+/// `path` is a NUL-terminated string; `out` points to a writable `rawcd_disc *`.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_disc_open_image(
+    path: *const c_char,
+    out: *mut *mut rawcd_disc,
+) -> rawcd_status {
+    guard(|| {
+        // SAFETY: writable by the contract; checked for NULL.
+        unsafe { write_out(out, std::ptr::null_mut(), "out") }?;
+        // SAFETY: NUL-terminated and unchanged during the call by the contract.
+        let path = unsafe { super::path_arg(path, "path") }?;
+        let creator = open_image(&path)?;
+        let disc = rawcd_disc::build(&creator)?;
+        // SAFETY: as above.
+        unsafe { write_out(out, handle::into_raw(disc), "out") }
+    })
+}
+
+/// The creator of an image file, as the CLI builds it.
+fn open_image(path: &std::path::Path) -> Result<ImageCreator, Failure> {
+    use crate::formats::convert::{plan_to_creator, ConvertOptions};
+    use crate::formats::image;
+    let status = |bad: bool| {
+        if bad {
+            rawcd_status::RAWCD_E_BAD_INPUT
+        } else {
+            rawcd_status::RAWCD_E_IO
+        }
+    };
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let is_image = ext != "cue" && ext != "toc";
+    let plan = match ext.as_str() {
+        "cue" => crate::formats::load_cue(path)
+            .map_err(|e| Failure::new(rawcd_status::RAWCD_E_BAD_INPUT, e.to_string()))?,
+        "toc" => crate::formats::load_toc(path)
+            .map_err(|e| Failure::new(rawcd_status::RAWCD_E_BAD_INPUT, e.to_string()))?,
+        _ => image::load_image(path)
+            .map_err(|e| Failure::new(status(e.is_bad_input()), e.to_string()))?,
+    };
+    plan_to_creator(
+        &plan,
+        &ConvertOptions {
+            relaxed: is_image,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| Failure::new(status(e.is_bad_input()), e.to_string()))
 }

@@ -107,6 +107,26 @@ pub struct rawcd_track_info {
     pub isrc: [c_char; 13],
 }
 
+/// One session of a built disc (cd-format §10.7).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct rawcd_session_info {
+    /// Session number, 1-based.
+    pub number: u32,
+    /// Its first track number.
+    pub first_track: u32,
+    /// Its last track number.
+    pub last_track: u32,
+    /// First LBA of its lead-in (session 1: -22650 for IMAPI's start).
+    pub leadin_lba: i32,
+    /// Its lead-out start.
+    pub leadout_lba: i32,
+    /// Sectors of its lead-out: 6750 for session 1, 2250 later.
+    pub leadout_sectors: u32,
+    /// A0 PSEC, the disc type of its tracks: 0x00 (CD-DA, CD-ROM), 0x10 (CD-i), 0x20 (XA).
+    pub disc_type: u8,
+}
+
 /// Frees a disc. NULL (and a pointer that is not a live disc) is ignored. Streams opened on it
 /// stay valid (they share the layout).
 ///
@@ -164,6 +184,45 @@ pub unsafe extern "C" fn rawcd_disc_first_track(d: *const rawcd_disc) -> u32 {
 pub unsafe extern "C" fn rawcd_disc_last_track(d: *const rawcd_disc) -> u32 {
     with_disc(d, 0, |d| {
         d.map.tracks().last().map_or(0, |t| u32::from(t.number))
+    })
+}
+
+/// The number of sessions (1 for a single-session disc). 0 for a bad handle.
+///
+/// # Safety
+/// `d` is a live disc (checked) not freed during the call.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_disc_session_count(d: *const rawcd_disc) -> u32 {
+    with_disc(d, 0, |d| d.map.sessions().len() as u32)
+}
+
+/// The facts of session `session` (1-based) into `*out`.
+///
+/// Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, `out`, no such session).
+///
+/// # Safety
+/// `out` points to a writable `rawcd_session_info`.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_disc_session_info(
+    d: *const rawcd_disc,
+    session: u32,
+    out: *mut rawcd_session_info,
+) -> rawcd_status {
+    guard(|| {
+        // SAFETY: `get` checks the disc is live; not freed during the call.
+        let d = unsafe { handle::get(d) }?;
+        let s = d.map.session(session)?;
+        let info = rawcd_session_info {
+            number: u32::from(s.number),
+            first_track: u32::from(s.first_track),
+            last_track: u32::from(s.last_track),
+            leadin_lba: s.leadin_lba,
+            leadout_lba: s.leadout_lba,
+            leadout_sectors: s.leadout_sectors,
+            disc_type: s.disc_type,
+        };
+        // SAFETY: writable by the contract; checked for NULL and alignment.
+        unsafe { write_out(out, info, "out") }
     })
 }
 

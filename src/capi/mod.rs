@@ -33,6 +33,7 @@ pub use callback::{rawcd_read_fn, rawcd_release_fn, ReadCount};
 pub use codec::{rawcd_edc, rawcd_encode_sector, rawcd_scramble};
 pub use creator::*;
 pub use disc::*;
+pub use options::{rawcd_stream_options, rawcd_stream_options_default};
 pub use stream::*;
 
 use std::cell::RefCell;
@@ -160,7 +161,9 @@ impl From<LayoutError> for Failure {
             LayoutError::SetBeforeTracks { .. }
             | LayoutError::SpecialPregapAfterTracks
             | LayoutError::SpecialPregapTwice => rawcd_status::RAWCD_E_STATE,
-            LayoutError::NoSuchTrack { .. } => rawcd_status::RAWCD_E_INVALID_ARGUMENT,
+            LayoutError::NoSuchTrack { .. } | LayoutError::NoSuchSession { .. } => {
+                rawcd_status::RAWCD_E_INVALID_ARGUMENT
+            }
             _ => rawcd_status::RAWCD_E_BAD_INPUT,
         };
         Failure::new(status, e.to_string())

@@ -36,7 +36,8 @@ pub struct rawcd_stream {
     cancelled: AtomicBool,
     sector_size: usize,
     first_lba: i32,
-    leadout: i32,
+    /// For the running last used user sector (lead-ins and lead-outs skipped).
+    map: crate::layout::DiscMap,
     /// Bytes handed to the caller.
     delivered: AtomicU64,
     state: Mutex<ReadState>,
@@ -111,8 +112,11 @@ impl rawcd_stream {
         let p = self.progress.snapshot();
         let sectors = self.delivered.load(Ordering::Acquire) / self.sector_size as u64;
         let last = i64::from(self.first_lba) + sectors as i64 - 1;
-        let luus = if sectors > 0 && last >= 0 {
-            last.min(i64::from(self.leadout) - 1) as i32
+        let luus = if sectors > 0 {
+            i32::try_from(last)
+                .ok()
+                .and_then(|l| self.map.last_user_sector_upto(l))
+                .unwrap_or(-151)
         } else {
             -151
         };
@@ -160,7 +164,51 @@ pub unsafe extern "C" fn rawcd_stream_open(
             cancelled: AtomicBool::new(false),
             sector_size: img.form().sector_bytes(),
             first_lba: map.leadin_start(),
-            leadout: map.start_of_leadout(),
+            map: map.clone(),
+            delivered: AtomicU64::new(0),
+            state: Mutex::new(ReadState {
+                img,
+                current: None,
+                failed: None,
+            }),
+        };
+        // SAFETY: as above.
+        unsafe { write_out(out, handle::into_raw(s), "out") }
+    })
+}
+
+/// The stream of one session (1-based): that session's lead-in through its lead-out, what a
+/// burner writes for it (cd-format §10.7); the same bytes as the whole disc's stream at those
+/// sectors. `opts.leadin_start_lba` applies to session 1's lead-in.
+///
+/// Ownership, threading and errors as `rawcd_stream_open`; also `RAWCD_E_INVALID_ARGUMENT` for
+/// no such session.
+///
+/// # Safety
+/// `opts` is NULL or readable; `out` points to a writable `rawcd_stream *`.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_stream_open_session(
+    d: *const rawcd_disc,
+    session: u32,
+    opts: *const rawcd_stream_options,
+    out: *mut *mut rawcd_stream,
+) -> rawcd_status {
+    guard(|| {
+        // SAFETY: writable by the contract; checked for NULL.
+        unsafe { write_out(out, std::ptr::null_mut(), "out") }?;
+        // SAFETY: `get` checks the disc is live; not freed during the call.
+        let d = unsafe { handle::get(d) }?;
+        // SAFETY: NULL or readable by the contract.
+        let opts = unsafe { rawcd_stream_options::read(opts) }?;
+        let map = d.map_for(&opts, None)?;
+        let first_lba = map.session(session)?.leadin_lba;
+        let img = ResultImage::new_session(&map, session, opts.pipeline())?;
+        let s = rawcd_stream {
+            progress: img.progress(),
+            cancelled: AtomicBool::new(false),
+            sector_size: img.form().sector_bytes(),
+            first_lba,
+            map: map.clone(),
             delivered: AtomicU64::new(0),
             state: Mutex::new(ReadState {
                 img,

@@ -242,6 +242,14 @@ impl QFrame {
         ])
     }
 
+    /// Lead-in ADR 5 frame (B0, C0; cd-format §10.7): CTRL 0, TNO 0, POINT, then MIN SEC FRAME,
+    /// ZERO and PMIN PSEC PFRAME, all as the raw bytes given.
+    pub fn toc_adr5(point: u8, msf: [u8; 3], zero: u8, p: [u8; 3]) -> QFrame {
+        QFrame::with_crc([
+            5, 0, point, msf[0], msf[1], msf[2], zero, p[0], p[1], p[2], 0, 0,
+        ])
+    }
+
     /// ADR 2 MCN frame with the sector's AFRAME (binary 0..74).
     pub fn mcn(ctrl: u8, mcn: &Mcn, aframe: u8) -> QFrame {
         let d = mcn.digits();

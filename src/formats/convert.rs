@@ -43,6 +43,9 @@ pub struct ConvertOptions {
     /// Recompute EDC/ECC of `MODE2/2336` (`MODE2_FORM_MIX`) sectors from each subheader's
     /// Form bit instead of passing bytes 16..2351 through (cd-format.md D20).
     pub regenerate_edc: bool,
+    /// Clone mode off: a plan's subchannel as read ([`DiscPlan::subchannel_as_read`], a
+    /// CloneCD `.sub`) is ignored and P–W generated as for any other input.
+    pub regenerate_subchannel: bool,
     /// The sheet describes an existing image to examine (verify, repair), not data to encode:
     /// a damaged sector is reported later by its LBA, so the up-front sync check of raw
     /// 2352-byte tracks is skipped.
@@ -179,7 +182,10 @@ pub fn plan_to_creator(
         c.set_cdi(true);
     }
     let mut files = FileCache(HashMap::new(), decoders_for(opts));
-    for t in &plan.tracks {
+    for (i, t) in plan.tracks.iter().enumerate() {
+        if plan.sessions.contains(&i) {
+            c.new_session().map_err(layout_err)?;
+        }
         if t.sub.is_some() || t.mode == TrackMode::Cdg {
             let (main, cooked) = split_subchannel(t, &mut files)?;
             let layout = TrackLayout {
@@ -187,7 +193,8 @@ pub fn plan_to_creator(
                 pregap_stored: t.index1,
                 postgap_generated: t.postgap_generated,
             };
-            let unscrambled = matches!(t.mode, TrackMode::Mode1Raw | TrackMode::Mode2Raw);
+            let unscrambled =
+                matches!(t.mode, TrackMode::Mode1Raw | TrackMode::Mode2Raw) && !plan.data_scrambled;
             let n = c
                 .add_track_explicit(
                     t.mode.sector_type(),
@@ -210,7 +217,8 @@ pub fn plan_to_creator(
             pregap_stored: t.index1,
             postgap_generated: t.postgap_generated,
         };
-        let unscrambled = matches!(t.mode, TrackMode::Mode1Raw | TrackMode::Mode2Raw);
+        let unscrambled =
+            matches!(t.mode, TrackMode::Mode1Raw | TrackMode::Mode2Raw) && !plan.data_scrambled;
         let n = c
             .add_track_explicit(t.mode.sector_type(), pieces, layout, unscrambled)
             .map_err(layout_err)?;
@@ -218,6 +226,11 @@ pub fn plan_to_creator(
     }
     if let Some(packs) = plan_cdtext_packs(plan)? {
         c.set_cdtext_packs(&packs);
+    }
+    if let Some(sub) = &plan.subchannel_as_read {
+        if !opts.regenerate_subchannel {
+            c.set_subchannel_as_read(files.get(sub)?);
+        }
     }
     Ok(c)
 }
@@ -762,6 +775,9 @@ pub fn plan_cdtext(plan: &DiscPlan) -> Option<CdText> {
 /// # Errors
 /// The `.cdt` file cannot be read or is invalid; the text does not fit the limits.
 pub fn plan_cdtext_packs(plan: &DiscPlan) -> Result<Option<Vec<Pack>>, ConvertError> {
+    if let Some(p) = &plan.cdtext_packs {
+        return Ok(Some(p.clone()));
+    }
     if let Some(f) = &plan.text.cdtext_file {
         let bytes = std::fs::read(f).map_err(|source| ConvertError::Io {
             path: f.clone(),

@@ -193,6 +193,14 @@ pub enum ParseErrorKind {
     /// The sheet has no track.
     #[error("no TRACK in the sheet")]
     NoTracks,
+    /// A `REM SESSION` out of order, or a session with no track.
+    #[error("REM SESSION {found}: {reason}")]
+    Session {
+        /// The number as written.
+        found: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A referenced file could not be opened or examined.
     #[error("{file}: {reason}")]
     File {

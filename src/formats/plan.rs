@@ -317,6 +317,18 @@ pub struct DiscPlan {
     pub text: TextFields,
     /// Things accepted but worth telling the user.
     pub warnings: Vec<String>,
+    /// Indexes into `tracks` of the first tracks of sessions 2, 3, … (cue `REM SESSION`);
+    /// empty for a single-session disc.
+    pub sessions: Vec<usize>,
+    /// CD-Text packs stored inside an image file (Nero `CDTX`, CloneCD `[CDText]`); they
+    /// take precedence over `text`.
+    pub cdtext_packs: Option<Vec<crate::codec::cdtext::Pack>>,
+    /// The 2352-byte data tracks are stored scrambled (CloneCD `DataTracksScrambled=1`).
+    pub data_scrambled: bool,
+    /// Clone mode: a file holding the P–W subchannel of LBA 0 .. lead-out as read, linear, 96
+    /// bytes per sector (CloneCD `.sub`); outputs carry it instead of generated P–W unless
+    /// [`ConvertOptions::regenerate_subchannel`](super::ConvertOptions::regenerate_subchannel).
+    pub subchannel_as_read: Option<PathBuf>,
 }
 
 impl DiscPlan {

@@ -38,7 +38,8 @@ pub struct TrackInfo {
     pub indexes: Vec<u32>,
 }
 
-/// Builder for one session's disc, after IMAPI2's `IRawCDImageCreator`.
+/// Builder for a disc, after IMAPI2's `IRawCDImageCreator` (one session, or several with
+/// [`ImageCreator::new_session`]).
 ///
 /// ```
 /// use rawcd::layout::ImageCreator;
@@ -59,6 +60,7 @@ pub struct ImageCreator {
     tracks: Vec<TrackSpec>,
     special_pregap: Option<(Source, u32)>,
     rw: Option<Source>,
+    pw_as_read: Option<Source>,
     result_type: SubchannelFormat,
     disable_gapless_audio: bool,
     mcn: Option<Mcn>,
@@ -70,6 +72,8 @@ pub struct ImageCreator {
     relaxed: bool,
     warnings: Vec<String>,
     cdtext: Option<LeadinCdText>,
+    /// Indexes (into `tracks`) of the first tracks of sessions 2, 3, …
+    session_starts: Vec<usize>,
 }
 
 impl Default for ImageCreator {
@@ -89,6 +93,7 @@ impl ImageCreator {
             tracks: Vec::new(),
             special_pregap: None,
             rw: None,
+            pw_as_read: None,
             result_type: SubchannelFormat::Raw96,
             disable_gapless_audio: false,
             mcn: None,
@@ -100,7 +105,31 @@ impl ImageCreator {
             relaxed: false,
             warnings: Vec::new(),
             cdtext: None,
+            session_starts: Vec::new(),
         }
+    }
+
+    /// Ends the current session: tracks added after this belong to the next one (track
+    /// numbers continue). The disc then has a lead-out after the current session's last track,
+    /// a 4500-sector lead-in and a 150-sector pre-gap before the next session's first track
+    /// (cd-format §10.7, D24); every lead-in but the last carries B0, session 1's also C0 (D25).
+    ///
+    /// # Errors
+    /// [`LayoutError::EmptySession`] when the current session has no track yet.
+    pub fn new_session(&mut self) -> Result<(), LayoutError> {
+        let from = self.session_starts.last().copied().unwrap_or(0);
+        if self.tracks.len() <= from {
+            return Err(LayoutError::EmptySession {
+                session: self.session_starts.len() as u32 + 1,
+            });
+        }
+        self.session_starts.push(self.tracks.len());
+        Ok(())
+    }
+
+    /// Number of sessions so far (1 before the first `new_session`).
+    pub fn session_count(&self) -> usize {
+        self.session_starts.len() + 1
     }
 
     fn sectors_of(
@@ -262,6 +291,18 @@ impl ImageCreator {
         let i = self.index_of(n)?;
         self.tracks[i].rw = Some(source);
         Ok(())
+    }
+
+    /// Clone mode: the whole P–W subchannel of the program area as read from a disc (a
+    /// CloneCD `.sub`): 96 bytes per sector in linear order (12 bytes of P, then Q, R … W),
+    /// from LBA 0 to the lead-out. Every output with a subchannel carries these bytes for
+    /// those sectors instead of the ones rawcd would generate (a Q frame with a bad CRC stays
+    /// bad, R–W stay as read); the lead-in, track 1's pre-gap and the lead-out are still
+    /// generated. The `packed96` result type cannot carry it (its R–W are rawcd's own).
+    ///
+    /// The length is checked by [`ImageCreator::build`].
+    pub fn set_subchannel_as_read(&mut self, source: Source) {
+        self.pw_as_read = Some(source);
     }
 
     /// IMAPI `ResultingImageType`.
@@ -504,6 +545,7 @@ impl ImageCreator {
             relaxed: self.relaxed,
             special_pregap: self.special_pregap.as_ref().map(|(s, n)| (s, *n)),
             rw: self.rw.as_ref(),
+            pw_as_read: self.pw_as_read.as_ref(),
             cdtext: self.cdtext.as_ref(),
             warnings: &self.warnings,
         };
@@ -517,6 +559,12 @@ impl ImageCreator {
             self.starting_track_number,
             self.disable_gapless_audio,
             self.special_pregap.as_ref().map(|(_, n)| *n),
+            &self.session_starts,
+            if self.number_of_existing_tracks > 0 {
+                super::plan::LATER_LEADOUT
+            } else {
+                super::plan::FIRST_LEADOUT
+            },
         )
     }
 }

@@ -6,21 +6,39 @@
 
 use crate::codec::SectorType;
 
-use super::plan::{Plan, PlannedTrack, SegKind, Segment, TrackSpec};
+use super::plan::{
+    Plan, PlannedSession, PlannedTrack, SegKind, Segment, TrackSpec, LATER_LEADIN, LATER_LEADOUT,
+};
 use super::LayoutError;
 
 /// Lays out `tracks` (numbered from `starting_track_number`) into segments, then LBAs.
 /// `special_pregap` is the length in sectors of hidden track one audio, if any.
+/// `session_starts` are the indexes of the first tracks of sessions 2, 3, … (ascending, each
+/// in 1..n); `first_leadout` is session 1's lead-out length. Between sessions lie the lead-out,
+/// a 4500-sector lead-in and the next session's 150-sector pre-gap in its own mode (D24).
 pub(super) fn plan(
     tracks: &[TrackSpec],
     starting_track_number: u8,
     disable_gapless_audio: bool,
     special_pregap: Option<u32>,
+    session_starts: &[usize],
+    first_leadout: u32,
 ) -> Result<Plan, LayoutError> {
     let n = tracks.len();
     if n == 0 {
         return Err(LayoutError::NoTracks);
     }
+    // A session with no track: `new_session` twice, or at the end.
+    let mut prev = 0;
+    for (k, &s) in session_starts.iter().enumerate() {
+        if s <= prev || s >= n {
+            return Err(LayoutError::EmptySession {
+                session: k as u32 + if s <= prev { 1 } else { 2 },
+            });
+        }
+        prev = s;
+    }
+    let session_start = |i: usize| session_starts.contains(&i);
     let mut warnings = Vec::new();
     let content: Vec<u32> = tracks.iter().map(TrackSpec::content_sectors).collect();
     // Per track: (pre-gap segments, stolen-from-previous count, post-gap segments).
@@ -35,6 +53,23 @@ pub(super) fn plan(
     };
     for i in 0..n {
         let t = &tracks[i];
+        if session_start(i) {
+            // A later session's first track: 150 sectors of pre-gap in its own mode (D24),
+            // then whatever a sheet adds; no transition rule crosses a session boundary.
+            let extra = t.explicit.map_or(0, |l| l.pregap_generated);
+            pre[i].push(gen(i, t.ty, extra.saturating_add(150)));
+            if let Some(l) = t.explicit {
+                if l.postgap_generated > 0 {
+                    post[i].push(Segment {
+                        track: i,
+                        index0: false,
+                        len: l.postgap_generated,
+                        kind: SegKind::Generated(t.ty),
+                    });
+                }
+            }
+            continue;
+        }
         if let Some(l) = t.explicit {
             if i == 0 && special_pregap.is_none() {
                 // Sheets (cue and cdrdao TOC alike) describe the disc from LBA 0: the 150
@@ -53,7 +88,7 @@ pub(super) fn plan(
                     kind: SegKind::Generated(t.ty),
                 });
             }
-            if i > 0 {
+            if i > 0 && !session_start(i) {
                 check_sheet_gap(tracks, starting_track_number, i, &mut warnings);
             }
             continue;
@@ -96,6 +131,19 @@ pub(super) fn plan(
     let mut segs = Vec::new();
     for i in 0..n {
         let t = &tracks[i];
+        if session_start(i) {
+            let leadout = if i == session_starts[0] {
+                first_leadout
+            } else {
+                LATER_LEADOUT
+            };
+            segs.push(Segment {
+                track: i,
+                index0: true,
+                len: leadout + LATER_LEADIN,
+                kind: SegKind::SessionGap { leadout },
+            });
+        }
         if i > 0 && stolen_by_next[i - 1] > 0 {
             let s = stolen_by_next[i - 1];
             segs.push(Segment {
@@ -148,6 +196,14 @@ pub(super) fn plan(
         .collect();
     let mut seen_first = vec![false; n];
     let mut seen_01 = vec![false; n];
+    let mut sessions = vec![PlannedSession {
+        first: 0,
+        last: n - 1,
+        leadin_start: None,
+        first_lba: -150,
+        leadout: 0,
+        leadout_len: first_leadout,
+    }];
     // Hidden track one audio occupies LBA −150.. as track 1's index 00.
     if let Some(hn) = special_pregap {
         seen_first[0] = true;
@@ -156,6 +212,22 @@ pub(super) fn plan(
     }
     for s in &segs {
         let t = s.track;
+        if let SegKind::SessionGap { leadout } = s.kind {
+            let prev = sessions.len() - 1;
+            sessions[prev].last = t - 1;
+            sessions[prev].leadout = lba as i32;
+            sessions[prev].leadout_len = leadout;
+            sessions.push(PlannedSession {
+                first: t,
+                last: n - 1,
+                leadin_start: Some((lba + leadout as i64) as i32),
+                first_lba: (lba + s.len as i64) as i32,
+                leadout: 0,
+                leadout_len: LATER_LEADOUT,
+            });
+            lba += s.len as i64;
+            continue;
+        }
         if !seen_first[t] {
             seen_first[t] = true;
             planned[t].first_lba = lba as i32;
@@ -170,20 +242,25 @@ pub(super) fn plan(
         }
     }
     let leadout = lba as i32;
+    if let Some(last) = sessions.last_mut() {
+        last.leadout = leadout;
+    }
     for i in 0..n {
-        if !seen_01[i] {
-            // A track with no content after its pre-gap: INDEX 01 at its end.
-            planned[i].index01 = if i + 1 < n {
-                planned[i + 1].first_lba
-            } else {
-                leadout
-            };
-        }
-        planned[i].end = if i + 1 < n {
+        // The first LBA after track i: the next track's first sector, or its session's
+        // lead-out.
+        let end = if i + 1 < n && !session_start(i + 1) {
             planned[i + 1].first_lba
         } else {
-            leadout
+            sessions
+                .iter()
+                .find(|s| s.last == i)
+                .map_or(leadout, |s| s.leadout)
         };
+        if !seen_01[i] {
+            // A track with no content after its pre-gap: INDEX 01 at its end.
+            planned[i].index01 = end;
+        }
+        planned[i].end = end;
         let stored = tracks[i]
             .explicit
             .map_or(0, |l| l.pregap_stored)
@@ -195,6 +272,7 @@ pub(super) fn plan(
     Ok(Plan {
         segments: segs,
         tracks: planned,
+        sessions,
         warnings,
     })
 }

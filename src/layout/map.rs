@@ -12,19 +12,76 @@ use crate::source::Source;
 use crate::units::{to_bcd, Msf};
 
 use super::plan::{
-    CopySetting, DiscSettings, LeadIn, Piece, Plan, SegKind, SubchannelFormat, TrackSpec,
+    CopySetting, DiscSettings, LeadIn, Piece, Plan, PlannedSession, SegKind, SubchannelFormat,
+    TrackSpec, LATER_LEADIN,
 };
 use super::LayoutError;
 
-/// Which part of the session an LBA is in.
+/// Which part of the disc an LBA is in (the session is [`DiscMap::session_of`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
-    /// Before LBA −150: the TOC in Q.
+    /// A session's lead-in (session 1: before LBA −150): the TOC in Q.
     LeadIn,
     /// A track (its pre-gap included), by track number.
     Track(u8),
-    /// After the last track.
+    /// After a session's last track.
     LeadOut,
+}
+
+/// One session of the disc (cd-format §10.7): what `rawcd toc` lists and the C ABI's
+/// `rawcd_session_info` reports. A single-session disc has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// Session number, 1-based.
+    pub number: u8,
+    /// Its first track number.
+    pub first_track: u8,
+    /// Its last track number.
+    pub last_track: u8,
+    /// First LBA of its lead-in (session 1: the stream's start, −150 without a lead-in).
+    pub leadin_lba: i32,
+    /// Sectors of its lead-in (4500 for a later session; 0 when the stream has none).
+    pub leadin_sectors: u32,
+    /// Its first track's first sector (the pre-gap: −150 for session 1).
+    pub first_lba: i32,
+    /// Its lead-out start (IMAPI `StartOfLeadout` of the session).
+    pub leadout_lba: i32,
+    /// Lead-out sectors: 6750 for session 1, 2250 later (D24).
+    pub leadout_sectors: u32,
+    /// A0 PSEC, the disc type of its tracks (D11, D26): `0x00`, `0x10` (CD-i), `0x20` (XA).
+    pub disc_type: u8,
+    /// Whether the session holds a data track (tells CD-ROM from CD-DA when `disc_type` is 0).
+    pub has_data: bool,
+    /// IMAPI `StartOfNextSession`: the B0 address, the next session's first pre-gap sector;
+    /// `None` for the last session (a closed disc).
+    pub next_session_start: Option<i32>,
+}
+
+impl SessionInfo {
+    /// One past its last LBA (end of its lead-out).
+    pub fn end(&self) -> i32 {
+        self.leadout_lba + self.leadout_sectors as i32
+    }
+
+    /// IMAPI `LastUsedUserSectorInImage` of the session: its lead-out start − 1.
+    pub fn last_used_user_sector(&self) -> i32 {
+        self.leadout_lba - 1
+    }
+
+    /// The LBA range of what a burner writes for it: its lead-in through its lead-out.
+    pub fn range(&self) -> (i32, i32) {
+        (self.leadin_lba, self.end())
+    }
+
+    /// The `disc_type` name of `rawcd toc --json`: `cdda`, `cdrom`, `cdromxa` or `cdi`.
+    pub fn disc_type_name(&self) -> &'static str {
+        match self.disc_type {
+            0x10 => "cdi",
+            0x20 => "cdromxa",
+            _ if self.has_data => "cdrom",
+            _ => "cdda",
+        }
+    }
 }
 
 /// Where a sector's main-channel bytes come from.
@@ -50,6 +107,8 @@ pub(crate) struct Extent {
     pub(crate) start: i32,
     pub(crate) len: u32,
     pub(crate) area: Area,
+    /// Index into `DiscMap::sessions`.
+    pub(crate) session: u8,
     /// Index into `DiscMap::tracks` (None for lead-in/out).
     pub(crate) track: Option<usize>,
     pub(crate) index: u8,
@@ -63,6 +122,8 @@ pub(crate) struct Extent {
 pub struct TrackEntry {
     /// Track number.
     pub number: u8,
+    /// Its session, 1-based.
+    pub session: u8,
     /// IMAPI sector type.
     pub ty: SectorType,
     /// JSON name override (`mode2mixed`).
@@ -124,12 +185,44 @@ impl SectorInfo {
     }
 }
 
-/// A lead-in TOC entry (§6.7).
+/// A lead-in TOC entry (§6.7, §10.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct TocEntry {
-    pub(crate) ctrl: u8,
-    pub(crate) point: u8,
-    pub(crate) p: [u8; 3],
+pub struct TocEntry {
+    /// ADR: 1, or 5 for B0/C0.
+    pub adr: u8,
+    /// CTRL nibble (0 for ADR 5).
+    pub ctrl: u8,
+    /// POINT byte as on disc (BCD track number, A0..A2, B0, C0).
+    pub point: u8,
+    /// ADR 5: MIN SEC FRAME as on disc (BCD for B0, raw for C0). ADR 1 entries carry the
+    /// running time there, which depends on the sector, so this is zero.
+    pub msf: [u8; 3],
+    /// ADR 5: the ZERO byte (the number of ADR 5 pointers for B0); 0 for ADR 1.
+    pub zero: u8,
+    /// PMIN PSEC PFRAME as on disc.
+    pub p: [u8; 3],
+}
+
+impl TocEntry {
+    fn adr1(ctrl: u8, point: u8, p: [u8; 3]) -> TocEntry {
+        TocEntry {
+            adr: 1,
+            ctrl,
+            point,
+            msf: [0; 3],
+            zero: 0,
+            p,
+        }
+    }
+
+    /// The Q frame of this entry in a lead-in sector whose running time is `running`.
+    pub fn q(&self, running: Msf) -> QFrame {
+        if self.adr == 5 {
+            QFrame::toc_adr5(self.point, self.msf, self.zero, self.p)
+        } else {
+            QFrame::toc(self.ctrl, self.point, running, self.p)
+        }
+    }
 }
 
 /// The immutable, random-access description of a session: what every sector holds.
@@ -150,11 +243,15 @@ struct Inner {
     leadout: i32,
     end: i32,
     mcn: Option<Mcn>,
-    toc: Vec<TocEntry>,
+    sessions: Vec<SessionInfo>,
+    /// Per session: its lead-in TOC in cycle order, and the LBA its cycle is anchored at.
+    tocs: Vec<(Vec<TocEntry>, i32)>,
     format: SubchannelFormat,
     rw: Option<Source>,
     /// Per-track R–W streams (CD+G): (first LBA, sectors, source).
     track_rw: Vec<(i32, u32, Source)>,
+    /// Clone mode: P–W of LBA 0 .. lead-out as read, linear, 96 bytes per sector.
+    pw_as_read: Option<Source>,
     cdtext: Option<LeadinCdText>,
     warnings: Vec<String>,
 }
@@ -189,11 +286,13 @@ impl DiscMap {
         let Plan {
             segments: segs,
             tracks: planned,
+            sessions: planned_sessions,
             mut warnings,
         } = plan;
         warnings.extend(disc.warnings.iter().cloned());
         let n = specs.len();
-        let leadout = planned[n - 1].end;
+        let last_session = planned_sessions[planned_sessions.len() - 1];
+        let leadout = last_session.leadout;
         if leadout > disc.start_of_leadout_limit {
             return Err(LayoutError::LeadoutPastLimit {
                 leadout,
@@ -201,8 +300,7 @@ impl DiscMap {
             });
         }
         let later_session = disc.later_session;
-        let leadout_len: i32 = if later_session { 2250 } else { 6750 };
-        let end = leadout + leadout_len;
+        let end = leadout + last_session.leadout_len as i32;
         if end - 1 > 404_849 {
             return Err(LayoutError::DiscTooLong {
                 end: end as i64 - 1,
@@ -223,6 +321,12 @@ impl DiscMap {
         // Tracks, with their checks.
         let mut tracks = Vec::with_capacity(n);
         let mut ctrl_q = Vec::with_capacity(n);
+        let session_of_track = |i: usize| {
+            planned_sessions
+                .iter()
+                .position(|s| s.first <= i && i <= s.last)
+                .unwrap_or(0) as u8
+        };
         for (i, (spec, p)) in specs.iter().zip(&planned).enumerate() {
             let s = &spec.settings;
             if s.isrc.is_some() && !spec.ty.is_audio() {
@@ -272,6 +376,7 @@ impl DiscMap {
             let _ = i;
             tracks.push(TrackEntry {
                 number: p.number,
+                session: session_of_track(i) + 1,
                 ty: spec.ty,
                 label: s.label,
                 ctrl,
@@ -290,12 +395,12 @@ impl DiscMap {
         let mut sources: Vec<Source> = Vec::new();
         let mut extents: Vec<Extent> = Vec::new();
         let first_ty = specs[0].ty;
-        let last_ty = specs[n - 1].ty;
         if leadin_start < -150 {
             extents.push(Extent {
                 start: leadin_start,
                 len: (-150 - leadin_start) as u32,
                 area: Area::LeadIn,
+                session: 0,
                 track: None,
                 index: 0,
                 ty: first_ty,
@@ -309,6 +414,7 @@ impl DiscMap {
                 start: -150,
                 len: hn,
                 area: Area::Track(tracks[0].number),
+                session: 0,
                 track: Some(0),
                 index: 0,
                 ty: SectorType::Audio,
@@ -335,6 +441,32 @@ impl DiscMap {
             let t = &tracks[s.track];
             let area = Area::Track(t.number);
             match s.kind {
+                SegKind::SessionGap { leadout: lo } => {
+                    // The ending session's lead-out (its last track's mode), then the next
+                    // session's lead-in (its first track's mode).
+                    let next = t.session - 1;
+                    let prev_last = planned_sessions[next as usize - 1].last;
+                    extents.push(Extent {
+                        start: lba,
+                        len: lo,
+                        area: Area::LeadOut,
+                        session: next - 1,
+                        track: None,
+                        index: 1,
+                        ty: specs[prev_last].ty,
+                        main: MainSource::Generated,
+                    });
+                    extents.push(Extent {
+                        start: lba + lo as i32,
+                        len: s.len - lo,
+                        area: Area::LeadIn,
+                        session: next,
+                        track: None,
+                        index: 0,
+                        ty: specs[s.track].ty,
+                        main: MainSource::Generated,
+                    });
+                }
                 SegKind::Generated(ty) => {
                     let index = if s.index0 {
                         0
@@ -417,11 +549,12 @@ impl DiscMap {
         debug_assert_eq!(lba, leadout);
         extents.push(Extent {
             start: leadout,
-            len: leadout_len as u32,
+            len: last_session.leadout_len,
             area: Area::LeadOut,
+            session: (planned_sessions.len() - 1) as u8,
             track: None,
             index: 1,
-            ty: last_ty,
+            ty: specs[n - 1].ty,
             main: MainSource::Generated,
         });
         // Runs of constant (TNO, INDEX) from LBA −150 on, for MCN/ISRC placement (D4).
@@ -436,40 +569,24 @@ impl DiscMap {
         }
         runs.push(end);
         let p_runs = p_runs(&tracks);
-        // Lead-in TOC (§6.7, D5, D11, D12).
-        let disc_type = if disc.cdi {
-            0x10
-        } else if specs.iter().any(|t| t.ty.is_mode2()) {
-            0x20
-        } else {
-            0
-        };
-        let mut toc = Vec::new();
-        for t in &tracks {
-            let [m, s, f] = msf_abs(t.index01).to_bcd();
-            toc.push(TocEntry {
-                ctrl: t.ctrl,
-                point: to_bcd(t.number),
-                p: [m, s, f],
-            });
+        // Sessions and their lead-in TOCs (§6.7, §10.7, D5, D11, D12, D25, D26).
+        let (sessions, tocs) = session_tocs(disc, specs, &tracks, &planned_sessions, leadin_start);
+        for s in &sessions[1..] {
+            // Blue Book: an Enhanced CD's data session holds Mode 2 (XA); pressed discs with a
+            // Mode 1 one exist, so it is a note, not an error.
+            let first = (s.first_track - tracks[0].number) as usize;
+            let last = (s.last_track - tracks[0].number) as usize;
+            for t in &tracks[first..=last] {
+                if t.ty.is_data() && !t.ty.is_mode2() {
+                    warnings.push(format!(
+                        "session {}: data track {} is {}, not Mode 2 (the Blue Book's CD-ROM XA for a later session); kept as given",
+                        s.number,
+                        t.number,
+                        t.type_name()
+                    ));
+                }
+            }
         }
-        let (first, last) = (&tracks[0], &tracks[n - 1]);
-        toc.push(TocEntry {
-            ctrl: first.ctrl,
-            point: 0xA0,
-            p: [to_bcd(first.number), disc_type, 0],
-        });
-        toc.push(TocEntry {
-            ctrl: last.ctrl,
-            point: 0xA1,
-            p: [to_bcd(last.number), 0, 0],
-        });
-        let [m, s, f] = msf_abs(leadout).to_bcd();
-        toc.push(TocEntry {
-            ctrl: last.ctrl,
-            point: 0xA2,
-            p: [m, s, f],
-        });
         // Per-track R–W streams (CD+G).
         let mut track_rw = Vec::new();
         for (i, spec) in specs.iter().enumerate() {
@@ -523,6 +640,19 @@ impl DiscMap {
                 }
             }
         }
+        if let Some(pw) = disc.pw_as_read {
+            if disc.format == SubchannelFormat::Packed96 {
+                return Err(LayoutError::PwAsReadPacked);
+            }
+            let sectors = leadout.max(0) as u64;
+            if pw.len() != sectors * 96 {
+                return Err(LayoutError::PwAsReadLength {
+                    expected: sectors * 96,
+                    got: pw.len(),
+                    sectors,
+                });
+            }
+        }
         Ok(DiscMap(Arc::new(Inner {
             sources,
             extents,
@@ -534,10 +664,12 @@ impl DiscMap {
             leadout,
             end,
             mcn: disc.mcn.cloned(),
-            toc,
+            sessions,
+            tocs,
             format: disc.format,
             rw: disc.rw.cloned(),
             track_rw,
+            pw_as_read: disc.pw_as_read.cloned(),
             cdtext: disc.cdtext.cloned(),
             warnings,
         })))
@@ -563,9 +695,66 @@ impl DiscMap {
         (self.0.end - self.0.leadin_start) as u64
     }
 
-    /// IMAPI `LastUsedUserSectorInImage` = `StartOfLeadout − 1`.
+    /// IMAPI `LastUsedUserSectorInImage` = `StartOfLeadout − 1` (of the last session).
     pub fn last_used_user_sector(&self) -> i32 {
         self.0.leadout - 1
+    }
+
+    /// The sessions, in order (one for a single-session disc).
+    pub fn sessions(&self) -> &[SessionInfo] {
+        &self.0.sessions
+    }
+
+    /// Session `n` (1-based).
+    ///
+    /// # Errors
+    /// [`LayoutError::NoSuchSession`].
+    pub fn session(&self, n: u32) -> Result<&SessionInfo, LayoutError> {
+        n.checked_sub(1)
+            .and_then(|i| self.0.sessions.get(i as usize))
+            .ok_or(LayoutError::NoSuchSession {
+                session: n,
+                sessions: self.0.sessions.len() as u32,
+            })
+    }
+
+    /// The session (1-based) the sector at `lba` belongs to, or `None` outside the disc.
+    pub fn session_of(&self, lba: i32) -> Option<u8> {
+        let i = self.extent_index(lba)?;
+        Some(self.0.extents[i].session + 1)
+    }
+
+    /// The lead-in TOC of session `n` (1-based) in cycle order, ADR 5 items included; empty
+    /// for no such session.
+    pub fn session_toc(&self, n: u32) -> &[TocEntry] {
+        n.checked_sub(1)
+            .and_then(|i| self.0.tocs.get(i as usize))
+            .map_or(&[], |(t, _)| t.as_slice())
+    }
+
+    /// Whether `lba` is in a lead-in (of any session).
+    pub fn in_leadin(&self, lba: i32) -> bool {
+        if lba < -150 {
+            return lba >= self.0.leadin_start;
+        }
+        if self.0.sessions.len() == 1 {
+            return false;
+        }
+        self.extent_index(lba)
+            .is_some_and(|i| self.0.extents[i].area == Area::LeadIn)
+    }
+
+    /// The running `LastUsedUserSectorInImage` once every sector up to `lba` was emitted: the
+    /// highest LBA ≥ 0 up to `lba` that belongs to a track (lead-ins, lead-outs and the gaps
+    /// between sessions excluded), or `None` before the first.
+    pub fn last_user_sector_upto(&self, lba: i32) -> Option<i32> {
+        let s = self
+            .0
+            .sessions
+            .iter()
+            .rev()
+            .find(|s| lba >= s.first_lba.max(0))?;
+        Some(lba.min(s.leadout_lba - 1)).filter(|&x| x >= 0)
     }
 
     /// The tracks.
@@ -586,6 +775,19 @@ impl DiscMap {
     /// The sources referenced by [`MainSource::Source`].
     pub fn sources(&self) -> &[Source] {
         &self.0.sources
+    }
+
+    /// Clone mode: the source and byte offset of sector `lba`'s P–W as read (linear, 96
+    /// bytes), for LBA 0 up to the lead-out; `None` elsewhere or without such a stream
+    /// ([`ImageCreator::set_subchannel_as_read`](super::ImageCreator::set_subchannel_as_read)).
+    pub fn pw_as_read_at(&self, lba: i32) -> Option<(&Source, u64)> {
+        let src = self.0.pw_as_read.as_ref()?;
+        (lba >= 0 && lba < self.0.leadout).then(|| (src, lba as u64 * 96))
+    }
+
+    /// True when the program area's subchannel is given as read (clone mode).
+    pub fn has_pw_as_read(&self) -> bool {
+        self.0.pw_as_read.is_some()
     }
 
     /// The caller's R–W stream, if any.
@@ -666,8 +868,13 @@ impl DiscMap {
         if x < -150 || x >= m.end {
             return true;
         }
-        if x >= m.leadout && x < m.leadout + 150 {
-            return true;
+        for s in &m.sessions {
+            if x >= s.leadout_lba && x < s.leadout_lba + 150 {
+                return true;
+            }
+            if s.number > 1 && x >= s.leadin_lba && x < s.first_lba {
+                return true;
+            }
         }
         m.runs.binary_search(&x).is_ok() || m.runs.binary_search(&(x + 1)).is_ok()
     }
@@ -727,11 +934,12 @@ impl DiscMap {
         let main = Self::main_source(e, lba);
         let (tno, index, p, q) = match e.area {
             Area::LeadIn => {
-                let entries = m.toc.len() as i32;
-                let k = (lba + 22_650).rem_euclid(3 * entries);
-                let te = m.toc[(k / 3) as usize];
+                let (toc, anchor) = &m.tocs[e.session as usize];
+                let entries = toc.len() as i32;
+                let k = (lba - anchor).rem_euclid(3 * entries);
+                let te = toc[(k / 3) as usize];
                 let running = Msf::from_lba(lba).unwrap_or_default();
-                (0, 0, false, QFrame::toc(te.ctrl, te.point, running, te.p))
+                (0, 0, false, te.q(running))
             }
             Area::Track(_) | Area::LeadOut => {
                 let a = lba + 150;
@@ -756,10 +964,11 @@ impl DiscMap {
                     };
                     (t.number, e.index, rel, ctrl, isrc, self.p_at(lba))
                 } else {
-                    let r = lba - m.leadout;
+                    let session = &m.sessions[e.session as usize];
+                    let r = lba - session.leadout_lba;
                     let p = r >= 150 && (r - 150) % 38 < 19;
-                    let last = m.tracks.len() - 1;
-                    (0xAA, 1, r, m.tracks[last].ctrl, None, p)
+                    let last = session.last_track - m.tracks[0].number;
+                    (0xAA, 1, r, m.tracks[last as usize].ctrl, None, p)
                 };
                 let aframe = (a.rem_euclid(75)) as u8;
                 let q = match (&m.mcn, isrc) {
@@ -808,10 +1017,103 @@ impl DiscMap {
         v
     }
 
-    /// The raw lead-in TOC entries as (CTRL, POINT, PMIN, PSEC, PFRAME), in cycle order.
+    /// Session 1's raw ADR 1 lead-in TOC entries as (CTRL, POINT, PMIN, PSEC, PFRAME), in
+    /// cycle order (see [`DiscMap::session_toc`] for every session and the ADR 5 items).
     pub fn toc_entries(&self) -> Vec<(u8, u8, [u8; 3])> {
-        self.0.toc.iter().map(|e| (e.ctrl, e.point, e.p)).collect()
+        self.session_toc(1)
+            .iter()
+            .filter(|e| e.adr == 1)
+            .map(|e| (e.ctrl, e.point, e.p))
+            .collect()
     }
+}
+
+/// The sessions of the disc and each one's lead-in TOC with its cycle anchor.
+fn session_tocs(
+    disc: &DiscSettings<'_>,
+    specs: &[TrackSpec],
+    tracks: &[TrackEntry],
+    planned: &[PlannedSession],
+    leadin_start: i32,
+) -> (Vec<SessionInfo>, Vec<(Vec<TocEntry>, i32)>) {
+    let count = planned.len();
+    let outer_leadout = planned[count - 1].leadout;
+    let mut sessions = Vec::with_capacity(count);
+    let mut tocs = Vec::with_capacity(count);
+    for (k, ps) in planned.iter().enumerate() {
+        let range = ps.first..=ps.last;
+        let disc_type = if disc.cdi {
+            0x10
+        } else if specs[range.clone()].iter().any(|t| t.ty.is_mode2()) {
+            0x20
+        } else {
+            0
+        };
+        let (first, last) = (&tracks[ps.first], &tracks[ps.last]);
+        let mut toc: Vec<TocEntry> = tracks[range.clone()]
+            .iter()
+            .map(|t| TocEntry::adr1(t.ctrl, to_bcd(t.number), msf_abs(t.index01).to_bcd()))
+            .collect();
+        toc.push(TocEntry::adr1(
+            first.ctrl,
+            0xA0,
+            [to_bcd(first.number), disc_type, 0],
+        ));
+        toc.push(TocEntry::adr1(last.ctrl, 0xA1, [to_bcd(last.number), 0, 0]));
+        toc.push(TocEntry::adr1(
+            last.ctrl,
+            0xA2,
+            msf_abs(ps.leadout).to_bcd(),
+        ));
+        let next = planned.get(k + 1).map(|n| n.first_lba);
+        if let Some(next) = next {
+            // B0 (D25): the next program area's start, the outermost lead-out.
+            toc.push(TocEntry {
+                adr: 5,
+                ctrl: 0,
+                point: 0xB0,
+                msf: msf_abs(next).to_bcd(),
+                zero: if k == 0 { 2 } else { 1 },
+                p: msf_abs(outer_leadout).to_bcd(),
+            });
+            if k == 0 {
+                // C0: ATIP special information 1 as pressed media carry it, and the start
+                // of the disc's lead-in by the D7 mapping (95:00:00 for IMAPI's −22650).
+                let start = if leadin_start < -150 {
+                    leadin_start
+                } else {
+                    -22_650
+                };
+                toc.push(TocEntry {
+                    adr: 5,
+                    ctrl: 0,
+                    point: 0xC0,
+                    msf: [0; 3],
+                    zero: 0,
+                    p: Msf::from_lba(start).unwrap_or_default().to_bcd(),
+                });
+            }
+        }
+        let (leadin_lba, leadin_sectors, anchor) = match ps.leadin_start {
+            Some(l) => (l, LATER_LEADIN, l),
+            None => (leadin_start, (-150 - leadin_start).max(0) as u32, -22_650),
+        };
+        sessions.push(SessionInfo {
+            number: k as u8 + 1,
+            first_track: first.number,
+            last_track: last.number,
+            leadin_lba,
+            leadin_sectors,
+            first_lba: first.first_lba.min(ps.first_lba),
+            leadout_lba: ps.leadout,
+            leadout_sectors: ps.leadout_len,
+            disc_type,
+            has_data: specs[range].iter().any(|t| t.ty.is_data()),
+            next_session_start: next,
+        });
+        tocs.push((toc, anchor));
+    }
+    (sessions, tocs)
 }
 
 /// The P = 1 ranges of D2 for `tracks` (in disc order), merged where they overlap or touch.
@@ -877,6 +1179,7 @@ fn push_split(
             start: s,
             len: (e - s) as u32,
             area,
+            session: t.session - 1,
             track: Some(ti),
             index: if index0 { 0 } else { last_index_before(t, s) },
             ty,

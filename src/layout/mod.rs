@@ -1,6 +1,7 @@
 //! The disc model: [`ImageCreator`] (IMAPI2's `IRawCDImageCreator`), [`TrackInfo`], and the
-//! immutable, random-access [`DiscMap`] it builds, which answers for any LBA of the session
-//! what the sector's main channel comes from and what P and Q carry. [`reference`](mod@reference) generates
+//! immutable, random-access [`DiscMap`] it builds, which answers for any LBA of the disc (every
+//! session, the gaps between them included: [`SessionInfo`]) what the sector's main channel
+//! comes from and what P and Q carry. [`reference`](mod@reference) generates
 //! the whole stream from the map, sequentially: the oracle of the streaming pipeline.
 //!
 //! Inside, the arrow runs one way: `creator` collects tracks and settings and runs `gaps` (the
@@ -18,7 +19,7 @@ mod plan;
 pub mod reference;
 
 pub use creator::{ImageCreator, TrackInfo, TrackPiece};
-pub use map::{Area, DiscMap, MainSource, SectorInfo, TrackEntry};
+pub use map::{Area, DiscMap, MainSource, SectorInfo, SessionInfo, TocEntry, TrackEntry};
 pub use plan::{CopySetting, LeadIn, SubchannelFormat, TrackLayout, TrackSettings};
 
 use thiserror::Error;
@@ -32,6 +33,12 @@ pub enum LayoutError {
     /// The disc has no track.
     #[error("the disc has no track")]
     NoTracks,
+    /// A session with no track (`new_session` before any track, twice in a row, or last).
+    #[error("session {session} has no track; every session needs at least one")]
+    EmptySession {
+        /// The session's number (1-based).
+        session: u32,
+    },
     /// More than 99 tracks (counting from the starting track number).
     #[error("track {track} is past the maximum track number 99")]
     TooManyTracks {
@@ -138,6 +145,20 @@ pub enum LayoutError {
         /// Its length.
         bytes: u64,
     },
+    /// A subchannel-as-read stream (clone mode) of the wrong length.
+    #[error("subchannel as read has {got} bytes; the program area has {sectors} sectors, so it needs {expected}")]
+    PwAsReadLength {
+        /// Bytes needed.
+        expected: u64,
+        /// Bytes supplied.
+        got: u64,
+        /// Sectors from LBA 0 to the lead-out.
+        sectors: u64,
+    },
+    /// A subchannel-as-read stream (clone mode) with the packed R–W output, whose R–W rawcd
+    /// must make itself.
+    #[error("the subchannel as read cannot be written as packed96 (its R-W is raw as read): use raw96 or pq16, or regenerate the subchannel")]
+    PwAsReadPacked,
     /// An R–W stream with the PQ-only output, which cannot carry it.
     #[error("an R-W stream cannot be written with the 16-byte PQ subchannel format")]
     RwWithPqOnly,
@@ -178,6 +199,20 @@ pub enum LayoutError {
     NoSuchTrack {
         /// The number asked for.
         track: u32,
+    },
+    /// A cdrdao TOC file describes one session.
+    #[error("a cdrdao TOC file cannot describe a disc of {sessions} sessions (cdrdao writes one session per run); write bin (a cue with REM SESSION, one .bin per track), clonecd or raw")]
+    CdrdaoSessions {
+        /// Sessions on the disc.
+        sessions: u32,
+    },
+    /// No such session.
+    #[error("no session {session}; the disc has {sessions}")]
+    NoSuchSession {
+        /// The number asked for.
+        session: u32,
+        /// Sessions on the disc.
+        sessions: u32,
     },
     /// A setting changed after tracks were added.
     #[error("{setting} must be set before adding tracks")]

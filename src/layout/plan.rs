@@ -221,6 +221,8 @@ pub(super) struct DiscSettings<'a> {
     pub(super) special_pregap: Option<(&'a Source, u32)>,
     /// The image-wide R–W stream.
     pub(super) rw: Option<&'a Source>,
+    /// Clone mode: the program area's P–W as read (linear, 96 bytes per sector from LBA 0).
+    pub(super) pw_as_read: Option<&'a Source>,
     pub(super) cdtext: Option<&'a LeadinCdText>,
     /// Warnings the creator collected while tracks and settings were added.
     pub(super) warnings: &'a [String],
@@ -233,6 +235,8 @@ pub(super) struct Plan {
     pub(super) segments: Vec<Segment>,
     /// One per track, in disc order.
     pub(super) tracks: Vec<PlannedTrack>,
+    /// One per session, in disc order (one for a single-session disc).
+    pub(super) sessions: Vec<PlannedSession>,
     /// Gap rules a sheet breaks.
     pub(super) warnings: Vec<String>,
 }
@@ -250,6 +254,30 @@ pub(super) struct PlannedTrack {
     pub(super) sector_count: u32,
 }
 
+/// A session after layout (cd-format §10.7, D24).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PlannedSession {
+    /// Index (in `Plan::tracks`) of its first track.
+    pub(super) first: usize,
+    /// Index of its last track.
+    pub(super) last: usize,
+    /// First LBA of its lead-in; `None` for session 1 (the disc settings say where it starts).
+    pub(super) leadin_start: Option<i32>,
+    /// Its first track's first sector (the pre-gap start).
+    pub(super) first_lba: i32,
+    /// Its lead-out start.
+    pub(super) leadout: i32,
+    /// Its lead-out length in sectors.
+    pub(super) leadout_len: u32,
+}
+
+/// Lead-out sectors of the first session (90 s).
+pub(super) const FIRST_LEADOUT: u32 = 6750;
+/// Lead-out sectors of a later session (30 s).
+pub(super) const LATER_LEADOUT: u32 = 2250;
+/// Lead-in sectors of a later session (60 s).
+pub(super) const LATER_LEADIN: u32 = 4500;
+
 /// What a segment of the layout holds.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum SegKind {
@@ -257,6 +285,9 @@ pub(super) enum SegKind {
     Generated(SectorType),
     /// Content sectors of track `track` starting at content sector `offset`.
     Content { track: usize, offset: u32 },
+    /// Between two sessions: the ending session's lead-out (`leadout` sectors), then the next
+    /// session's lead-in; `Segment::track` is the next session's first track.
+    SessionGap { leadout: u32 },
 }
 
 /// A run of sectors of one track with one kind of content.

@@ -134,10 +134,14 @@ impl RwState {
         lba: i32,
         cooked: &[u8; 96],
     ) -> RwSector {
-        if lba < -150 {
+        if lba < -150 || map.in_leadin(lba) {
+            // A lead-in: plain packs (D17). The delay line restarts empty after it, at the
+            // session's first pre-gap sector, so that a session's own stream equals its cut
+            // of the whole disc. CD-Text lives in session 1's lead-in.
+            self.interleaver = RwInterleaver::new();
             let plain = match map.cdtext() {
-                Some(ct) => ct.rw_for_lba(lba),
-                None => *cooked,
+                Some(ct) if lba < -150 => ct.rw_for_lba(lba),
+                _ => *cooked,
             };
             return RwSector {
                 raw: plain,
@@ -186,7 +190,7 @@ pub fn cooked_input(map: &DiscMap, lba: i32) -> Result<[u8; 96], Error> {
 /// # Errors
 /// As [`cooked_input`].
 pub fn history(map: &DiscMap, lba: i32) -> Result<[u8; 96], Error> {
-    if lba < -150 {
+    if lba < -150 || map.in_leadin(lba) {
         Ok([0u8; 96])
     } else {
         cooked_input(map, lba)

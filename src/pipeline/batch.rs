@@ -5,7 +5,7 @@
 #![forbid(unsafe_code)]
 
 use crate::codec::engine::{Engine, Finish};
-use crate::codec::subchannel::{linear_from_raw, pq16, write_pw};
+use crate::codec::subchannel::{linear_from_raw, pq16, raw_from_linear, read_pq, write_pw};
 use crate::codec::{check_raw, start_sector_in_place, SECTOR_SIZE};
 use crate::error::Error;
 use crate::layout::reference::{encode_main_input, RwSector, RwState};
@@ -72,6 +72,9 @@ pub fn encode_batch<E: Engine + ?Sized>(
     if form != SectorForm::Main {
         write_pq(map, form, input, out);
         write_rw(map, engine, form, input, out);
+        if map.has_pw_as_read() {
+            write_pw_as_read(map, form, input, out)?;
+        }
     }
     Ok(())
 }
@@ -302,6 +305,48 @@ fn extent_of(map: &DiscMap, mut ei: usize, lba: i32) -> usize {
     ei
 }
 
+/// Pass 4, clone mode only: the program-area sectors whose subchannel was given as read get
+/// those bytes instead of the generated ones (linear input; raw order for `Raw96`, P and Q
+/// for `Pq16`). The build refused `Packed96`. The batch's bytes are read with one `pread` on
+/// the file (not through the map: nothing stays resident), else from the source's bytes.
+fn write_pw_as_read(
+    map: &DiscMap,
+    form: SectorForm,
+    input: &BatchInput,
+    out: &mut [u8],
+) -> Result<(), Error> {
+    let sb = form.sector_bytes();
+    let end = input.first + input.count as i32;
+    // The batch's sectors that have P–W as read: one run [lo, hi).
+    let (lo, hi) = (input.first.max(0), end);
+    let Some((src, at)) = map.pw_as_read_at(lo) else {
+        return Ok(());
+    };
+    let hi = (lo..hi)
+        .rev()
+        .find(|&l| map.pw_as_read_at(l).is_some())
+        .map_or(lo, |l| l + 1);
+    let mut buf = vec![0u8; (hi - lo) as usize * 96];
+    if !src.pread(at, &mut buf).map_err(|e| io_at(src, lo, e))? {
+        src.read_at(at, &mut buf).map_err(|e| io_at(src, lo, e))?;
+    }
+    for (k, lin) in buf.chunks_exact(96).enumerate() {
+        let lin: &[u8; 96] = lin.try_into().unwrap_or(&[0; 96]);
+        let i = (lo - input.first) as usize + k;
+        let sub = &mut out[i * sb + SECTOR_SIZE..(i + 1) * sb];
+        match form {
+            SectorForm::Linear96 => sub.copy_from_slice(lin),
+            SectorForm::Raw96 | SectorForm::Packed96 => sub.copy_from_slice(&raw_from_linear(lin)),
+            SectorForm::Pq16 => {
+                let (p, q) = read_pq(&raw_from_linear(lin));
+                sub.copy_from_slice(&pq16(p, &q));
+            }
+            SectorForm::Main => {}
+        }
+    }
+    Ok(())
+}
+
 /// Pass 2: P and Q of every sector. `Pq16` gets its whole 16 bytes; the 96-byte forms get P
 /// in bit 7 and Q in bit 6 of every byte with the R–W bits clear, in raw order ([`write_rw`]
 /// adds R–W and turns `Linear96` into linear order).
@@ -345,7 +390,7 @@ fn write_rw<E: Engine + ?Sized>(
     let mut rw_state = input.rw.as_ref().map(|rw| {
         let h = |i: usize, l: i32| {
             let mut b = [0u8; 96];
-            if l >= -150 {
+            if l >= -150 && !map.in_leadin(l) {
                 b.copy_from_slice(&rw[96 * i..96 * i + 96]);
             }
             b

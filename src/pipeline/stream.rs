@@ -72,7 +72,8 @@ pub struct ResultImage {
     pending: BTreeMap<u64, Result<SectorBatch, Error>>,
     next_seq: u64,
     total_batches: u64,
-    leadout: i32,
+    /// For the running last used user sector (which skips lead-ins and lead-outs).
+    map: DiscMap,
     threads: Vec<JoinHandle<()>>,
     current: Option<(Bytes, usize)>,
     done: bool,
@@ -97,6 +98,20 @@ impl ResultImage {
         Self::start(map, opts, None)
     }
 
+    /// The stream of session `n` (1-based) of `map`: its lead-in through its lead-out
+    /// (`opts.range` is replaced by the session's range).
+    ///
+    /// # Errors
+    /// No such session, bad options, or a thread that cannot start.
+    pub fn new_session(
+        map: &DiscMap,
+        n: u32,
+        mut opts: PipelineOptions,
+    ) -> Result<ResultImage, Error> {
+        opts.range = Some(map.session(n)?.range());
+        Self::start(map, opts, None)
+    }
+
     /// Like [`ResultImage::new`], with a worker that panics on the batch holding `lba`: a
     /// fault-injection hook for testing the panic path.
     #[doc(hidden)]
@@ -117,7 +132,7 @@ impl ResultImage {
         let (start, end) = opts.range.unwrap_or((map.leadin_start(), map.end()));
         if start < map.leadin_start() || end > map.end() || start > end {
             return Err(PipelineError::Options(format!(
-                "range {start}..{end} outside the session {}..{}",
+                "range {start}..{end} outside the disc {}..{}",
                 map.leadin_start(),
                 map.end()
             ))
@@ -246,7 +261,7 @@ impl ResultImage {
             pending: BTreeMap::new(),
             next_seq: 0,
             total_batches,
-            leadout: map.start_of_leadout(),
+            map: map.clone(),
             threads: handles,
             current: None,
             done: total_batches == 0,
@@ -297,8 +312,8 @@ impl ResultImage {
                             .fetch_sub(b.bytes.len() as u64, Ordering::AcqRel);
                         c.sectors.fetch_add(b.count as u64, Ordering::AcqRel);
                         c.bytes.fetch_add(b.bytes.len() as u64, Ordering::AcqRel);
-                        let hi = (b.first_lba + b.count as i32 - 1).min(self.leadout - 1);
-                        if hi >= 0 {
+                        let last = b.first_lba + b.count as i32 - 1;
+                        if let Some(hi) = self.map.last_user_sector_upto(last) {
                             c.last_used.fetch_max(hi as i64, Ordering::AcqRel);
                         }
                         if self.next_seq == self.total_batches {
@@ -358,6 +373,17 @@ impl crate::layout::ImageCreator {
     /// The layout cannot be built, or a thread cannot start.
     pub fn create_result_image(&self) -> Result<ResultImage, Error> {
         ResultImage::new(&self.build()?, PipelineOptions::default())
+    }
+
+    /// The stream of session `n` (1-based) alone: its lead-in through its lead-out, what a
+    /// burner writes for it (cd-format §10.7). It equals the whole disc's stream
+    /// ([`ImageCreator::create_result_image`](crate::layout::ImageCreator)) cut at the
+    /// session's range.
+    ///
+    /// # Errors
+    /// No such session, the layout cannot be built, or a thread cannot start.
+    pub fn create_session_image(&self, n: u32) -> Result<ResultImage, Error> {
+        ResultImage::new_session(&self.build()?, n, PipelineOptions::default())
     }
 }
 
@@ -460,7 +486,7 @@ fn schedule(
                     v.extend_from_slice(&rw_hist);
                 } else {
                     for l in [first - 2, first - 1] {
-                        v.extend_from_slice(&if l < -150 {
+                        v.extend_from_slice(&if l < -150 || map.in_leadin(l) {
                             [0u8; 96]
                         } else {
                             cooked_input(map, l)?
@@ -475,7 +501,7 @@ fn schedule(
                     .iter()
                     .enumerate()
                 {
-                    if *l < -150 {
+                    if *l < -150 || map.in_leadin(*l) {
                         rw_hist[96 * i..96 * i + 96].fill(0);
                     }
                 }

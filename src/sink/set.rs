@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 use crate::formats::write::ccd::write_ccd;
-use crate::formats::write::cue::write_cue;
+use crate::formats::write::cue::{track_file_start, write_cue, write_cue_per_track};
 use crate::formats::write::toc::write_toc;
-use crate::layout::DiscMap;
+use crate::layout::{DiscMap, LayoutError};
 use crate::pipeline::{PipelineError, PipelineOptions, ProgressHandle, ResultImage, SectorForm};
 
 use super::atomic::{commit_set, io_err, AtomicFile};
@@ -73,6 +73,45 @@ pub fn set_members(out: &Path, format: SetFormat) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The member files [`write_set`] writes for `map`: [`set_members`], except that the `bin` set
+/// of a multi-session disc is the redump form (D27), `OUT (Track NN).bin` per track then
+/// `OUT.cue`.
+pub fn disc_set_members(map: &DiscMap, out: &Path, format: SetFormat) -> Vec<PathBuf> {
+    if format != SetFormat::Bin || map.sessions().len() < 2 {
+        return set_members(out, format);
+    }
+    let mut v: Vec<PathBuf> = map
+        .tracks()
+        .iter()
+        .map(|t| {
+            let mut s = out.as_os_str().to_owned();
+            s.push(format!(" (Track {:02}).bin", t.number));
+            PathBuf::from(s)
+        })
+        .collect();
+    v.push(with_ext(out, "cue"));
+    v
+}
+
+/// Every session's program area: session 1 from LBA 0, a later one from its first INDEX 01,
+/// each to its lead-out (what a CloneCD `.img` holds: the gaps between sessions left out, D27).
+pub fn program_ranges(map: &DiscMap) -> Vec<(i32, i32)> {
+    map.sessions()
+        .iter()
+        .map(|s| {
+            let from = if s.number == 1 {
+                0
+            } else {
+                map.tracks()
+                    .iter()
+                    .find(|t| t.number == s.first_track)
+                    .map_or(s.first_lba, |t| t.index01)
+            };
+            (from, s.leadout_lba)
+        })
+        .collect()
+}
+
 /// What a caller of [`write_set`] sees of the run. Every method has a default that does
 /// nothing, so `&mut ()` is a silent observer.
 pub trait SetObserver {
@@ -97,14 +136,24 @@ impl SetObserver for () {}
 
 /// Streams `img` into `sink`, telling `obs`.
 fn pump<S: ImageSink<Error = Error>>(
+    img: ResultImage,
+    sink: &mut S,
+    obs: &mut dyn SetObserver,
+) -> Result<(), Error> {
+    let total = img.progress().snapshot().total_sectors;
+    sink.begin(img.form(), total)?;
+    pump_batches(img, sink, obs)?;
+    sink.finish()
+}
+
+/// The batches of `img` into `sink` (begun and finished by the caller), telling `obs`.
+fn pump_batches<S: ImageSink<Error = Error>>(
     mut img: ResultImage,
     sink: &mut S,
     obs: &mut dyn SetObserver,
 ) -> Result<(), Error> {
     obs.stream_started(&img.progress());
     let r = (|| {
-        let total = img.progress().snapshot().total_sectors;
-        sink.begin(img.form(), total)?;
         while let Some(b) = img.next_batch() {
             sink.write_batch(&b?)?;
             if !obs.proceed() {
@@ -112,38 +161,45 @@ fn pump<S: ImageSink<Error = Error>>(
                 return Err(PipelineError::Cancelled.into());
             }
         }
-        sink.finish()
+        Ok(())
     })();
     obs.stream_finished();
     r
 }
 
-/// Streams the program area (LBA 0 .. lead-out) of `map` in `form`, unscrambled, into `main`
-/// (and `sub`), returning the uncommitted files.
+/// Streams the LBA `ranges` of `map` in `form`, unscrambled, one after the other into `main`
+/// (and `sub`), returning the uncommitted files: the program area (LBA 0 .. lead-out), one
+/// track of the redump form, or every session's program area ([`program_ranges`]).
 fn program_area(
     map: &DiscMap,
     main: &Path,
     sub: Option<&Path>,
     form: SectorForm,
+    ranges: &[(i32, i32)],
     opts: PipelineOptions,
     obs: &mut dyn SetObserver,
 ) -> Result<Vec<AtomicFile>, Error> {
-    let img = ResultImage::new(
-        map,
-        PipelineOptions {
-            form: Some(form),
-            scramble: false,
-            range: Some((0, map.start_of_leadout())),
-            ..opts
-        },
-    )?;
     let mut sink = SplitSink::create(main, sub)?.defer_commit();
     for s in [false, true] {
         if let Some(f) = sink.file_mut(s) {
             obs.file_created(f);
         }
     }
-    pump(img, &mut sink, obs)?;
+    let total = ranges.iter().map(|&(a, b)| (b - a).max(0) as u64).sum();
+    sink.begin(form, total)?;
+    for &r in ranges {
+        let img = ResultImage::new(
+            map,
+            PipelineOptions {
+                form: Some(form),
+                scramble: false,
+                range: Some(r),
+                ..opts.clone()
+            },
+        )?;
+        pump_batches(img, &mut sink, obs)?;
+    }
+    sink.finish()?;
     Ok(sink.into_files())
 }
 
@@ -174,8 +230,15 @@ fn file_name(p: &Path) -> String {
 
 /// Writes `map` as the set `format` under the prefix `out` and returns the member paths. Every
 /// member appears together, replacing an older set atomically, or none does. `opts` are the
-/// pipeline's (threads, buffer, engine); its `form`, `scramble` and `range` are set here from
-/// the format. [`SetFormat::Raw`] writes `map`'s whole stream in its result type.
+/// pipeline's (threads, buffer, engine); its `form` and `scramble` are set here from the
+/// format, and its `range` for every format but [`SetFormat::Raw`], which writes `map`'s
+/// stream in its result type over `opts.range` (the whole disc when `None`, or one session's
+/// range: [`crate::layout::SessionInfo::range`]).
+///
+/// A multi-session disc (D27): `bin` is the redump form ([`disc_set_members`], a cue with
+/// `REM SESSION`), CloneCD holds every session's program area without the gaps with
+/// `Sessions=n` in the `.ccd`, and `cdrdao` is refused ([`LayoutError::CdrdaoSessions`]) before
+/// any file is created.
 ///
 /// # Errors
 /// A member cannot be created or written (nothing is left behind), a source fails while
@@ -187,10 +250,40 @@ pub fn write_set(
     opts: PipelineOptions,
     obs: &mut dyn SetObserver,
 ) -> Result<Vec<PathBuf>, Error> {
-    let paths = set_members(out, format);
+    let sessions = map.sessions().len();
+    if format == SetFormat::Cdrdao && sessions > 1 {
+        return Err(LayoutError::CdrdaoSessions {
+            sessions: sessions as u32,
+        }
+        .into());
+    }
+    let paths = disc_set_members(map, out, format);
+    let program = (0, map.start_of_leadout());
     let mut files = match format {
+        SetFormat::Bin if sessions > 1 => {
+            // The redump form (D27): one .bin per track, the gaps between sessions in none.
+            let n = map.tracks().len();
+            let mut files = Vec::new();
+            for (t, p) in map.tracks().iter().zip(&paths) {
+                let range = [(track_file_start(map, t), t.end)];
+                let f = program_area(map, p, None, SectorForm::Main, &range, opts.clone(), obs)?;
+                files.extend(f);
+            }
+            let names: Vec<String> = paths[..n].iter().map(|p| file_name(p)).collect();
+            let sheet = write_cue_per_track(map, &names, map.decoded_cdtext().as_ref());
+            files.push(text_member(&paths[n], &sheet, obs)?);
+            files
+        }
         SetFormat::Bin | SetFormat::Cdrdao => {
-            let mut files = program_area(map, &paths[0], None, SectorForm::Main, opts, obs)?;
+            let mut files = program_area(
+                map,
+                &paths[0],
+                None,
+                SectorForm::Main,
+                &[program],
+                opts,
+                obs,
+            )?;
             let name = file_name(&paths[0]);
             let text = map.decoded_cdtext();
             let sheet = if format == SetFormat::Bin {
@@ -207,6 +300,7 @@ pub fn write_set(
                 &paths[0],
                 Some(&paths[1]),
                 SectorForm::Linear96,
+                &program_ranges(map),
                 opts,
                 obs,
             )?;

@@ -181,16 +181,9 @@ pub fn verify_clonecd(ccd: &Path) -> Result<Report, Error> {
             .find(|(s, _)| *s <= lba)
             .is_some_and(|(_, m)| *m != 0)
     };
-    let (d, p) = check_region(
-        &imgb,
-        SECTOR_SIZE,
-        0,
-        Scrambling::Plain,
-        Expect::Track(&expect),
-        &releaser(&img),
-    );
-    r.data_sectors += d;
-    r.problems.extend(p);
+    // A multi-session set leaves the gaps between sessions out (D27): the .sub's Q says where
+    // each later session lies on the disc, and its data sectors are checked at those LBAs.
+    let mut shifts: Vec<(i32, i32)> = Vec::new();
     let subp = ccd.with_extension("sub");
     if subp.exists() {
         let sub = open(&subp)?;
@@ -216,6 +209,7 @@ pub fn verify_clonecd(ccd: &Path) -> Result<Report, Error> {
         })?;
         let facts = analyze(&recs, false, &mut r.problems, &mut r.notes);
         r.q_sectors = facts.checked;
+        shifts.clone_from(&facts.shifts);
         // The .ccd's track starts against the .sub.
         for t in &sheet.tracks {
             if let (Some(i1), Some(&seen)) = (t.index(1), facts.anchors.get(&t.number)) {
@@ -239,6 +233,32 @@ pub fn verify_clonecd(ccd: &Path) -> Result<Report, Error> {
             }
         }
         r.notes.push(facts.layout_note());
+    }
+    let mut bounds = vec![(0, 0)];
+    bounds.extend(shifts);
+    bounds.push((n as i32, 0));
+    for w in bounds.windows(2) {
+        let ((from, delta), (to, _)) = (w[0], w[1]);
+        let (from, to) = (
+            from.clamp(0, n as i32) as usize,
+            to.clamp(0, n as i32) as usize,
+        );
+        if to <= from {
+            continue;
+        }
+        let base = from * SECTOR_SIZE;
+        let release = |o: u64, l: u64| img.release(base as u64 + o, l);
+        let (d, p) = check_region(
+            &imgb[base..to * SECTOR_SIZE],
+            SECTOR_SIZE,
+            from as i32 + delta,
+            Scrambling::Plain,
+            Expect::Track(&expect),
+            &release,
+        );
+        r.data_sectors += d;
+        // Problems name disc LBAs, as the .ccd and the Q problems do.
+        r.problems.extend(p);
     }
     Ok(finish(r))
 }
@@ -379,6 +399,7 @@ fn verify_raw_impl(
         ..Default::default()
     };
     let mut recs = Vec::new();
+    let mut data_problems = Vec::new();
     let form = sub.form();
     {
         // Per window on all cores: P and Q, then the data sectors (by the Q CTRL data bit when
@@ -406,14 +427,44 @@ fn verify_raw_impl(
         };
         for (d, p, q) in walk::par_windows(bytes, st, release, &f) {
             r.data_sectors += d;
-            r.problems.extend(p);
+            data_problems.extend(p);
             recs.extend(q);
         }
     }
     if sub != RawSub::None {
         let facts = analyze(&recs, start < -150, &mut r.problems, &mut r.notes);
         r.q_sectors = facts.checked;
+        // A later session whose Q times say it lies elsewhere than its place in the stream (a
+        // gap of the wrong size, already reported once): its data sectors are checked at the
+        // LBAs their Q says, not reported sector by sector.
+        let end = start + n as i32;
+        let mut bounds: Vec<(i32, i32)> = facts.shifts.clone();
+        bounds.push((end, 0));
+        for w in bounds.windows(2) {
+            let ((from, delta), (to, _)) = (w[0], w[1]);
+            if delta == 0 {
+                continue;
+            }
+            data_problems.retain(|p| p.lba < from || p.lba >= to);
+            let e = crate::codec::engine::Auto::detect();
+            let range = &bytes[(from - start) as usize * st..(to - start) as usize * st];
+            for (k, s) in range.chunks_exact(st).enumerate() {
+                let lba = from + k as i32;
+                let data = pq_at(sub, s).is_some_and(|(_, q)| q.crc_ok() && q.ctrl() & 4 != 0);
+                let expect = |_: i32| data;
+                if let Some(p) = sectors::check_sector(
+                    &e,
+                    s,
+                    lba + delta,
+                    Scrambling::Scrambled,
+                    Expect::Track(&expect),
+                ) {
+                    data_problems.extend(p.into_iter().map(|what| Problem { lba, what }));
+                }
+            }
+        }
         r.notes.push(facts.layout_note());
     }
+    r.problems.extend(data_problems);
     Ok(finish(r))
 }

@@ -57,6 +57,13 @@ pub(crate) struct QFacts {
     pub(crate) pregap_ends_at_one: BTreeMap<u8, bool>,
     /// Frames checked.
     pub(crate) checked: u64,
+    /// Lead-in ADR 5 items: POINT → (LBA of the first frame, MIN SEC FRAME, ZERO, PMIN PSEC
+    /// PFRAME), raw bytes.
+    pub(crate) adr5: BTreeMap<u8, (i32, [u8; 3], u8, [u8; 3])>,
+    /// Sessions after the first: (the image LBA of its first record, LBA shift): a later
+    /// session's place in the image plus the shift is the LBA its Q times say (non-zero where
+    /// a form leaves the gap out, or a raw stream holds a gap of the wrong size).
+    pub(crate) shifts: Vec<(i32, i32)>,
 }
 
 /// The most common value (the smallest among equals).
@@ -120,11 +127,311 @@ fn tname(t: u8) -> String {
     }
 }
 
-/// Judges the Q frames of an image (in LBA order). `have_leadin`: the image holds the lead-in,
-/// so its TOC must agree with the program area.
+/// Whether a frame is a lead-in frame (a TOC item: ADR 1 with TNO 0, or ADR 5), CRC checked.
+fn leadin_frame(q: &QFrame) -> bool {
+    q.crc_ok() && q.0[1] == 0 && (q.adr() == 1 || q.adr() == 5)
+}
+
+/// The LBA a position frame's absolute time says, if it is one.
+fn abs_lba(q: &QFrame) -> Option<i32> {
+    if !q.crc_ok() || q.adr() != 1 || q.0[1] == 0 {
+        return None;
+    }
+    Msf::from_bcd([q.0[7], q.0[8], q.0[9]]).map(|m| m.frames() - 150)
+}
+
+/// The program-area distance from a session's lead-out to the next session's first INDEX 01
+/// (D24): 11 400 after session 1, 6900 later.
+fn session_gap(k: usize) -> i32 {
+    if k == 0 {
+        11_400
+    } else {
+        6900
+    }
+}
+
+/// Where the sessions of an image begin (indexes into `recs`; the first is 0), and whether
+/// each later one begins with a lead-in. A session begins at a lead-in frame that follows a
+/// program-area frame (a raw stream, gaps stored), or, in forms that leave the gap out (a
+/// CloneCD `.sub`), where the absolute time jumps forward by exactly the gap of D24.
+fn session_starts(recs: &[QRec]) -> Vec<(usize, bool)> {
+    let mut starts = vec![(0, false)];
+    let mut seen_program = false;
+    let mut last_delta: Option<i32> = None;
+    for (i, r) in recs.iter().enumerate() {
+        if leadin_frame(&r.q) {
+            if seen_program {
+                starts.push((i, true));
+                seen_program = false;
+            }
+            continue;
+        }
+        if let Some(a) = abs_lba(&r.q) {
+            let d = a - r.lba;
+            if let Some(prev) = last_delta {
+                if seen_program && d - prev == session_gap(starts.len() - 1) {
+                    starts.push((i, false));
+                }
+            }
+            last_delta = Some(d);
+            seen_program = true;
+        }
+    }
+    starts
+}
+
+/// One session of an image as [`analyze`] saw it.
+struct Session {
+    /// Its facts (LBAs by Q).
+    f: QFacts,
+    /// Its first lead-in frame's LBA, if the image holds its lead-in.
+    leadin_at: Option<i32>,
+    /// Its first program-area frame's LBA.
+    program_at: Option<i32>,
+    /// Q LBA − place in the image.
+    delta: i32,
+    /// Whether its lead-in is judged.
+    has_leadin: bool,
+}
+
+/// Judges the Q frames of an image (in LBA order), session by session (cd-format §10.7).
+/// `have_leadin`: the image holds session 1's lead-in, so its TOC must agree with the program
+/// area; a later session's lead-in is judged when the image holds it.
 pub(crate) fn analyze(
     recs: &[QRec],
     have_leadin: bool,
+    problems: &mut Vec<Problem>,
+    notes: &mut Vec<String>,
+) -> QFacts {
+    let starts = session_starts(recs);
+    // The stream of one later session (`rawcd image --session N`) starts with its lead-in in
+    // the program area's LBAs.
+    let later_first = recs
+        .first()
+        .is_some_and(|r| r.lba >= -150 && leadin_frame(&r.q));
+    let toc_lba_of = |chunk: &[QRec]| {
+        chunk
+            .iter()
+            .find(|r| abs_lba(&r.q).is_some())
+            .map_or(-151, |r| r.lba - 1)
+    };
+    if starts.len() == 1 {
+        if later_first {
+            notes.push("the stream of a later session (its lead-in after LBA -150)".into());
+            return analyze_session(recs, true, false, toc_lba_of(recs), problems, notes);
+        }
+        return analyze_session(recs, have_leadin, true, -151, problems, notes);
+    }
+    let mut all = QFacts::default();
+    // Per session: its facts, its first lead-in LBA and its first program-area LBA (both by
+    // Q), its shift, and whether its lead-in is there.
+    let mut per: Vec<Session> = Vec::new();
+    for (k, &(from, with_leadin)) in starts.iter().enumerate() {
+        let to = starts.get(k + 1).map_or(recs.len(), |s| s.0);
+        let chunk = &recs[from..to];
+        let delta = if k == 0 {
+            0
+        } else {
+            mode(
+                chunk
+                    .iter()
+                    .filter_map(|r| abs_lba(&r.q).map(|a| a - r.lba)),
+            )
+            .unwrap_or(0)
+        };
+        let shifted: Vec<QRec> = chunk
+            .iter()
+            .map(|r| QRec {
+                lba: r.lba + delta,
+                ..*r
+            })
+            .collect();
+        let leadin_at = shifted
+            .iter()
+            .find(|r| leadin_frame(&r.q))
+            .map(|r| r.lba)
+            .filter(|_| k == 0 || with_leadin);
+        let program_at = shifted
+            .iter()
+            .find(|r| abs_lba(&r.q).is_some())
+            .map(|r| r.lba);
+        let first = k == 0 && !later_first;
+        let has_leadin = if k == 0 {
+            have_leadin || later_first
+        } else {
+            with_leadin
+        };
+        let toc_lba = if first { -151 } else { toc_lba_of(&shifted) };
+        let f = analyze_session(&shifted, has_leadin, first, toc_lba, problems, notes);
+        if k > 0 {
+            all.shifts.push((recs[from].lba, delta));
+        }
+        per.push(Session {
+            f,
+            leadin_at,
+            program_at,
+            delta,
+            has_leadin,
+        });
+    }
+    let mut bad = |lba: i32, what: String| problems.push(Problem { lba, what });
+    let n = per.len();
+    let outer_leadout = per[n - 1].f.leadout;
+    for k in 0..n {
+        let Session {
+            f,
+            delta,
+            has_leadin,
+            ..
+        } = &per[k];
+        if k + 1 < n {
+            let Session {
+                f: g,
+                leadin_at: next_leadin,
+                program_at: next_program,
+                delta: next_delta,
+                has_leadin: next_has_leadin,
+            } = &per[k + 1];
+            let next_first = g.anchors.keys().next().copied();
+            let next_anchor = next_first.and_then(|t| g.anchors.get(&t).copied());
+            // The gap as the stream holds it (a raw stream stores it whole).
+            if *next_has_leadin && next_delta != delta {
+                if let (Some(lo), Some(a)) = (f.leadout, next_anchor) {
+                    let stored = (a - next_delta) - (lo - delta);
+                    bad(
+                        next_leadin.map_or(a, |l| l - next_delta),
+                        format!(
+                            "session {} is {:+} sectors off its place: the stream holds {stored} sectors from session {}'s lead-out (LBA {lo}) to track {}'s INDEX 01, D24 asks for {}",
+                            k + 2,
+                            delta - next_delta,
+                            k + 1,
+                            next_first.unwrap_or(0),
+                            session_gap(k)
+                        ),
+                    );
+                }
+            }
+            // The gap as the Q times say it: lead-out, lead-in, pre-gap (D24).
+            if let (Some(lo), Some(li), Some(pg)) = (f.leadout, next_leadin, next_program) {
+                let want_lo = if k == 0 { 6750 } else { 2250 };
+                if li - lo != want_lo {
+                    bad(
+                        *li,
+                        format!(
+                            "session {}'s lead-out (from LBA {lo}) lasts {} sectors up to session {}'s lead-in; D24 asks for {want_lo}",
+                            k + 1,
+                            li - lo,
+                            k + 2
+                        ),
+                    );
+                }
+                if pg - li != 4500 {
+                    bad(
+                        *pg,
+                        format!(
+                            "session {}'s lead-in (from LBA {li}) lasts {} sectors; D24 asks for 4500",
+                            k + 2,
+                            pg - li
+                        ),
+                    );
+                }
+            }
+            if let (true, Some(pg), Some(a)) = (*next_has_leadin, next_program, next_anchor) {
+                if a - pg != 150 {
+                    bad(
+                        *pg,
+                        format!(
+                            "track {}'s pre-gap (the first of session {}) has {} sectors; D24 asks for 150",
+                            next_first.unwrap_or(0),
+                            k + 2,
+                            a - pg
+                        ),
+                    );
+                }
+            }
+            // B0: in every session but the last (D25).
+            if *has_leadin {
+                match f.adr5.get(&0xB0) {
+                    None => bad(
+                        per[k].leadin_at.unwrap_or(-151),
+                        format!(
+                            "session {}'s lead-in has no B0 item, but session {} follows",
+                            k + 1,
+                            k + 2
+                        ),
+                    ),
+                    Some(&(at, msf, zero, pm)) => {
+                        let to = Msf::from_bcd(msf).map(|m| m.frames() - 150);
+                        if to != *next_program {
+                            bad(
+                                at,
+                                format!(
+                                    "B0 of session {} points at LBA {}, session {}'s program area starts at LBA {}",
+                                    k + 1,
+                                    to.map_or("(not BCD)".into(), |x| x.to_string()),
+                                    k + 2,
+                                    next_program.map_or("?".into(), |x| x.to_string())
+                                ),
+                            );
+                        }
+                        let last = Msf::from_bcd(pm).map(|m| m.frames() - 150);
+                        if outer_leadout.is_some() && last != outer_leadout {
+                            bad(
+                                at,
+                                format!(
+                                    "B0 of session {} puts the last lead-out at LBA {}, Q shows {}",
+                                    k + 1,
+                                    last.map_or("(not BCD)".into(), |x| x.to_string()),
+                                    outer_leadout.map_or("?".into(), |x| x.to_string())
+                                ),
+                            );
+                        }
+                        let want_zero = if k == 0 { 2 } else { 1 };
+                        if zero != want_zero {
+                            notes.push(format!(
+                                "B0 of session {} counts {zero} ADR 5 pointers (rawcd writes {want_zero})",
+                                k + 1
+                            ));
+                        }
+                    }
+                }
+            }
+        } else if *has_leadin && f.adr5.contains_key(&0xB0) {
+            notes.push(format!(
+                "the last session ({}) carries B0: the disc is open for another session",
+                k + 1
+            ));
+        }
+    }
+    if per[0].has_leadin && !later_first && !per[0].f.adr5.contains_key(&0xC0) {
+        bad(
+            -151,
+            format!("session 1's lead-in has no C0 item, but the disc has {n} sessions (D25)"),
+        );
+    }
+    for (k, Session { f, .. }) in per.into_iter().enumerate() {
+        all.anchors.extend(f.anchors);
+        all.pregaps.extend(f.pregaps);
+        all.ctrl.extend(f.ctrl);
+        all.pregap_ends_at_one.extend(f.pregap_ends_at_one);
+        all.checked += f.checked;
+        all.leadout = f.leadout.or(all.leadout);
+        if k == 0 {
+            all.toc = f.toc;
+            all.adr5 = f.adr5;
+        }
+    }
+    notes.push(format!("{n} sessions"));
+    all
+}
+
+/// Judges the Q frames of one session (in LBA order). `first`: session 1, whose lead-in lies
+/// before LBA −150; `toc_lba` is the LBA named by problems of its lead-in TOC.
+fn analyze_session(
+    recs: &[QRec],
+    have_leadin: bool,
+    first: bool,
+    toc_lba: i32,
     problems: &mut Vec<Problem>,
     notes: &mut Vec<String>,
 ) -> QFacts {
@@ -152,7 +459,7 @@ pub(crate) fn analyze(
                 running,
                 p: pm,
             } => {
-                if r.lba >= -150 {
+                if first && r.lba >= -150 {
                     bad(
                         r.lba,
                         format!("lead-in TOC frame (point {point:02x}) outside the lead-in"),
@@ -246,6 +553,19 @@ pub(crate) fn analyze(
                     }
                 }
             },
+            QContent::Other { adr: 5 } if r.q.0[1] == 0 => {
+                let b = &r.q.0;
+                let item = ([b[3], b[4], b[5]], b[6], [b[7], b[8], b[9]]);
+                match facts.adr5.get(&b[2]) {
+                    None => {
+                        facts.adr5.insert(b[2], (r.lba, item.0, item.1, item.2));
+                    }
+                    Some(&(_, m, z, p)) if (m, z, p) != item => {
+                        bad(r.lba, format!("lead-in ADR 5 item {:02X} changes", b[2]));
+                    }
+                    Some(_) => {}
+                }
+            }
             QContent::Other { adr } => *other_adr.entry(adr).or_default() += 1,
         }
     }
@@ -504,10 +824,15 @@ pub(crate) fn analyze(
         })
         .collect();
     let end = facts.leadout.unwrap_or(i32::MAX);
+    let p_from = if first {
+        -150
+    } else {
+        kept.first().map_or(i32::MAX, |p| p.lba)
+    };
     let mut p_diff = 0u64;
     let mut p_first = None;
     for r in recs {
-        if r.lba < -150 || r.lba >= end {
+        if r.lba < p_from || r.lba >= end {
             continue;
         }
         let want = runs.iter().any(|&(a, b)| r.lba >= a && r.lba <= b);
@@ -523,13 +848,13 @@ pub(crate) fn analyze(
     }
 
     if have_leadin {
-        check_toc(&facts, &mut bad);
+        check_toc(&facts, toc_lba, &mut bad);
     }
     facts
 }
 
-/// The lead-in TOC against the program area and the lead-out.
-fn check_toc(facts: &QFacts, bad: &mut impl FnMut(i32, String)) {
+/// The lead-in TOC against the program area and the lead-out; problems name `at`.
+fn check_toc(facts: &QFacts, at: i32, bad: &mut impl FnMut(i32, String)) {
     for (&point, &(ctrl, pm)) in &facts.toc {
         let lba = Msf::from_bcd(pm).map(|m| m.to_lba());
         match point {
@@ -542,7 +867,7 @@ fn check_toc(facts: &QFacts, bad: &mut impl FnMut(i32, String)) {
                 };
                 if n != seen && !facts.anchors.is_empty() {
                     bad(
-                        -151,
+                        at,
                         format!(
                             "lead-in {point:02X} names track {}, the program area {}",
                             n.map_or(format!("{:02X} (not BCD)", pm[0]), |n| n.to_string()),
@@ -554,7 +879,7 @@ fn check_toc(facts: &QFacts, bad: &mut impl FnMut(i32, String)) {
             0xA2 => {
                 if facts.leadout.is_some() && lba != facts.leadout {
                     bad(
-                        -151,
+                        at,
                         format!(
                             "lead-in A2 says the lead-out starts at {}, Q shows {}",
                             lba_text(lba),
@@ -569,7 +894,7 @@ fn check_toc(facts: &QFacts, bad: &mut impl FnMut(i32, String)) {
                 let seen = facts.anchors.get(&t).copied();
                 if seen.is_some() && seen != lba {
                     bad(
-                        -151,
+                        at,
                         format!(
                             "lead-in TOC puts track {t} at {}, Q INDEX 01 starts at {}",
                             lba_text(lba),
@@ -580,7 +905,7 @@ fn check_toc(facts: &QFacts, bad: &mut impl FnMut(i32, String)) {
                 if let Some(&c) = facts.ctrl.get(&t) {
                     if ctrl & !2 != c {
                         bad(
-                            -151,
+                            at,
                             format!(
                                 "lead-in TOC gives track {t} CTRL {ctrl:x}, its Q frames {c:x}"
                             ),
@@ -592,7 +917,7 @@ fn check_toc(facts: &QFacts, bad: &mut impl FnMut(i32, String)) {
     }
     for t in facts.anchors.keys() {
         if !facts.toc.contains_key(&crate::units::to_bcd(*t)) {
-            bad(-151, format!("track {t} is missing from the lead-in TOC"));
+            bad(at, format!("track {t} is missing from the lead-in TOC"));
         }
     }
 }

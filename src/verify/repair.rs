@@ -218,8 +218,8 @@ fn repair_window(
 
 /// Q frames to regenerate (LBA → frame) and the LBAs of bad-CRC frames left as they are.
 pub(crate) fn q_fixes(recs: &[QRec]) -> (BTreeMap<i32, QFrame>, Vec<i32>) {
-    // Valid ADR 1 position frames: (lba, track, index, rel, ctrl).
-    let pos: Vec<(i32, u8, u8, i32, u8)> = recs
+    // Valid ADR 1 position frames: (lba, track, index, rel, ctrl, absolute frame).
+    let pos: Vec<(i32, u8, u8, i32, u8, i32)> = recs
         .iter()
         .filter(|r| r.q.crc_ok())
         .filter_map(|r| match r.q.parse() {
@@ -227,8 +227,8 @@ pub(crate) fn q_fixes(recs: &[QRec]) -> (BTreeMap<i32, QFrame>, Vec<i32>) {
                 tno: Some(t),
                 index: Some(i),
                 rel: Some(rel),
-                abs: Some(_),
-            } => Some((r.lba, t, i, rel.frames(), r.q.ctrl())),
+                abs: Some(abs),
+            } => Some((r.lba, t, i, rel.frames(), r.q.ctrl(), abs.frames())),
             _ => None,
         })
         .collect();
@@ -240,7 +240,13 @@ pub(crate) fn q_fixes(recs: &[QRec]) -> (BTreeMap<i32, QFrame>, Vec<i32>) {
         let frame = (|| {
             let a = *pos.get(k.checked_sub(1)?)?;
             let b = *pos.get(k)?;
-            if l - a.0 > 5 || b.0 - l > 5 || (a.1, a.2, a.4) != (b.1, b.2, b.4) {
+            // The absolute time runs straight too (a form without the gaps between sessions
+            // places a later session's frames elsewhere than their LBA, D27).
+            if l - a.0 > 5
+                || b.0 - l > 5
+                || (a.1, a.2, a.4) != (b.1, b.2, b.4)
+                || b.5 - a.5 != b.0 - a.0
+            {
                 return None;
             }
             let up = a.2 >= 1 || a.1 == 0xAA;
@@ -254,7 +260,7 @@ pub(crate) fn q_fixes(recs: &[QRec]) -> (BTreeMap<i32, QFrame>, Vec<i32>) {
                 a.1,
                 a.2,
                 Msf::from_frames(rel)?,
-                Msf::from_frames(l + 150)?,
+                Msf::from_frames(a.5 + (l - a.0))?,
             ))
         })();
         match frame {
@@ -418,6 +424,26 @@ pub fn repair_ccd(ccd: &Path, out: &Path) -> Result<RepairReport, Error> {
         with_ext(out, "sub"),
         with_ext(out, "ccd"),
     );
+    // The .sub's Q frames, first: in a multi-session set (D27) they say at which disc LBA
+    // each later session's sectors lie, which the .img (the gaps left out) does not.
+    let mut recs = Vec::new();
+    if let Some(sub) = &sub {
+        let subb = sub.bytes().cloned().unwrap_or_default();
+        recs.reserve(subb.len() / 96);
+        windows(&subb, 96, &releaser(sub), |i, w| {
+            for (k, s) in w.chunks_exact(96).enumerate() {
+                if let Some((p, q)) = pq_of(SubForm::Linear96, s) {
+                    recs.push(QRec {
+                        lba: (i + k) as i32,
+                        p,
+                        q,
+                    });
+                }
+            }
+            Ok::<(), Error>(())
+        })?;
+    }
+    let shifts = super::q::analyze(&recs, false, &mut Vec::new(), &mut Vec::new()).shifts;
     let mut fi = AtomicFile::create(&img_out)?;
     let mut buf = Vec::new();
     windows(&imgb, SECTOR_SIZE, &releaser(&img), |i, w| {
@@ -433,25 +459,26 @@ pub fn repair_ccd(ccd: &Path, out: &Path) -> Result<RepairReport, Error> {
                 }
             })
         };
-        repair_window(&mut buf, SECTOR_SIZE, i as i32, false, &select, &mut report);
+        // Runs of the window with one shift from .img place to disc LBA.
+        let n = buf.len() / SECTOR_SIZE;
+        let mut k = 0;
+        while k < n {
+            let at = (i + k) as i32;
+            let delta = shifts.iter().rev().find(|s| s.0 <= at).map_or(0, |s| s.1);
+            let next = shifts
+                .iter()
+                .map(|s| s.0)
+                .find(|&b| b > at)
+                .map_or(n, |b| ((b - i as i32) as usize).min(n));
+            let run = &mut buf[k * SECTOR_SIZE..next * SECTOR_SIZE];
+            repair_window(run, SECTOR_SIZE, at + delta, false, &select, &mut report);
+            k = next;
+        }
         fi.write_all(&buf).map_err(|e| write_err(&img_out, e))
     })?;
     let mut fs = None;
     if let Some(sub) = &sub {
         let subb = sub.bytes().cloned().unwrap_or_default();
-        let mut recs = Vec::with_capacity(subb.len() / 96);
-        windows(&subb, 96, &releaser(sub), |i, w| {
-            for (k, s) in w.chunks_exact(96).enumerate() {
-                if let Some((p, q)) = pq_of(SubForm::Linear96, s) {
-                    recs.push(QRec {
-                        lba: (i + k) as i32,
-                        p,
-                        q,
-                    });
-                }
-            }
-            Ok::<(), Error>(())
-        })?;
         let (fixes, left) = q_fixes(&recs);
         drop(recs);
         report.q_unrepaired = left;

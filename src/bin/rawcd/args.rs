@@ -32,6 +32,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Dry-run a burn: stream into a simulated drive buffer at a write speed.
     Simulate(SimulateArgs),
+    /// Print the codec engine in use, how it was chosen and the CPU features it was chosen
+    /// from (RAWCD_ENGINE=reference|table|x86|avx512|neon forces one).
+    Engines,
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     Completions(CompletionsArgs),
     /// Print the manual page (roff) on stdout (`rawcd man | man -l -`), or write every page
@@ -85,6 +88,10 @@ pub struct SourceArgs {
     /// For cue MODE2/2336: recompute EDC/ECC from each subheader instead of passing through.
     #[arg(long)]
     pub regenerate_edc: bool,
+    /// For a CloneCD image (clone mode): generate P–W as for any other input instead of
+    /// carrying the `.sub` bytes as read.
+    #[arg(long)]
+    pub regenerate_subchannel: bool,
     /// Accept tracks shorter than 4 seconds (300 sectors) with a warning (real discs have them).
     #[arg(long)]
     pub allow_short_tracks: bool,
@@ -101,6 +108,14 @@ pub struct SourceArgs {
     /// Do not fill CD-Text, ISRC and MCN from the audio files' tags.
     #[arg(long)]
     pub no_tags: bool,
+    /// Start the next session before the next listed file (a multi-session disc, e.g. an
+    /// Enhanced CD: `a.flac b.flac --new-session data.iso`); repeatable.
+    #[arg(long = "new-session", action = clap::ArgAction::Count)]
+    pub new_session: u8,
+    /// Where each `--new-session` stood: the number of sources before it (filled from the
+    /// command line's order after parsing).
+    #[arg(skip)]
+    pub session_breaks: Vec<usize>,
 }
 
 /// Output formats of `image`.
@@ -144,6 +159,10 @@ pub struct ImageArgs {
     /// Subchannel of the raw stream [default: raw96] (raw format only).
     #[arg(long, value_enum)]
     pub subchannel: Option<Sub>,
+    /// With `--format raw`: write session N only (its lead-in through its lead-out, what a
+    /// burner writes for it) instead of the whole disc.
+    #[arg(long, value_name = "N")]
+    pub session: Option<u32>,
     /// Lead-in start of the raw stream: imapi (95:00:00), none (LBA −150) or MM:SS:FF
     /// [default: imapi] (raw format only).
     #[arg(long)]

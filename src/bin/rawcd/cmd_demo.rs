@@ -2,10 +2,13 @@
 
 use std::path::Path;
 
+use rawcd::codec::SectorType;
 use rawcd::formats::convert::{plan_to_creator, ConvertOptions};
-use rawcd::formats::iso9660::build_iso;
+use rawcd::formats::iso9660::{build_iso, build_iso_at};
 use rawcd::formats::load_cue;
+use rawcd::layout::{DiscMap, ImageCreator};
 use rawcd::pipeline::PipelineOptions;
+use rawcd::source::Source;
 
 use crate::args::{DemoArgs, Format};
 use crate::{cmd_image, cmd_verify, CliError, CliResult};
@@ -151,5 +154,73 @@ pub fn run(a: DemoArgs) -> CliResult {
         inputs.display(),
         sheet.display()
     );
+    all_ok &= enhanced_cd(&a.out_dir)?;
     Ok(if all_ok { 0 } else { 1 })
+}
+
+/// An Enhanced CD (CD-Extra, cd-format §10.7): two audio tracks in session 1, a Mode 2 Form 1
+/// track with an ISO 9660 file system mastered for its place in session 2; written as the
+/// redump bin/cue, CloneCD and the raw stream, each verified. True when all verify.
+fn enhanced_cd(dir: &Path) -> Result<bool, CliError> {
+    let build = |iso: Vec<u8>| -> Result<DiscMap, CliError> {
+        let mut c = ImageCreator::new();
+        c.add_track(
+            SectorType::Audio,
+            Source::from_bytes(tone(450, 523.251, 0.5)),
+        )?;
+        c.add_track(SectorType::Audio, Source::from_bytes(tone(400, 392.0, 0.5)))?;
+        c.new_session()?;
+        c.add_track(SectorType::Mode2Form1, Source::from_bytes(iso))?;
+        Ok(c.build()?)
+    };
+    let readme = b"The data session of an Enhanced CD made by rawcd demo: CD players see the
+two tones of session 1 only; a computer reads this file system in session 2.
+";
+    let files: [(&str, &[u8]); 1] = [("README.TXT", &readme[..])];
+    // Where the data track lands decides the addresses its file system records.
+    let start = build(build_iso("RAWCD_EXTRA", &files, 300))?.tracks()[2].index01;
+    let map = build(build_iso_at("RAWCD_EXTRA", &files, 300, start as u32))?;
+    let s = map.sessions();
+    println!(
+        "rawcd demo: an Enhanced CD: session 1 tracks {}..{} (audio, lead-out at LBA {}), session 2 track {} (Mode 2 Form 1, ISO 9660 at LBA {start}, lead-in from LBA {}), B0 = LBA {}",
+        s[0].first_track,
+        s[0].last_track,
+        s[0].leadout_lba,
+        s[1].first_track,
+        s[1].leadin_lba,
+        s[0].next_session_start.unwrap_or(0)
+    );
+    let prefix = dir.join("enhanced");
+    let mut all_ok = true;
+    for (format, check) in [
+        (Format::Bin, "cue"),
+        (Format::Clonecd, "ccd"),
+        (Format::Raw, "raw"),
+    ] {
+        let files =
+            cmd_image::write_image(&map, &prefix, format, PipelineOptions::default(), true)?;
+        let r = cmd_verify::check(&prefix.with_extension(check), None, None)?;
+        all_ok &= r.ok();
+        println!(
+            "  {:<8} {} file(s), {}  verify: {} sectors, {} Q frames: {}",
+            match format {
+                Format::Bin => "redump",
+                Format::Clonecd => "CloneCD",
+                _ => "raw",
+            },
+            files.len(),
+            prefix.with_extension(check).display(),
+            r.sectors,
+            r.q_sectors,
+            if r.ok() {
+                "OK".to_string()
+            } else {
+                format!("{} problems", r.problems.len())
+            }
+        );
+        for p in r.problems.iter().take(10) {
+            println!("    LBA {}: {}", p.lba, p.what);
+        }
+    }
+    Ok(all_ok)
 }

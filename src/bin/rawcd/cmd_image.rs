@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use rawcd::layout::DiscMap;
 use rawcd::pipeline::{PipelineError, PipelineOptions, ProgressHandle};
-use rawcd::sink::set::{set_members, write_raw_to, write_set, SetFormat, SetObserver};
+use rawcd::sink::set::{
+    disc_set_members, set_members, write_raw_to, write_set, SetFormat, SetObserver,
+};
 use rawcd::sink::{remove_stale_temporaries, AtomicFile, FailPoint};
 
 use crate::args::{Format, ImageArgs};
@@ -155,7 +157,7 @@ pub fn write_image(
     if std::env::var_os("RAWCD_NAMED_TEMPORARIES").is_some() {
         rawcd::sink::set_nameless_temporaries(false);
     }
-    for p in set_members(out, format.set()) {
+    for p in disc_set_members(map, out, format.set()) {
         for r in remove_stale_temporaries(&p) {
             eprintln!(
                 "rawcd: removed {}, a temporary file left by an interrupted run",
@@ -187,6 +189,12 @@ fn check_args(a: &ImageArgs) -> Result<(), CliError> {
     if a.subchannel.is_some() && !raw {
         return Err(bad(
             "--subchannel applies to --format raw only (bin and cdrdao images have no subchannel; CloneCD's .sub is always 96-byte P-W)".into(),
+        ));
+    }
+    if a.session.is_some() && !raw {
+        return Err(bad(
+            "--session applies to --format raw only (bin and CloneCD images hold every session)"
+                .into(),
         ));
     }
     if a.leadin.is_some() && !raw {
@@ -275,6 +283,24 @@ pub fn run(a: ImageArgs) -> CliResult {
     };
     if let Some(t) = a.threads {
         opts.threads = t;
+    }
+    if let Some(n) = a.session {
+        // One session of the raw stream: what a burner writes for it.
+        opts.range = Some(map.session(n)?.range());
+    }
+    if a.out != Path::new("-") {
+        // A multi-session bin set's member names depend on the disc (one .bin per track).
+        let inputs = plan::input_files(&a.src);
+        for m in disc_set_members(&map, &a.out, a.format.set()) {
+            if let Some(i) = inputs.iter().find(|i| same_file(i, &m)) {
+                return Err(bad(format!(
+                    "-o {}: {} would overwrite the input {}",
+                    a.out.display(),
+                    m.display(),
+                    i.display()
+                )));
+            }
+        }
     }
     let t = Instant::now();
     let quiet = a.quiet || a.json;

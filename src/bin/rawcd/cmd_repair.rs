@@ -13,6 +13,44 @@ fn lbas(v: &[i32], max: usize) -> String {
     s.join(", ")
 }
 
+/// A Nero or Alcohol image is repaired as a bin/cue: rawcd writes no Nero or Alcohol files,
+/// and bin/cue is the form every burner and reader takes. The image's sectors are first
+/// written unchanged (raw sectors pass through as stored, D23) as a bin/cue beside the
+/// output, repaired from there into `OUT.bin` + `OUT.cue`, and the intermediate set removed.
+fn repair_converted(a: &RepairArgs) -> Result<rawcd::verify::repair::RepairReport, CliError> {
+    use rawcd::formats::convert::{plan_to_creator, ConvertOptions};
+    let plan = crate::plan::load_image(&a.image)?;
+    let c = plan_to_creator(
+        &plan,
+        &ConvertOptions {
+            relaxed: true,
+            examine: true,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| CliError::BadInput(e.to_string()))?;
+    let map = c
+        .build()
+        .map_err(|e| CliError::BadInput(format!("{}: {e}", a.image.display())))?;
+    let mut tmp = a.output.as_os_str().to_owned();
+    tmp.push(format!(".rawcd-repair-{}", std::process::id()));
+    let tmp = std::path::PathBuf::from(tmp);
+    let written = crate::cmd_image::write_image(
+        &map,
+        &tmp,
+        crate::args::Format::Bin,
+        rawcd::pipeline::PipelineOptions::default(),
+        true,
+    )?;
+    let mut cue = tmp.into_os_string();
+    cue.push(".cue");
+    let r = repair_image(std::path::Path::new(&cue), &a.output);
+    for f in written {
+        let _ = std::fs::remove_file(f);
+    }
+    Ok(r?)
+}
+
 /// Runs `rawcd repair`: exit 0 when everything wrong was fixed, 1 when something remains.
 pub fn run(a: RepairArgs) -> CliResult {
     if a.output.exists() && a.output.is_dir() {
@@ -21,7 +59,10 @@ pub fn run(a: RepairArgs) -> CliResult {
             a.output.display()
         )));
     }
-    let r = repair_image(&a.image, &a.output)?;
+    let r = match crate::plan::image_format(&a.image) {
+        Some(f) if f != rawcd::formats::image::ImageFormat::CloneCd => repair_converted(&a)?,
+        _ => repair_image(&a.image, &a.output)?,
+    };
     let p = a.image.display();
     println!(
         "{p}: {} data sectors checked, {} corrected ({} headers rebuilt, {} bytes changed), {} uncorrectable",

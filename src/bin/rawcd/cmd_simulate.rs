@@ -144,11 +144,14 @@ pub fn run(a: SimulateArgs) -> CliResult {
                 cdtext: None,
                 gapless: false,
                 regenerate_edc: false,
+                regenerate_subchannel: false,
                 allow_short_tracks: a.src.allow_short_tracks,
                 relaxed: a.src.relaxed,
                 allow_any_path: a.src.allow_any_path,
                 convert_audio: false,
                 no_tags: true,
+                new_session: 0,
+                session_breaks: Vec::new(),
             },
             false,
             plan::Decode {
@@ -170,11 +173,14 @@ pub fn run(a: SimulateArgs) -> CliResult {
             cdtext: None,
             gapless: false,
             regenerate_edc: false,
+            regenerate_subchannel: false,
             allow_short_tracks: false,
             relaxed: false,
             allow_any_path: false,
             convert_audio: false,
             no_tags: true,
+            new_session: 0,
+            session_breaks: Vec::new(),
         };
         let map = plan::build(&c, &sa)?;
         plan::print_warnings(&map, &sa);

@@ -57,6 +57,27 @@ pub fn json(map: &DiscMap) -> String {
         map.start_of_leadout(),
         map.last_used_user_sector()
     );
+    s += "\"sessions\": [";
+    for (i, ss) in map.sessions().iter().enumerate() {
+        if i > 0 {
+            s += ", ";
+        }
+        s += &format!(
+            "{{\"number\": {}, \"first_track\": {}, \"last_track\": {}, \"leadin_lba\": {}, \"leadin_sectors\": {}, \"first_lba\": {}, \"leadout_lba\": {}, \"leadout_sectors\": {}, \"last_used_user_sector\": {}, \"disc_type\": {}, \"next_session_start\": {}}}",
+            ss.number,
+            ss.first_track,
+            ss.last_track,
+            ss.leadin_lba,
+            ss.leadin_sectors,
+            ss.first_lba,
+            ss.leadout_lba,
+            ss.leadout_sectors,
+            ss.last_used_user_sector(),
+            json_str(ss.disc_type_name()),
+            ss.next_session_start.map_or("null".into(), |l| l.to_string()),
+        );
+    }
+    s += "], ";
     s += "\"tracks\": [";
     for (i, tr) in t.iter().enumerate() {
         if i > 0 {
@@ -77,8 +98,9 @@ pub fn json(map: &DiscMap) -> String {
             .map(|(n, l)| format!("{{\"index\": {n}, \"lba\": {l}}}"))
             .collect();
         s += &format!(
-            "{{\"number\": {}, \"sector_type\": {}, \"control\": {}, \"start_lba\": {}, \"sectors\": {}, \"indexes\": [{}], \"isrc\": {}, \"copy\": {}, \"preemphasis\": {}, \"scms\": {}, \"four_channel\": {}{}}}",
+            "{{\"number\": {}, \"session\": {}, \"sector_type\": {}, \"control\": {}, \"start_lba\": {}, \"sectors\": {}, \"indexes\": [{}], \"isrc\": {}, \"copy\": {}, \"preemphasis\": {}, \"scms\": {}, \"four_channel\": {}{}}}",
             tr.number,
+            tr.session,
             json_str(tr.type_name()),
             tr.ctrl,
             tr.index01,
@@ -132,7 +154,20 @@ pub fn run(a: TocArgs) -> CliResult {
         map.last_used_user_sector()
     );
     println!("track  type        ctrl  index   LBA       MSF        sectors  flags / ISRC");
+    let sessions = map.sessions();
+    let multi = sessions.len() > 1;
     for tr in t {
+        let session = sessions.iter().find(|s| s.number == tr.session);
+        if let Some(ss) = session.filter(|s| multi && s.first_track == tr.number) {
+            println!(
+                "session {} ({}): lead-in LBA {} ({}), {} sectors",
+                ss.number,
+                ss.disc_type_name(),
+                ss.leadin_lba,
+                msf(ss.leadin_lba),
+                ss.leadin_sectors
+            );
+        }
         let mut flags = Vec::new();
         match tr.copy {
             CopySetting::Permitted => flags.push("DCP".to_string()),
@@ -182,6 +217,19 @@ pub fn run(a: TocArgs) -> CliResult {
                 k + 2,
                 l,
                 msf(l)
+            );
+        }
+        if let Some(ss) = session.filter(|s| multi && s.last_track == tr.number) {
+            println!(
+                "session {} lead-out: LBA {} ({}), {} sectors{}",
+                ss.number,
+                ss.leadout_lba,
+                msf(ss.leadout_lba),
+                ss.leadout_sectors,
+                ss.next_session_start.map_or(String::new(), |n| format!(
+                    "; next program area (B0) at LBA {n} ({})",
+                    msf(n)
+                ))
             );
         }
     }

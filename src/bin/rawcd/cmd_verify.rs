@@ -31,6 +31,12 @@ pub fn check_with(
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    let image = plan::image_format(path);
+    if image.is_some_and(|f| f != rawcd::formats::image::ImageFormat::CloneCd) {
+        // Nero and Alcohol images: the sectors they store, checked like a cue sheet's.
+        let plan = plan::load_image(path)?;
+        return check_plan(&plan);
+    }
     match ext.as_str() {
         "cue" | "toc" => {
             let plan = if ext == "cue" {
@@ -48,18 +54,7 @@ pub fn check_with(
                 )),
                 None => bad(e),
             })?;
-            let c = plan_to_creator(
-                &plan,
-                &ConvertOptions {
-                    relaxed: true,
-                    regenerate_edc: false,
-                    examine: true,
-                    ..Default::default()
-                },
-            )
-            .map_err(bad)?;
-            let map = c.build().map_err(bad)?;
-            Ok(verify_map_sources(&map)?)
+            check_plan(&plan)
         }
         "ccd" => Ok(verify_clonecd(path)?),
         _ => {
@@ -170,6 +165,22 @@ fn not_a_raw_stream(path: &Path) -> Option<String> {
         return None;
     };
     Some(what.into())
+}
+
+/// Checks the sectors a plan's files hold (a sheet's or an image's), as laid out.
+fn check_plan(plan: &rawcd::formats::DiscPlan) -> Result<Report, CliError> {
+    let c = plan_to_creator(
+        plan,
+        &ConvertOptions {
+            relaxed: true,
+            regenerate_edc: false,
+            examine: true,
+            ..Default::default()
+        },
+    )
+    .map_err(bad)?;
+    let map = c.build().map_err(bad)?;
+    Ok(verify_map_sources(&map)?)
 }
 
 /// What the report could not check, in words (empty when it checked something of every

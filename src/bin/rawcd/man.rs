@@ -134,7 +134,23 @@ fn extra(sub: Option<&str>) -> Extra {
                 "install bash completion",
             )],
         },
-        Some(_) => Extra {
+        Some("engines") => Extra {
+            exit: &[
+                ("0", "the engines were listed"),
+                (
+                    "2",
+                    "RAWCD_ENGINE names an engine this CPU or build cannot run (one line says what it needs)",
+                ),
+            ],
+            examples: &[
+                ("rawcd engines", "the engine in use and the CPU features behind the choice"),
+                (
+                    "RAWCD_ENGINE=reference rawcd engines",
+                    "force the reference engine (for any command)",
+                ),
+            ],
+        },
+        Some("man") => Extra {
             exit: &[("0", "the pages were written"), IO],
             examples: &[
                 ("rawcd man | man -l -", "read the top page"),
@@ -143,6 +159,11 @@ fn extra(sub: Option<&str>) -> Extra {
                     "write rawcd.1 and rawcd-SUB.1 for every subcommand (the folder is created)",
                 ),
             ],
+        },
+        // A subcommand without its own entry: the statuses every command shares.
+        Some(_) => Extra {
+            exit: &[("0", "success"), IO, BAD_INPUT],
+            examples: &[],
         },
     }
 }
@@ -163,7 +184,9 @@ fn extra_roff(e: &Extra) -> String {
     for (code, what) in e.exit {
         s += &format!(".TP\n\\fB{code}\\fR\n{}\n", roff(what));
     }
-    s += ".SH EXAMPLES\n";
+    if !e.examples.is_empty() {
+        s += ".SH EXAMPLES\n";
+    }
     for (cmd, what) in e.examples {
         s += &format!(".TP\n\\fB{}\\fR\n{}\n", roff(cmd), roff(what));
     }

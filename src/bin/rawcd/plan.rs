@@ -36,10 +36,32 @@ fn open(p: &Path) -> Result<Source, CliError> {
     })
 }
 
-/// The sheet among the sources, if the disc comes from one.
+/// The sheet among the sources, if the disc comes from one (a cue sheet, a TOC file, or an
+/// image another tool made: Nero, Alcohol, CloneCD).
 pub fn sheet(a: &SourceArgs) -> Option<&Path> {
     let first = a.sources.first()?;
-    matches!(ext(first).as_str(), "cue" | "toc").then_some(first.as_path())
+    (matches!(ext(first).as_str(), "cue" | "toc") || image_format(first).is_some())
+        .then_some(first.as_path())
+}
+
+/// The image format of a source, recognised by content (`None` for anything else, a file
+/// that cannot be read included: opening it later reports that).
+pub fn image_format(p: &Path) -> Option<rawcd::formats::image::ImageFormat> {
+    if matches!(ext(p).as_str(), "cue" | "toc") || !p.is_file() {
+        return None;
+    }
+    rawcd::formats::image::guess(p).ok().flatten()
+}
+
+/// Reads an image another tool made into a plan (errors name the file and byte offset).
+pub fn load_image(p: &Path) -> Result<rawcd::formats::DiscPlan, CliError> {
+    rawcd::formats::image::load_image(p).map_err(|e| {
+        if e.is_bad_input() {
+            CliError::BadInput(e.to_string())
+        } else {
+            CliError::Io(e.to_string())
+        }
+    })
 }
 
 /// Every input file of the disc: the sheet, the data files it names, the CD-Text file and
@@ -49,11 +71,13 @@ pub fn input_files(a: &SourceArgs) -> Vec<std::path::PathBuf> {
     if let Some(s) = sheet(a) {
         let opts = load_options(a.allow_any_path);
         let plan = if ext(s) == "cue" {
-            load_cue_with(s, &opts)
+            load_cue_with(s, &opts).ok()
+        } else if ext(s) == "toc" {
+            load_toc_with(s, &opts).ok()
         } else {
-            load_toc_with(s, &opts)
+            rawcd::formats::image::load_image(s).ok()
         };
-        if let Ok(plan) = plan {
+        if let Some(plan) = plan {
             for t in &plan.tracks {
                 for seg in &t.segments {
                     match seg {
@@ -144,11 +168,15 @@ fn creator_report_with(
     relaxed: bool,
     d: Decode,
 ) -> Result<(ImageCreator, Vec<String>), CliError> {
-    let relaxed = relaxed || a.relaxed || a.allow_short_tracks;
+    let mut relaxed = relaxed || a.relaxed || a.allow_short_tracks;
     let first = &a.sources[0];
+    let image = image_format(first);
+    // An image another tool made is a real disc: a short track is a warning, as on the disc.
+    relaxed |= image.is_some();
     let sheet = match ext(first).as_str() {
         "cue" => Some(audio_src::load_cue(first, a)),
         "toc" => Some(audio_src::load_toc(first, a)),
+        _ if image.is_some() => Some(load_image(first).map(|p| (p, Vec::new()))),
         _ if a.sources.len() == 1 => audio_src::embedded(first, a).transpose(),
         _ => None,
     };
@@ -163,6 +191,19 @@ fn creator_report_with(
             "--regenerate-edc applies to MODE2/2336 tracks of a .cue or .toc sheet; there is no sheet"
                 .into(),
         ));
+    }
+    if sheet.is_some() && a.new_session > 0 {
+        return Err(CliError::BadInput(if ext(first) == "toc" {
+            format!(
+                "{}: --new-session: a cdrdao TOC file cannot say sessions (cdrdao writes one session per run); use a cue sheet with REM SESSION, or a file list with --new-session",
+                first.display()
+            )
+        } else {
+            format!(
+                "{}: --new-session applies to a plain file list; a cue sheet starts sessions with REM SESSION",
+                first.display()
+            )
+        }));
     }
     if sheet.is_some() && a.gapless {
         return Err(CliError::BadInput(format!(
@@ -181,6 +222,7 @@ fn creator_report_with(
         let opts = ConvertOptions {
             relaxed,
             regenerate_edc: a.regenerate_edc,
+            regenerate_subchannel: a.regenerate_subchannel,
             examine: false,
             decode_ahead_bytes: d.ahead_bytes,
             decoders: d.decoders,
@@ -218,7 +260,21 @@ fn creator_report_with(
     if a.gapless {
         c.set_disable_gapless_audio(true)?;
     }
-    for p in &a.sources {
+    let mut breaks = a.session_breaks.clone();
+    breaks.sort_unstable();
+    if breaks.len() != usize::from(a.new_session) {
+        // Parsed without the command line's order (not through main): one break per flag
+        // cannot be placed.
+        return Err(CliError::BadInput(
+            "--new-session: cannot tell where it stands among the files".into(),
+        ));
+    }
+    for (i, p) in a.sources.iter().enumerate() {
+        for _ in breaks.iter().filter(|&&b| b == i) {
+            c.new_session().map_err(|e| {
+                CliError::BadInput(format!("--new-session before {}: {e}", p.display()))
+            })?;
+        }
         match ext(p).as_str() {
             "iso" => {
                 c.add_track(SectorType::Mode1, open(p)?)
@@ -243,7 +299,7 @@ fn creator_report_with(
             }
             other => {
                 return Err(CliError::BadInput(format!(
-                    "{}: unknown source type ({}; expected .cue, .toc, .iso, or audio: WAV, FLAC, AIFF, ALAC, MP3, Ogg Vorbis)",
+                    "{}: unknown source type ({}; expected .cue, .toc, a Nero, Alcohol or CloneCD image, .iso, or audio: WAV, FLAC, AIFF, ALAC, MP3, Ogg Vorbis)",
                     p.display(),
                     if other.is_empty() {
                         "no extension".to_string()
@@ -253,6 +309,11 @@ fn creator_report_with(
                 )))
             }
         }
+    }
+    if breaks.iter().any(|&b| b >= a.sources.len()) {
+        return Err(CliError::BadInput(
+            "--new-session after the last file: the new session would have no track".into(),
+        ));
     }
     let (list_report, rest) = audio_src::apply_list_tags(&mut c, &list_tags, a)?;
     apply_metadata(&mut c, &rest)?;

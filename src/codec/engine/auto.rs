@@ -11,9 +11,11 @@ use super::{Engine, EngineKind, Finish, Reference, Table};
 use crate::codec::sector::SECTOR_SIZE;
 
 /// The engine chosen once at start-up, in this order: the one forced by
-/// `--cfg rawcd_engine="reference"` or `"table"`, else `Avx512` when the CPU has AVX-512
-/// F/BW/VL, GFNI and VPCLMULQDQ, else `X86` when it has AVX2 and PCLMULQDQ, else `Neon` on an
-/// aarch64 CPU with NEON and PMULL (all checked at run time), else [`Table`].
+/// `--cfg rawcd_engine="reference"` or `"table"` at build time, else the one named by the
+/// [`ENGINE_ENV`] environment variable (`RAWCD_ENGINE`) if this CPU runs it, else `Avx512` when
+/// the CPU has AVX-512 F/BW/VL, GFNI and VPCLMULQDQ, else `X86` when it has AVX2 and
+/// PCLMULQDQ, else `Neon` on an aarch64 CPU with NEON and PMULL (all checked at run time), else
+/// [`Table`].
 #[derive(Debug, Clone, Copy)]
 pub enum Auto {
     /// The reference engine.
@@ -31,15 +33,136 @@ pub enum Auto {
     Neon(Neon),
 }
 
+/// The environment variable that forces an engine at run time: `RAWCD_ENGINE=reference`,
+/// `table`, `x86`, `avx512` or `neon` (see [`Auto::from_env`]).
+pub const ENGINE_ENV: &str = "RAWCD_ENGINE";
+
+/// Why the engine named by [`ENGINE_ENV`] cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineChoiceError {
+    /// The value names no engine.
+    #[error("{ENGINE_ENV}={value:?}: no such engine (one of reference, table, x86, avx512, neon)")]
+    Unknown {
+        /// The variable's value.
+        value: String,
+    },
+    /// The engine exists but this CPU (or this build) cannot run it.
+    #[error("{ENGINE_ENV}={name}: this machine cannot run it (it needs {needs})")]
+    Unavailable {
+        /// The engine's name.
+        name: &'static str,
+        /// What it needs ([`Auto::requirement`]).
+        needs: &'static str,
+    },
+}
+
+impl EngineKind {
+    /// The kind named `name` (as [`EngineKind::name`] spells it), if any.
+    pub fn from_name(name: &str) -> Option<EngineKind> {
+        EngineKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// How [`Auto::detect`] came to its engine, for `rawcd engines` and bug reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chosen {
+    /// Forced at build time (`--cfg rawcd_engine=...`).
+    BuildCfg,
+    /// Named by [`ENGINE_ENV`].
+    Env,
+    /// The best engine this CPU runs.
+    Best,
+}
+
 impl Auto {
-    /// Picks the best engine for this CPU (or the one forced at build time).
+    /// The engine for this process, chosen once (later calls return the same engine): the
+    /// one forced at build time, else the one [`ENGINE_ENV`] names, else the best this CPU
+    /// runs. A value of [`ENGINE_ENV`] that cannot be honoured is ignored here (the best
+    /// engine is used); [`Auto::from_env`] reports it, and the `rawcd` CLI refuses to start.
     pub fn detect() -> Auto {
+        Auto::choice().0
+    }
+
+    /// [`Auto::detect`]'s engine and how it was chosen.
+    pub fn choice() -> (Auto, Chosen) {
+        static CHOICE: std::sync::OnceLock<(Auto, Chosen)> = std::sync::OnceLock::new();
+        *CHOICE.get_or_init(|| match Auto::from_env() {
+            Ok(Some(e)) if Auto::forced_at_build().is_none() => (e, Chosen::Env),
+            _ => match Auto::forced_at_build() {
+                Some(e) => (e, Chosen::BuildCfg),
+                None => (Auto::best(), Chosen::Best),
+            },
+        })
+    }
+
+    /// The engine [`ENGINE_ENV`] names: `Ok(None)` when it is unset or empty, an error when
+    /// it names no engine or one this CPU cannot run. Reads the environment on every call.
+    ///
+    /// # Errors
+    /// [`EngineChoiceError`] as described.
+    pub fn from_env() -> Result<Option<Auto>, EngineChoiceError> {
+        let Some(v) = std::env::var_os(ENGINE_ENV) else {
+            return Ok(None);
+        };
+        let v = v.to_string_lossy();
+        let v = v.trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        let kind = EngineKind::from_name(&v.to_ascii_lowercase()).ok_or_else(|| {
+            EngineChoiceError::Unknown {
+                value: v.to_owned(),
+            }
+        })?;
+        Auto::try_with_kind(kind)
+            .map(Some)
+            .ok_or(EngineChoiceError::Unavailable {
+                name: kind.name(),
+                needs: Auto::requirement(kind),
+            })
+    }
+
+    /// The engine forced by `--cfg rawcd_engine=...`, if any.
+    fn forced_at_build() -> Option<Auto> {
         if cfg!(rawcd_engine = "reference") {
-            return Auto::Reference(Reference);
+            return Some(Auto::Reference(Reference));
         }
         if cfg!(rawcd_engine = "table") {
-            return Auto::Table(Table);
+            return Some(Auto::Table(Table));
         }
+        None
+    }
+
+    /// The CPU features the SIMD engines are chosen from, each with whether this CPU has it
+    /// (run-time detection), in the order the engines need them.
+    pub fn cpu_features() -> Vec<(&'static str, bool)> {
+        #[cfg(target_arch = "x86_64")]
+        {
+            vec![
+                ("avx2", is_x86_feature_detected!("avx2")),
+                ("pclmulqdq", is_x86_feature_detected!("pclmulqdq")),
+                ("vpclmulqdq", is_x86_feature_detected!("vpclmulqdq")),
+                ("avx512f", is_x86_feature_detected!("avx512f")),
+                ("avx512bw", is_x86_feature_detected!("avx512bw")),
+                ("avx512vl", is_x86_feature_detected!("avx512vl")),
+                ("gfni", is_x86_feature_detected!("gfni")),
+            ]
+        }
+        #[cfg(target_arch = "aarch64")]
+        {
+            vec![
+                ("neon", std::arch::is_aarch64_feature_detected!("neon")),
+                ("pmull", std::arch::is_aarch64_feature_detected!("aes")),
+            ]
+        }
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+        {
+            Vec::new()
+        }
+    }
+
+    /// The best engine this CPU runs, ignoring every way of forcing one.
+    pub fn best() -> Auto {
         #[cfg(all(target_arch = "x86_64", rawcd_simd512))]
         if let Some(e) = Avx512::detect() {
             return Auto::Avx512(e);
@@ -183,7 +306,18 @@ mod tests {
             assert_eq!(k, EngineKind::Reference);
         } else if cfg!(rawcd_engine = "table") {
             assert_eq!(k, EngineKind::Table);
-        } else if Auto::try_with_kind(EngineKind::Avx512).is_some() {
+        } else if let Ok(Some(e)) = Auto::from_env() {
+            assert_eq!(k, e.kind());
+            assert_eq!(Auto::choice().1, Chosen::Env);
+        } else {
+            assert_eq!(k, Auto::best().kind());
+        }
+    }
+
+    #[test]
+    fn best_is_the_strongest_engine_the_cpu_runs() {
+        let k = Auto::best().kind();
+        if Auto::try_with_kind(EngineKind::Avx512).is_some() {
             assert_eq!(k, EngineKind::Avx512);
         } else if Auto::try_with_kind(EngineKind::X86).is_some() {
             assert_eq!(k, EngineKind::X86);
@@ -192,5 +326,46 @@ mod tests {
         } else {
             assert_eq!(k, EngineKind::Table);
         }
+    }
+
+    #[test]
+    fn engine_names_round_trip() {
+        for k in EngineKind::ALL {
+            assert_eq!(EngineKind::from_name(k.name()), Some(k));
+        }
+        assert_eq!(EngineKind::from_name("avx2"), None);
+        assert_eq!(EngineKind::from_name(""), None);
+    }
+
+    #[test]
+    fn choice_errors_name_the_variable_and_the_problem() {
+        let e = EngineChoiceError::Unknown {
+            value: "avx9".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "RAWCD_ENGINE=\"avx9\": no such engine (one of reference, table, x86, avx512, neon)"
+        );
+        let e = EngineChoiceError::Unavailable {
+            name: "neon",
+            needs: Auto::requirement(EngineKind::Neon),
+        };
+        assert!(e
+            .to_string()
+            .starts_with("RAWCD_ENGINE=neon: this machine cannot run it"));
+    }
+
+    #[test]
+    fn cpu_features_are_listed_on_simd_targets() {
+        let f = Auto::cpu_features();
+        if cfg!(any(target_arch = "x86_64", target_arch = "aarch64")) {
+            assert!(!f.is_empty());
+        }
+        #[cfg(target_arch = "x86_64")]
+        assert_eq!(
+            f.iter().any(|&(n, has)| n == "avx2" && has)
+                && f.iter().any(|&(n, has)| n == "pclmulqdq" && has),
+            Auto::try_with_kind(EngineKind::X86).is_some()
+        );
     }
 }

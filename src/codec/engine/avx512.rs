@@ -30,7 +30,7 @@ use core::arch::x86_64::{
     _mm_xor_si128,
 };
 
-use super::lanes64::{self, Lanes64, EDC_BLOCK};
+use super::lanes64::{self, Lanes64, QAt, EDC_BLOCK};
 use super::{Engine, EngineKind, Finish, X86};
 use crate::codec::rw;
 use crate::codec::sector::{form1, form2, mode1, SECTOR_SIZE, SUBHEADER};
@@ -178,10 +178,11 @@ impl Lanes64 for Avx512 {
         unsafe { _mm512_loadu_si512(s.as_ptr().cast()) }
     }
     #[inline(always)]
-    fn load_live(self, s: &[u8], live: u64) -> __m512i {
-        assert!(s.len() >= 64);
-        // SAFETY: 64 bytes readable at `s` (checked); masked unaligned load; AVX-512BW (detect).
-        unsafe { _mm512_maskz_loadu_epi8(live, s.as_ptr().cast()) }
+    fn load_live_at(self, sector: &[u8; SECTOR_SIZE], at: QAt, live: u64) -> __m512i {
+        debug_assert!(at.get() + 64 <= SECTOR_SIZE);
+        // SAFETY: a `QAt` is ≤ 2352 − 64 (made only for lanes64's checked table), so 64 bytes
+        // are readable at `sector + at`; masked unaligned load; AVX-512BW (detect).
+        unsafe { _mm512_maskz_loadu_epi8(live, sector.as_ptr().add(at.get()).cast()) }
     }
     #[inline(always)]
     fn store_masked(self, s: &mut [u8], v: __m512i, mask: u64) {
@@ -198,6 +199,11 @@ impl Lanes64 for Avx512 {
     fn xor(self, a: __m512i, b: __m512i) -> __m512i {
         // SAFETY: `self` proves AVX-512F (Avx512::detect).
         unsafe { _mm512_xor_si512(a, b) }
+    }
+    #[inline(always)]
+    fn xor3(self, a: __m512i, b: __m512i, c: __m512i) -> __m512i {
+        // SAFETY: `self` proves AVX-512F (Avx512::detect).
+        unsafe { _mm512_ternarylogic_epi64::<0x96>(a, b, c) }
     }
     #[inline(always)]
     fn mul(self, v: __m512i, m: u64) -> __m512i {
@@ -303,6 +309,17 @@ mod tests {
             Reference.scramble(&mut a);
             e.scramble(&mut b);
             assert_eq!(&a[..], &b[..]);
+        }
+        // The scrambler's head and tail masks follow the sector's address: every alignment.
+        let mut want = [0u8; SECTOR_SIZE];
+        want.copy_from_slice(&data[..SECTOR_SIZE]);
+        Reference.scramble(&mut want);
+        let mut buf = vec![0u8; SECTOR_SIZE + 64];
+        for off in 0..64 {
+            buf[off..off + SECTOR_SIZE].copy_from_slice(&data[..SECTOR_SIZE]);
+            let s: &mut [u8; SECTOR_SIZE] = (&mut buf[off..off + SECTOR_SIZE]).try_into().unwrap();
+            e.scramble(s);
+            assert_eq!(&s[..], &want[..], "offset {off}");
         }
     }
 }

@@ -37,8 +37,9 @@ pub(super) trait Lanes64: Copy {
     type H: Copy;
     /// The first 64 bytes of `s` (panics if shorter).
     fn load(self, s: &[u8]) -> Self::V;
-    /// The first 64 bytes of `s` where `live` has a bit, zero elsewhere.
-    fn load_live(self, s: &[u8], live: u64) -> Self::V;
+    /// The 64 bytes of `sector[at..]` where `live` has a bit, zero elsewhere, without a
+    /// bounds check: [`QAt`] proves the 64 bytes are inside the sector.
+    fn load_live_at(self, sector: &[u8; SECTOR_SIZE], at: QAt, live: u64) -> Self::V;
     /// Stores the bytes of `v` whose bit is set in `mask` at the start of `s` (panics if `s`
     /// is shorter than 64 bytes).
     fn store_masked(self, s: &mut [u8], v: Self::V, mask: u64);
@@ -46,6 +47,8 @@ pub(super) trait Lanes64: Copy {
     fn zero(self) -> Self::V;
     /// `a ⊕ b`.
     fn xor(self, a: Self::V, b: Self::V) -> Self::V;
+    /// `a ⊕ b ⊕ c` (one `vpternlogq`).
+    fn xor3(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
     /// Every byte times the constant of matrix `m` ([`affine_matrix`]).
     fn mul(self, v: Self::V, m: u64) -> Self::V;
     /// Bytes with a bit in `live` times the constant of `m`; the others unchanged.
@@ -143,12 +146,25 @@ const Q_STEPS: usize = 68;
 const Q_WORDS: i32 = 1118;
 
 /// Q step i: the byte offset in the sector of word lane 0 (12 + 2·(43·25 + 44·t mod 1118)).
-static Q_AT: [u16; Q_STEPS] = {
-    let mut a = [0u16; Q_STEPS];
+/// An offset in a sector with 64 readable bytes after it. Made only here, for [`Q_AT`], whose
+/// entries a `const` assertion checks; SIMD loads through it need no bounds check.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct QAt(u16);
+
+impl QAt {
+    /// The offset (≤ 2352 − 64).
+    pub(super) const fn get(self) -> usize {
+        self.0 as usize
+    }
+}
+
+static Q_AT: [QAt; Q_STEPS] = {
+    let mut a = [QAt(0); Q_STEPS];
     let mut i = 0;
     while i < Q_STEPS {
         let w = (43 * 25 + 44 * (i as i32 - 25)).rem_euclid(Q_WORDS);
-        a[i] = (12 + 2 * w) as u16;
+        a[i] = QAt((12 + 2 * w) as u16);
+        assert!(a[i].get() + 64 <= SECTOR_SIZE);
         i += 1;
     }
     a
@@ -232,16 +248,19 @@ pub(super) fn ecc<L: Lanes64>(l: L, sector: &mut [u8; SECTOR_SIZE], zero_header:
     // Q: copy words 0..32 after word 1117 (into the Q parity area, written below) so loads
     // that wrap stay contiguous.
     sector.copy_within(12..76, Q_OFFSET);
+    // Two sums of plain bytes, each taking two chains' bytes per step with one three-way XOR.
     let mut h = [l.zero(); 4];
-    let mut s = [l.zero(); 4];
+    let mut s = [l.zero(); 2];
     for (at, live) in Q_AT.chunks_exact(4).zip(Q_LIVE.chunks_exact(4)) {
+        let mut x = [l.zero(); 4];
         for c in 0..4 {
-            let x = l.load_live(&sector[at[c] as usize..], live[c]);
-            h[c] = l.xor(l.mul_live(h[c], live[c], Q_ALPHA4), x);
-            s[c] = l.xor(s[c], x);
+            x[c] = l.load_live_at(sector, at[c], live[c]);
+            h[c] = l.xor(l.mul_live(h[c], live[c], Q_ALPHA4), x[c]);
         }
+        s[0] = l.xor3(s[0], x[0], x[1]);
+        s[1] = l.xor3(s[1], x[2], x[3]);
     }
-    let s0 = l.xor(l.xor(s[0], s[1]), l.xor(s[2], s[3]));
+    let s0 = l.xor(s[0], s[1]);
     let mut p0 = l.mul(s0, Q_INV3);
     for (c, &hc) in h.iter().enumerate() {
         for (sh, &m) in Q_FINAL.iter().enumerate() {
@@ -260,34 +279,33 @@ pub(super) fn ecc<L: Lanes64>(l: L, sector: &mut [u8; SECTOR_SIZE], zero_header:
 
 // ---- scrambler ----
 
-/// The last 64 bytes of the table with the first 28 zeroed: bytes 2288..2351 of a sector, of
-/// which 2288..2315 are already scrambled by the 64-byte steps.
-static SCRAMBLE_TAIL: [u8; 64] = {
-    let mut t = [0u8; 64];
-    let mut i = 28;
-    while i < 64 {
-        t[i] = SCRAMBLE_TABLE[TABLE_LEN - 64 + i];
-        i += 1;
-    }
-    t
-};
-
-/// XORs bytes 12..2351 with the scramble table.
+/// XORs bytes 12..2351 with the scramble table, storing 64-byte blocks on 64-byte address
+/// boundaries (a store that crosses a cache line costs two, and 12 + 64·i never is one on an
+/// aligned sector): a masked head up to the first boundary, whole blocks, then a masked tail
+/// through the last 64 bytes of the sector. The table is loaded unaligned.
 #[inline(always)]
 pub(super) fn scramble<L: Lanes64>(l: L, sector: &mut [u8; SECTOR_SIZE]) {
-    // 2340 = 36·64 + 36
-    for i in 0..36 {
-        let at = 12 + 64 * i;
-        let x = l.xor(l.load(&sector[at..]), l.load(&SCRAMBLE_TABLE[64 * i..]));
-        l.store_masked(&mut sector[at..], x, u64::MAX);
+    let head = (64 - (sector.as_ptr() as usize + 12) % 64) % 64;
+    if head > 0 {
+        let x = l.xor(l.load(&sector[12..]), l.load(&SCRAMBLE_TABLE[..]));
+        l.store_masked(&mut sector[12..], x, (1u64 << head) - 1);
     }
-    let at = SECTOR_SIZE - 64;
-    let x = l.xor(l.load(&sector[at..]), l.load(&SCRAMBLE_TAIL));
-    l.store_masked(&mut sector[at..], x, u64::MAX);
+    let mut at = 12 + head;
+    while at + 64 <= SECTOR_SIZE {
+        let x = l.xor(l.load(&sector[at..]), l.load(&SCRAMBLE_TABLE[at - 12..]));
+        l.store_masked(&mut sector[at..], x, u64::MAX);
+        at += 64;
+    }
+    if at < SECTOR_SIZE {
+        // Bytes w..at of the last window are done already.
+        let w = SECTOR_SIZE - 64;
+        let x = l.xor(l.load(&sector[w..]), l.load(&SCRAMBLE_TABLE[w - 12..]));
+        l.store_masked(&mut sector[w..], x, u64::MAX << (at - w));
+    }
 }
 
 const _: () = assert!(8 * EDC_BLOCK == 4 * 512);
-const _: () = assert!(TABLE_LEN == 36 * 64 + 36 && SECTOR_SIZE - 64 == 12 + 36 * 64 - 28);
+const _: () = assert!(TABLE_LEN == SECTOR_SIZE - 12);
 
 // ---- the portable model ----
 
@@ -317,8 +335,8 @@ impl Lanes64 for Model {
         v.copy_from_slice(&s[..64]);
         v
     }
-    fn load_live(self, s: &[u8], live: u64) -> [u8; 64] {
-        let mut v = self.load(s);
+    fn load_live_at(self, sector: &[u8; SECTOR_SIZE], at: QAt, live: u64) -> [u8; 64] {
+        let mut v = self.load(&sector[at.get()..]);
         for (i, b) in v.iter_mut().enumerate() {
             if live >> i & 1 == 0 {
                 *b = 0;
@@ -339,6 +357,9 @@ impl Lanes64 for Model {
     }
     fn xor(self, a: [u8; 64], b: [u8; 64]) -> [u8; 64] {
         core::array::from_fn(|i| a[i] ^ b[i])
+    }
+    fn xor3(self, a: [u8; 64], b: [u8; 64], c: [u8; 64]) -> [u8; 64] {
+        core::array::from_fn(|i| a[i] ^ b[i] ^ c[i])
     }
     fn mul(self, v: [u8; 64], m: u64) -> [u8; 64] {
         self.mul_live(v, u64::MAX, m)
@@ -402,9 +423,9 @@ mod tests {
             assert_eq!(n, if j < 26 { 43 } else { 0 }, "lane {j}");
         }
         // Every live byte is read inside the sector.
-        for (&at, &live) in Q_AT.iter().zip(&Q_LIVE) {
+        for (at, &live) in Q_AT.iter().map(|a| a.get()).zip(&Q_LIVE) {
             let last = 63 - live.leading_zeros() as usize;
-            assert!(at as usize + last < SECTOR_SIZE);
+            assert!(at + last < SECTOR_SIZE);
         }
     }
 
@@ -451,10 +472,15 @@ mod tests {
         fn model_scramble_matches_reference(v in proptest::collection::vec(any::<u8>(), SECTOR_SIZE)) {
             let mut a = [0u8; SECTOR_SIZE];
             a.copy_from_slice(&v);
-            let mut b = a;
             scr::scramble_reference(&mut a);
-            scramble(Model, &mut b);
-            prop_assert_eq!(&a[..], &b[..]);
+            // Every address alignment (the head and tail masks depend on it).
+            let mut buf = vec![0u8; SECTOR_SIZE + 64];
+            for off in 0..64 {
+                buf[off..off + SECTOR_SIZE].copy_from_slice(&v);
+                let s: &mut [u8; SECTOR_SIZE] = (&mut buf[off..off + SECTOR_SIZE]).try_into().unwrap();
+                scramble(Model, s);
+                prop_assert_eq!(&a[..], &s[..], "offset {}", off);
+            }
         }
     }
 }

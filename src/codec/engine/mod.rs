@@ -4,11 +4,12 @@
 //! |---|---|---|
 //! | [`Reference`] | bit-at-a-time EDC, per-vector ECC from the formula, byte-wise scrambler: **the engine to read** | forced with `--cfg rawcd_engine="reference"` |
 //! | [`Table`] | slice-by-16 EDC (`crc` crate), SWAR ECC (8 GF(2⁸) lanes per word), word-wise scrambler | portable default; forced with `--cfg rawcd_engine="table"` |
-//! | `X86` (x86-64 only; the AVX2 engine) | PCLMULQDQ-folded EDC (256-bit VPCLMULQDQ where the CPU has it), AVX2 ECC (32 GF(2⁸) lanes per register, `pshufb` division by 3), AVX2 scrambler; R–W parity from [`Table`] | x86-64 CPUs with AVX2 and PCLMULQDQ, checked at run time by `X86::detect` |
+//! | `X86` (x86-64 only; the AVX2 engine) | PCLMULQDQ-folded EDC (256-bit VPCLMULQDQ where the CPU has it), AVX2 ECC (32 GF(2⁸) lanes per register, four interleaved Horner chains for Q, split-nibble `pshufb` constant multiplication), AVX2 scrambler; R–W parity from [`Table`] | x86-64 CPUs with AVX2 and PCLMULQDQ, checked at run time by `X86::detect` |
 //! | `Avx512` (x86-64 only, Rust ≥ 1.89) | 512-bit VPCLMULQDQ-folded EDC, GFNI ECC (`gf2p8affineqb` multiplies 64 GF(2⁸) lanes by a constant), AVX-512 scrambler fused into the batch encoder | x86-64 CPUs with AVX-512 F/BW/VL, GFNI and VPCLMULQDQ, checked at run time by `Avx512::detect` |
 //! | `Neon` (aarch64 only) | PMULL-folded EDC, NEON ECC (16 lanes, `TBL` multiplication by constants), NEON scrambler | aarch64 CPUs with NEON and PMULL (`aes`), checked at run time by `Neon::detect` |
 //!
-//! [`Auto`] picks one once, in this order: the engine forced by `rawcd_engine`, else `Avx512`,
+//! [`Auto`] picks one once, in this order: the engine forced by `rawcd_engine` at build time,
+//! else the one the `RAWCD_ENGINE` environment variable names ([`ENGINE_ENV`]), else `Avx512`,
 //! else `X86`, else `Neon` if the CPU has its features, else [`Table`].
 //! [`testing::available`] lists every engine this CPU can run.
 // deny, not forbid: `x86`, `avx512` and `neon` allow unsafe for their SIMD kernels; every other
@@ -30,7 +31,7 @@ pub mod testing;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
-pub use auto::Auto;
+pub use auto::{Auto, Chosen, EngineChoiceError, ENGINE_ENV};
 #[cfg(all(target_arch = "x86_64", rawcd_simd512))]
 pub use avx512::Avx512;
 #[cfg(target_arch = "aarch64")]

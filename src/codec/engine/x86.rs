@@ -11,13 +11,21 @@
 //!   and later; Rust ≥ 1.89), inputs of 128 bytes or more fold four 256-bit accumulators (two
 //!   128-bit lanes each) 128 bytes at a time first.
 //! * **ECC.** The Horner evaluation of [`crate::codec::ecc::ecc_swar`] with 32 GF(2⁸) lanes per
-//!   AVX2 register: P takes its 86 vectors as 86 byte columns of 24 rows (3 registers per row).
+//!   AVX2 register; multiplying by α is an add, an XOR and a `vpblendvb` on the byte's top bit,
+//!   and every other constant multiplication uses split-nibble `pshufb` tables (x·c = lo(x)·c ⊕
+//!   hi(x)·c, two 16-entry tables, which may differ between the register's 128-bit halves).
+//!   P takes its 86 vectors as 86 byte columns of 24 rows (3 registers per row, 3 chains).
 //!   Q uses that word `w` of the 26 × 43 word matrix is (diagonal d, step k) with
 //!   `w = 43·d + 44·k mod 1118`, so word `w + 1` is (d − 1, k + 1): one contiguous load of 16
 //!   words at `43·d₀ + 44·t` gives lane j diagonal d₀ − j at step t + j. Each lane therefore
-//!   sees its own diagonal in order, just shifted by j steps; a sliding mask keeps lanes whose
-//!   step is outside 0..43 unchanged. Two groups (d₀ = 25, d₀ = 9) cover the 26 diagonals.
-//!   The division by 3 is a `pshufb` nibble-table multiplication by 0xF4.
+//!   sees its own diagonal in order, just shifted by j steps. Two groups (d₀ = 25 for 16
+//!   lanes, t = −15..=42; d₀ = 9 for 10 lanes, t = −9..=42) cover the 26 diagonals, each split
+//!   at t = 14 into two Horner chains (four independent chains: Q is then throughput-bound, not
+//!   bound by the 4-cycle latency of a step) joined by α²⁹. Bytes outside a lane's 43 steps
+//!   are masked to zero, so a lane that has not started stays zero; a lane that finished early
+//!   keeps being multiplied by α, j times in all, and the end multiplies lane j by α^(2−j)
+//!   (nibble tables per half and per bit of j) instead of blending every step. The division
+//!   by 3 is a nibble-table multiplication by 0xF4.
 //! * **Scrambler.** 32-byte XOR with [`SCRAMBLE_TABLE`].
 //! * **R–W parity** is the table version (`rw::parity_table`).
 //!
@@ -33,8 +41,8 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 use core::arch::x86_64::{
-    __m128i, __m256i, _mm256_add_epi8, _mm256_and_si256, _mm256_blendv_epi8, _mm256_cmpgt_epi8,
-    _mm256_loadu_si256, _mm256_set1_epi8, _mm256_setzero_si256, _mm256_shuffle_epi8,
+    __m128i, __m256i, _mm256_add_epi8, _mm256_and_si256, _mm256_blendv_epi8, _mm256_loadu_si256,
+    _mm256_permute4x64_epi64, _mm256_set1_epi8, _mm256_setzero_si256, _mm256_shuffle_epi8,
     _mm256_srli_epi16, _mm256_storeu_si256, _mm256_xor_si256, _mm_clmulepi64_si128,
     _mm_loadu_si128, _mm_set_epi64x, _mm_storeu_si128, _mm_xor_si128,
 };
@@ -42,7 +50,7 @@ use core::arch::x86_64::{
 use super::fold::{fold_table, nibble_table};
 use super::{Engine, EngineKind};
 use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
-use crate::codec::gf::INV3;
+use crate::codec::gf::{gf256_pow_alpha_const, INV3};
 use crate::codec::scramble::{SCRAMBLE_TABLE, TABLE_LEN};
 use crate::codec::sector::SECTOR_SIZE;
 use crate::codec::{edc, rw};
@@ -225,8 +233,82 @@ const FOLD_BY: [(u64, u64); FOLD_LANES + 1] = fold_table(128);
 
 // ---- ECC tables ----
 
-static INV3_LO: [u8; 32] = nibble_table(INV3, false);
-static INV3_HI: [u8; 32] = nibble_table(INV3, true);
+/// `pshufb` tables multiplying the low and the high nibble of each byte by a constant, one
+/// constant per 128-bit half.
+struct NibbleMul {
+    lo: [u8; 32],
+    hi: [u8; 32],
+}
+
+/// Multiplication by `c0` in the low 128-bit half and by `c1` in the high one.
+const fn nibble_mul(c0: u8, c1: u8) -> NibbleMul {
+    let (a, b) = (nibble_table(c0, false), nibble_table(c0, true));
+    let (c, d) = (nibble_table(c1, false), nibble_table(c1, true));
+    let mut t = NibbleMul {
+        lo: [0; 32],
+        hi: [0; 32],
+    };
+    let mut i = 0;
+    while i < 16 {
+        t.lo[i] = a[i];
+        t.hi[i] = b[i];
+        t.lo[16 + i] = c[i];
+        t.hi[16 + i] = d[i];
+        i += 1;
+    }
+    t
+}
+
+/// α^(−n).
+const fn alpha_inv(n: usize) -> u8 {
+    gf256_pow_alpha_const(255 - n)
+}
+
+/// Division by 3 (times [`INV3`]).
+static DIV3: NibbleMul = nibble_mul(INV3, INV3);
+
+/// Q: word lane j ends with h = h_true·α^j and needs s1 = α²·h_true = α^(2−j)·h. Lanes 0..7
+/// (low half) first get α², lanes 8..15 α^(2−8)...
+static Q_FIX_HALF: NibbleMul = nibble_mul(gf256_pow_alpha_const(2), alpha_inv(6));
+/// Multiplication by α^29: joins chain A of a Q group to chain B, which has 29 steps.
+static Q_JOIN: NibbleMul = nibble_mul(
+    gf256_pow_alpha_const(58 - Q_B),
+    gf256_pow_alpha_const(58 - Q_B),
+);
+/// ...then α^(−1), α^(−2), α^(−4) ...
+static Q_FIX_BITS: [NibbleMul; 3] = [
+    nibble_mul(alpha_inv(1), alpha_inv(1)),
+    nibble_mul(alpha_inv(2), alpha_inv(2)),
+    nibble_mul(alpha_inv(4), alpha_inv(4)),
+];
+/// ... in the word lanes j whose j mod 8 has that bit (0x80: `vpblendvb` takes the product).
+static Q_FIX_LANES: [[u8; 32]; 3] = {
+    let mut m = [[0u8; 32]; 3];
+    let mut b = 0;
+    while b < 3 {
+        let mut i = 0;
+        while i < 32 {
+            if ((i / 2) % 8) & (1 << b) != 0 {
+                m[b][i] = 0x80;
+            }
+            i += 1;
+        }
+        b += 1;
+    }
+    m
+};
+
+/// `pshufb` control reversing the 8 words of each 128-bit half.
+static REVERSE_WORDS: [u8; 32] = {
+    let mut m = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        let (w, b) = ((i % 16) / 2, i % 2);
+        m[i] = (2 * (7 - w) + b) as u8;
+        i += 1;
+    }
+    m
+};
 
 /// Q: at step t (−15..=42) lane j (word j) holds step k = t + j; 0xFF where 0 ≤ k ≤ 42.
 /// Read 32 bytes from byte 2·(t + 15).
@@ -241,9 +323,16 @@ static Q_STEP_MASK: [u8; 2 * 74] = {
     m
 };
 
-/// Q diagonal groups: first diagonal d₀ of each 16-word register and how many lanes are used
-/// (lane j is diagonal d₀ − j).
-const Q_GROUPS: [(usize, usize); 2] = [(25, 16), (9, 10)];
+/// Q diagonal groups: first diagonal d₀ of each 16-word register (lane j is diagonal d₀ − j;
+/// group 1 uses lanes 0..=9 only).
+const Q_GROUPS: [usize; 2] = [25, 9];
+/// Group 1 starts at t = −9, index 6 of [`Q_LOAD_AT`].
+const Q_G1_FIRST: usize = 15 - Q_GROUPS[1];
+/// Index in [`Q_LOAD_AT`] of the first step of the Q chains B (t = 14); chains A run the
+/// steps before it. Both chains of group 0 have 29 steps.
+const Q_B: usize = 29;
+// The last step of chain A (t = Q_B − 16) with lane 15 is still inside the 43 steps.
+const _: () = assert!(Q_B - 16 + 15 <= 42 && 2 * Q_B == 58);
 /// Q: for step t = −15..=42 (index t + 15), the sector offset of lane 0 of each group:
 /// 12 + 2·(43·d₀ + 44·t mod 1118).
 static Q_LOAD_AT: [[u16; 2]; 58] = {
@@ -252,13 +341,23 @@ static Q_LOAD_AT: [[u16; 2]; 58] = {
     while i < 58 {
         let mut g = 0;
         while g < 2 {
-            let w = (43 * Q_GROUPS[g].0 as i32 + 44 * (i as i32 - 15)).rem_euclid(Q_WORDS);
+            let w = (43 * Q_GROUPS[g] as i32 + 44 * (i as i32 - 15)).rem_euclid(Q_WORDS);
             t[i][g] = (12 + 2 * w) as u16;
             g += 1;
         }
         i += 1;
     }
     t
+};
+
+// Every Q load (32 bytes) lies inside the sector: what `X86::load32_at` relies on.
+const _: () = {
+    let mut i = 0;
+    while i < 58 {
+        assert!(Q_LOAD_AT[i][0] as usize + 32 <= SECTOR_SIZE);
+        assert!(Q_LOAD_AT[i][1] as usize + 32 <= SECTOR_SIZE);
+        i += 1;
+    }
 };
 
 /// 16-bit words the Q vectors cover (26 rows × 43 columns, P parity included).
@@ -375,22 +474,25 @@ impl X86 {
         unsafe { _mm256_and_si256(a, b) }
     }
 
-    /// Each byte times α (x·2 reduced by 0x11D), as `mul_alpha_x8` of `ecc.rs` does for 8 lanes.
+    /// Each byte times α (x·2 reduced by 0x11D), as `mul_alpha_x8` of `ecc.rs` does for 8
+    /// lanes: the doubled byte, with 0x1D added where the byte's top bit was set (`vpblendvb`
+    /// selects on that bit directly, so no compare is needed).
     #[inline(always)]
     fn mul_alpha(self, x: __m256i) -> __m256i {
         // SAFETY: `self` proves AVX2 (X86::detect).
         unsafe {
-            let top = _mm256_cmpgt_epi8(_mm256_setzero_si256(), x);
-            let red = _mm256_and_si256(top, _mm256_set1_epi8(0x1D));
-            _mm256_xor_si256(_mm256_add_epi8(x, x), red)
+            let d = _mm256_add_epi8(x, x);
+            _mm256_blendv_epi8(d, _mm256_xor_si256(d, _mm256_set1_epi8(0x1D)), x)
         }
     }
 
-    /// Each byte divided by 3 (times [`INV3`]) with two 16-entry `pshufb` tables.
+    /// Each byte times a constant with two 16-entry `pshufb` tables (split nibbles: x·c =
+    /// lo(x)·c ⊕ hi(x)·c); `t` is [`NibbleMul`], whose two 128-bit halves may hold different
+    /// constants.
     #[inline(always)]
-    fn div3(self, x: __m256i) -> __m256i {
-        let lo_t = self.load32(&INV3_LO);
-        let hi_t = self.load32(&INV3_HI);
+    fn mul_nibbles(self, x: __m256i, t: &NibbleMul) -> __m256i {
+        let lo_t = self.load32(&t.lo);
+        let hi_t = self.load32(&t.hi);
         // SAFETY: `self` proves AVX2 (X86::detect).
         unsafe {
             let nib = _mm256_set1_epi8(0x0F);
@@ -400,13 +502,21 @@ impl X86 {
         }
     }
 
-    /// From the Horner sum `h` (= s1 / α²) and the plain sum `s0`: (p0, p1) with
-    /// p0 = (s0 ⊕ s1) / 3 and p1 = s0 ⊕ p0.
+    /// From s0 and s1 of 32 lanes: (p0, p1) with p0 = (s0 ⊕ s1) / 3 and p1 = s0 ⊕ p0.
     #[inline(always)]
-    fn parity(self, h: __m256i, s0: __m256i) -> (__m256i, __m256i) {
-        let s1 = self.mul_alpha(self.mul_alpha(h));
-        let p0 = self.div3(self.xor(s0, s1));
+    fn parity(self, s1: __m256i, s0: __m256i) -> (__m256i, __m256i) {
+        let p0 = self.mul_nibbles(self.xor(s0, s1), &DIV3);
         (p0, self.xor(s0, p0))
+    }
+
+    /// 32 bytes from `sector` at `at`, which the caller has proven ≤ 2352 − 32 (a table entry
+    /// checked at compile time).
+    #[inline(always)]
+    fn load32_at(self, sector: &[u8; SECTOR_SIZE], at: usize) -> __m256i {
+        debug_assert!(at + 32 <= SECTOR_SIZE);
+        // SAFETY: `at + 32 <= SECTOR_SIZE` (every caller passes an entry of `Q_LOAD_AT`, all
+        // checked by a `const` assertion), so 32 bytes are readable; unaligned load; AVX2.
+        unsafe { _mm256_loadu_si256(sector.as_ptr().add(at).cast()) }
     }
 
     #[inline(always)]
@@ -428,45 +538,99 @@ impl X86 {
                 s0[j] = self.xor(s0[j], x);
             }
         }
-        let mut p0 = [0u8; 96];
-        let mut p1 = [0u8; 96];
+        // s1 = α²·h. Stored in place: each p0 store runs 10 bytes into p1 and the last p1
+        // store 10 bytes into the Q parity, both written afterwards.
+        let mut p1 = [self.zero(); 3];
         for j in 0..3 {
-            let (a, b) = self.parity(h[j], s0[j]);
-            self.store32(&mut p0[32 * j..], a);
-            self.store32(&mut p1[32 * j..], b);
+            let s1 = self.mul_alpha(self.mul_alpha(h[j]));
+            let (a, b) = self.parity(s1, s0[j]);
+            self.store32(&mut sector[P_OFFSET + 32 * j..], a);
+            p1[j] = b;
         }
-        sector[P_OFFSET..P_OFFSET + 86].copy_from_slice(&p0[..86]);
-        sector[P_OFFSET + 86..P_OFFSET + 172].copy_from_slice(&p1[..86]);
+        for (j, &b) in p1.iter().enumerate() {
+            self.store32(&mut sector[P_OFFSET + 86 + 32 * j..], b);
+        }
 
         // Q: words 0..1118 of bytes 12..2248 (P parity included). Copy words 0..16 after word
         // 1117 (into the Q parity area, written below) so loads that wrap stay contiguous.
         sector.copy_within(12..44, Q_OFFSET);
-        let mut h = [self.zero(); 2];
-        let mut s0 = [self.zero(); 2];
-        for (i, at) in Q_LOAD_AT.iter().enumerate() {
-            let live = self.load32(&Q_STEP_MASK[2 * i..]);
-            for (g, &at) in at.iter().enumerate() {
-                let x = self.load32(&sector[at as usize..]);
-                // Lanes outside their 43 steps keep their sums.
+        // Group 0 (d₀ = 25, 16 lanes) runs t = −15..=42; group 1 (d₀ = 9, lanes 0..9 used)
+        // needs only t = −9..=42. Bytes of a lane outside its 43 steps are masked to zero, so a
+        // lane that has not started keeps h = 0; one that has finished (lane j after t = 42 − j)
+        // keeps being multiplied by α, j times in all, which the end undoes.
+        //
+        // One Horner chain per group would be latency-bound (add, xor, blend, xor: 4 cycles a
+        // step, 58 steps); each group is split into chain A (t < Q_SPLIT) and chain B (t ≥
+        // Q_SPLIT, 29 steps), four independent chains interleaved. Every lane is still live at
+        // the end of chain A (t = Q_SPLIT − 1 ≤ 42 − 15), so the group's sum is
+        // h = α^29·h_A ⊕ h_B (h_B carries the α^j of the lanes that finish early).
+        let mut ha = [self.zero(); 2];
+        let mut sa = [self.zero(); 2];
+        let mut hb = [self.zero(); 2];
+        let mut sb = [self.zero(); 2];
+        for i in 0..Q_G1_FIRST {
+            self.q_step(sector, &mut ha[0], &mut sa[0], i, 0);
+            self.q_step(sector, &mut hb[0], &mut sb[0], Q_B + i, 0);
+            self.q_step(sector, &mut hb[1], &mut sb[1], Q_B + i, 1);
+        }
+        for i in Q_G1_FIRST..Q_B {
+            self.q_step(sector, &mut ha[0], &mut sa[0], i, 0);
+            self.q_step(sector, &mut ha[1], &mut sa[1], i, 1);
+            self.q_step(sector, &mut hb[0], &mut sb[0], Q_B + i, 0);
+            self.q_step(sector, &mut hb[1], &mut sb[1], Q_B + i, 1);
+        }
+        let h: [__m256i; 2] =
+            core::array::from_fn(|g| self.xor(self.mul_nibbles(ha[g], &Q_JOIN), hb[g]));
+        let s0: [__m256i; 2] = core::array::from_fn(|g| self.xor(sa[g], sb[g]));
+        // Lane j: s1 = α²·h_true = α^(2−j)·h. First α² (low half, lanes 0..7) or α^(2−8)
+        // (high half, lanes 8..15) for both halves at once, then α^(−m) where bit m of j mod 8
+        // is set.
+        // Word lanes reversed: group 1 lane j (diagonal 9 − j) lands at word 15 − j, group 0
+        // lane j (diagonal 25 − j) at word 31 − j of a 64-byte buffer, so its bytes 12..64 hold
+        // diagonals 0..25 in order.
+        let mut q = [[0u8; 64]; 2];
+        for g in 0..2 {
+            let mut s1 = self.mul_nibbles(h[g], &Q_FIX_HALF);
+            for (t, m) in Q_FIX_BITS.iter().zip(&Q_FIX_LANES) {
+                let y = self.mul_nibbles(s1, t);
                 // SAFETY: `self` proves AVX2 (X86::detect).
-                h[g] = unsafe { _mm256_blendv_epi8(h[g], self.xor(self.mul_alpha(h[g]), x), live) };
-                s0[g] = self.xor(s0[g], self.and(x, live));
+                s1 = unsafe { _mm256_blendv_epi8(s1, y, self.load32(m)) };
             }
+            let (a, b) = self.parity(s1, s0[g]);
+            let at = 32 * (1 - g);
+            self.store32(&mut q[0][at..], self.words_reversed(a));
+            self.store32(&mut q[1][at..], self.words_reversed(b));
         }
-        for (g, &(d0, lanes)) in Q_GROUPS.iter().enumerate() {
-            let (a, b) = self.parity(h[g], s0[g]);
-            let mut p0 = [0u8; 32];
-            let mut p1 = [0u8; 32];
-            self.store32(&mut p0, a);
-            self.store32(&mut p1, b);
-            for j in 0..lanes {
-                let v = 2 * (d0 - j);
-                sector[Q_OFFSET + v..Q_OFFSET + v + 2].copy_from_slice(&p0[2 * j..2 * j + 2]);
-                sector[Q_OFFSET + 52 + v..Q_OFFSET + 52 + v + 2]
-                    .copy_from_slice(&p1[2 * j..2 * j + 2]);
-            }
-        }
+        sector[Q_OFFSET..Q_OFFSET + 52].copy_from_slice(&q[0][12..]);
+        sector[Q_OFFSET + 52..Q_OFFSET + 104].copy_from_slice(&q[1][12..]);
         sector[12..16].copy_from_slice(&saved);
+    }
+
+    /// One Horner step of Q: step index `i` of group `g` into its sums `h` and `s` (a
+    /// method, not a closure, so that it is compiled with the kernel's target features).
+    #[inline(always)]
+    fn q_step(
+        self,
+        sector: &[u8; SECTOR_SIZE],
+        h: &mut __m256i,
+        s: &mut __m256i,
+        i: usize,
+        g: usize,
+    ) {
+        let live = self.load32(&Q_STEP_MASK[2 * i..]);
+        let x = self.and(self.load32_at(sector, Q_LOAD_AT[i][g] as usize), live);
+        *h = self.xor(self.mul_alpha(*h), x);
+        *s = self.xor(*s, x);
+    }
+
+    /// The 16 words of `v` in reverse order.
+    #[inline(always)]
+    fn words_reversed(self, v: __m256i) -> __m256i {
+        // SAFETY: `self` proves AVX2 (X86::detect).
+        unsafe {
+            let w = _mm256_shuffle_epi8(v, self.load32(&REVERSE_WORDS));
+            _mm256_permute4x64_epi64::<0x4E>(w)
+        }
     }
 
     #[inline(always)]
@@ -503,11 +667,26 @@ mod tests {
     }
 
     #[test]
-    fn nibble_tables_divide_by_3() {
+    fn nibble_tables_multiply_per_half() {
+        let mul = |t: &NibbleMul, half: usize, x: u8| {
+            t.lo[16 * half + (x & 15) as usize] ^ t.hi[16 * half + (x >> 4) as usize]
+        };
         for x in 0..=255u8 {
-            let v = INV3_LO[(x & 15) as usize] ^ INV3_HI[(x >> 4) as usize];
-            assert_eq!(v, MUL_INV3[x as usize]);
-            assert_eq!(INV3_LO[16 + (x & 15) as usize], INV3_LO[(x & 15) as usize]);
+            assert_eq!(mul(&DIV3, 0, x), MUL_INV3[x as usize]);
+            assert_eq!(mul(&DIV3, 1, x), MUL_INV3[x as usize]);
+        }
+        // Lane j of the Q correction gets α^(2−j) in all: half table then the bits of j mod 8.
+        for j in 0..16usize {
+            let x = 0x5Cu8;
+            let mut y = mul(&Q_FIX_HALF, j / 8, x);
+            for (b, t) in Q_FIX_BITS.iter().enumerate() {
+                if Q_FIX_LANES[b][2 * j] == 0x80 {
+                    assert_eq!(Q_FIX_LANES[b][2 * j + 1], 0x80);
+                    y = mul(t, j / 8, y);
+                }
+            }
+            let want = crate::codec::gf::gf256_mul(x, gf256_pow_alpha_const(2 + 255 - j));
+            assert_eq!(y, want, "lane {j}");
         }
     }
 

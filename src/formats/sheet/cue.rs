@@ -110,6 +110,9 @@ pub struct CueSheet {
     pub tracks: Vec<CueTrack>,
     /// Warnings (bad MCN check digit, …).
     pub warnings: Vec<String>,
+    /// Indexes into `tracks` of the first tracks of sessions 2, 3, … (`REM SESSION nn` before
+    /// a track's `FILE`; cd-format §10.7, D27). Empty for a single-session sheet.
+    pub session_starts: Vec<usize>,
 }
 
 struct Line<'a> {
@@ -237,7 +240,11 @@ pub fn parse_cue(text: &str, path: &Path) -> Result<CueSheet, ParseError> {
         files: Vec::new(),
         tracks: Vec::new(),
         warnings: Vec::new(),
+        session_starts: Vec::new(),
     };
+    // `REM SESSION n` seen for the next track: (n, its token's line and column).
+    let mut pending_session: Option<u32> = None;
+    let mut session_line: Option<(u32, u32, String)> = None;
     // Position (file, frames) and time text of the last INDEX, for ordering.
     let mut last_pos: Option<(usize, u32, u8, String)> = None;
     let mut i = 0;
@@ -258,16 +265,44 @@ pub fn parse_cue(text: &str, path: &Path) -> Result<CueSheet, ParseError> {
                 let mut it = rest.splitn(2, char::is_whitespace);
                 let key = it.next().unwrap_or("").to_ascii_uppercase();
                 let val = it.next().unwrap_or("").trim().trim_matches('"').to_string();
-                // Multi-session discs are not supported yet: refuse rather than flatten.
-                if key == "SESSION" && val.parse::<u32>().is_ok_and(|n| n > 1) {
-                    return Err(line.err(
-                        first,
-                        ParseErrorKind::Unsupported {
-                            what: format!(
-                                "REM SESSION {val} (a multi-session disc: rawcd writes one session and would merge them)"
-                            ),
-                        },
-                    ));
+                if key == "SESSION" {
+                    // Sessions are numbered 1, 2, … and each holds a track (D27).
+                    let current = sheet.session_starts.len() as u32 + 1;
+                    let n = super::lex::parse_u64(&val)
+                        .ok()
+                        .map_or(0, |n| n.min(u32::MAX as u64) as u32);
+                    let err = |reason: String| {
+                        line.err(
+                            first,
+                            ParseErrorKind::Session {
+                                found: val.clone(),
+                                reason,
+                            },
+                        )
+                    };
+                    if pending_session.is_some() {
+                        return Err(err(format!(
+                            "session {} has no track",
+                            pending_session.unwrap_or(0)
+                        )));
+                    }
+                    if sheet.tracks.is_empty() {
+                        if n != 1 {
+                            return Err(err(
+                                "the first session is session 1 (sessions are numbered from 1)"
+                                    .into(),
+                            ));
+                        }
+                    } else if n == current + 1 {
+                        pending_session = Some(n);
+                        session_line = Some((first.line, first.col, val.clone()));
+                    } else if n != current {
+                        return Err(err(format!(
+                            "session {} was expected (sessions are numbered consecutively)",
+                            current + 1
+                        )));
+                    }
+                    continue;
                 }
                 if !key.is_empty() {
                     let t = match sheet.tracks.last_mut() {
@@ -407,6 +442,9 @@ pub fn parse_cue(text: &str, path: &Path) -> Result<CueSheet, ParseError> {
                 })?;
                 if let Some(prev) = sheet.tracks.last() {
                     check_index01(prev, path)?;
+                }
+                if pending_session.take().is_some() {
+                    sheet.session_starts.push(sheet.tracks.len());
                 }
                 sheet.tracks.push(CueTrack {
                     number: number as u8,
@@ -591,6 +629,17 @@ pub fn parse_cue(text: &str, path: &Path) -> Result<CueSheet, ParseError> {
         None => return Err(ParseError::new(path, 0, 0, ParseErrorKind::NoTracks)),
         Some(t) => check_index01(t, path)?,
     }
+    if let (Some(n), Some((l, c, val))) = (pending_session, session_line) {
+        return Err(ParseError::new(
+            path,
+            l,
+            c,
+            ParseErrorKind::Session {
+                found: val,
+                reason: format!("session {n} has no track"),
+            },
+        ));
+    }
     Ok(sheet)
 }
 
@@ -657,6 +706,8 @@ pub fn resolve(
         }
         infos.push(info);
     }
+    let split = split_sessions(sheet, &mut infos, &mut warnings)?;
+    let sheet = &split;
     let bps: Vec<u64> = sheet
         .tracks
         .iter()
@@ -837,5 +888,145 @@ pub fn resolve(
             ..sheet.text.clone()
         },
         warnings,
+        sessions: sheet.session_starts.clone(),
+        cdtext_packs: None,
+        data_scrambled: false,
+        subchannel_as_read: None,
     })
+}
+
+/// Whether the 2352-byte sector at byte `at` of `path` has a sync and the header address of
+/// LBA `lba` (a cue's raw data sectors are unscrambled, D23).
+fn header_says(path: &Path, at: u64, lba: i64) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let Some(msf) = i32::try_from(lba)
+        .ok()
+        .and_then(crate::units::Msf::from_lba)
+    else {
+        return false;
+    };
+    let mut b = [0u8; 16];
+    let ok = std::fs::File::open(path).and_then(|mut f| {
+        f.seek(SeekFrom::Start(at))?;
+        f.read_exact(&mut b)
+    });
+    ok.is_ok() && b[..12] == crate::codec::sector::SYNC && b[12..15] == msf.to_bcd()
+}
+
+/// The one-file forms of a multi-session cue (D27): a later session's first track whose INDEX
+/// 01 lies in the same FILE as the previous session's last track. Its INDEX times count the
+/// gap between the sessions (lead-out, lead-in, pre-gap: 11 400 sectors after session 1, 6900
+/// later, D24); the file holds the gap or not, told by a data track's header at either place,
+/// else by the file size. Such a FILE is split in two at the session boundary (the gap left
+/// out), so that every later session starts at INDEX 01 of a FILE of its own, as in the redump
+/// form; the layout generates the gap.
+fn split_sessions(
+    sheet: &CueSheet,
+    infos: &mut Vec<FileInfo>,
+    warnings: &mut Vec<String>,
+) -> Result<CueSheet, ParseError> {
+    let path = sheet.path.as_path();
+    let mut s = sheet.clone();
+    // Disc LBA of sheet time 0 of each FILE, where known (a one-file sheet: 0).
+    let mut origin: Vec<Option<i64>> = (0..s.files.len()).map(|f| (f == 0).then_some(0)).collect();
+    for (k, &ts) in sheet.session_starts.iter().enumerate() {
+        let gap: u64 = if k == 0 { 11_400 } else { 6900 };
+        let t = &s.tracks[ts];
+        let Some(i1) = t.indexes.iter().find(|i| i.number == 1).cloned() else {
+            continue;
+        };
+        let f = i1.file;
+        let one_file = s.tracks[ts - 1].indexes.iter().any(|i| i.file == f);
+        if !one_file {
+            continue;
+        }
+        let bps = t.mode.bytes_per_sector() as u64;
+        let err = |reason: String| {
+            ParseError::new(
+                path,
+                i1.line,
+                i1.col,
+                ParseErrorKind::Session {
+                    found: format!("{:02}", k + 2),
+                    reason,
+                },
+            )
+        };
+        if s.tracks.iter().any(|o| {
+            o.indexes.iter().any(|i| i.file == f) && o.mode.bytes_per_sector() as u64 != bps
+        }) {
+            return Err(err(
+                "a one-file multi-session FILE whose tracks differ in sector size is not supported"
+                    .into(),
+            ));
+        }
+        let x = u64::from(i1.frames);
+        let info = infos[f].clone();
+        let n = info.data_len / bps;
+        let plain_ok = x >= gap && n > x - gap;
+        let stored_ok = n > x;
+        let disc_lba = origin[f].map(|o| o + x as i64);
+        let header_at = |pos: u64| {
+            matches!(t.mode, TrackMode::Mode1Raw | TrackMode::Mode2Raw)
+                && disc_lba
+                    .is_some_and(|l| header_says(&info.path, info.data_offset + pos * bps, l))
+        };
+        let stored = if stored_ok && header_at(x) {
+            true
+        } else if plain_ok && header_at(x - gap) {
+            false
+        } else if plain_ok {
+            if stored_ok {
+                warnings.push(format!(
+                    "{}:{}:{}: session {}: the FILE may or may not hold the {gap}-sector gap before track {:02}; read as not holding it",
+                    path.display(),
+                    i1.line,
+                    i1.col,
+                    k + 2,
+                    t.number
+                ));
+            }
+            false
+        } else if stored_ok {
+            true
+        } else {
+            return Err(err(format!(
+                "{} holds {n} sectors, but track {:02}'s INDEX 01 at {} needs more than {} (the {gap}-sector gap left out of the file) or {x} (the gap stored)",
+                info.path.display(),
+                t.number,
+                format_msf(i1.frames),
+                x.saturating_sub(gap)
+            )));
+        };
+        let pos = if stored { x } else { x - gap };
+        infos[f].data_len = (x - gap) * bps;
+        infos.insert(
+            f + 1,
+            FileInfo {
+                data_offset: info.data_offset + pos * bps,
+                data_len: info.data_len - pos * bps,
+                ..info
+            },
+        );
+        let mut file = s.files[f].clone();
+        file.line = i1.line;
+        s.files.insert(f + 1, file);
+        origin.insert(f + 1, disc_lba);
+        for (j, tr) in s.tracks.iter_mut().enumerate() {
+            if j == ts {
+                // The gap (its stored INDEX 00 included) is generated by the layout.
+                tr.indexes
+                    .retain(|i| i.file != f || u64::from(i.frames) >= x);
+            }
+            for i in tr.indexes.iter_mut() {
+                if i.file > f {
+                    i.file += 1;
+                } else if i.file == f && j >= ts {
+                    i.file = f + 1;
+                    i.frames -= x as u32;
+                }
+            }
+        }
+    }
+    Ok(s)
 }

@@ -842,5 +842,9 @@ pub fn resolve(
         tracks,
         text: sheet.text.clone(),
         warnings,
+        sessions: Vec::new(),
+        cdtext_packs: None,
+        data_scrambled: false,
+        subchannel_as_read: None,
     })
 }

@@ -12,8 +12,8 @@
 
 use crate::codec::cdtext::{Pack, PACK_SIZE};
 use crate::formats::image::ccd::CcdEntry;
-use crate::layout::DiscMap;
-use crate::units::from_bcd;
+use crate::layout::{DiscMap, TocEntry};
+use crate::units::{from_bcd, Msf};
 
 fn ccd_mode(t: &crate::layout::TrackEntry) -> u8 {
     if t.ty.is_audio() {
@@ -25,12 +25,33 @@ fn ccd_mode(t: &crate::layout::TrackEntry) -> u8 {
     }
 }
 
-/// Writes the `.ccd` of a CloneCD set whose `.img`/`.sub` hold LBA 0 .. lead-out − 1 of `map`.
-/// `cdtext` are the lead-in CD-Text packs, if any (`[CDText]`, 18 bytes per entry).
+/// Writes the `.ccd` of a CloneCD set whose `.img`/`.sub` hold LBA 0 .. lead-out − 1 of `map`
+/// (for a multi-session disc, every session's program area without the gaps between them,
+/// D27). `cdtext` are the lead-in CD-Text packs, if any (`[CDText]`, 18 bytes per entry).
+///
+/// A multi-session disc gets `Sessions=n`, a `[Session n]` section each and every session's
+/// entries with `Session=n`: A0, A1, A2, the tracks, then B0 and C0 as `ADR=0x05` entries
+/// whose `AMin/ASec/AFrame` are the item's MIN SEC FRAME (binary; C0's raw bytes) and `Zero`
+/// its ZERO byte; their `ALBA`/`PLBA` follow the MSF (minute ≥ 90 is the lead-in, §1.2).
+/// `[TRACK n]` indexes are disc LBAs.
 pub fn write_ccd(map: &DiscMap, cdtext: Option<&[Pack]>) -> String {
-    let entries = map.toc_entries();
-    let mut ordered: Vec<_> = entries.iter().filter(|e| e.1 >= 0xA0).collect();
-    ordered.extend(entries.iter().filter(|e| e.1 < 0xA0));
+    let sessions = map.sessions();
+    // Per session: its entries in .ccd order, A0..A2, tracks, then the ADR 5 items.
+    let per: Vec<Vec<TocEntry>> = sessions
+        .iter()
+        .map(|ss| {
+            let toc = map.session_toc(u32::from(ss.number));
+            let mut v: Vec<TocEntry> = toc
+                .iter()
+                .filter(|e| e.adr == 1 && e.point >= 0xA0)
+                .copied()
+                .collect();
+            v.extend(toc.iter().filter(|e| e.adr == 1 && e.point < 0xA0));
+            v.extend(toc.iter().filter(|e| e.adr == 5));
+            v
+        })
+        .collect();
+    let total: usize = per.iter().map(Vec::len).sum();
     let packs = cdtext.unwrap_or(&[]);
     let mut s = String::new();
     let mut line = |text: String| {
@@ -40,8 +61,8 @@ pub fn write_ccd(map: &DiscMap, cdtext: Option<&[Pack]>) -> String {
     line("[CloneCD]".into());
     line("Version=3".into());
     line("[Disc]".into());
-    line(format!("TocEntries={}", ordered.len()));
-    line("Sessions=1".into());
+    line(format!("TocEntries={total}"));
+    line(format!("Sessions={}", sessions.len()));
     line("DataTracksScrambled=0".into());
     line(format!("CDTextLength={}", packs.len() * PACK_SIZE));
     if let Some(m) = map.mcn() {
@@ -55,38 +76,80 @@ pub fn write_ccd(map: &DiscMap, cdtext: Option<&[Pack]>) -> String {
             line(format!("Entry {i}={}", hex.join(" ")));
         }
     }
-    let first = &map.tracks()[0];
-    line("[Session 1]".into());
-    line(format!("PreGapMode={}", ccd_mode(first)));
-    line("PreGapSubC=0".into());
-    for (i, &&(ctrl, point, p)) in ordered.iter().enumerate() {
-        let bin = |b: u8| from_bcd(b).unwrap_or(b);
-        let (point, pm) = if point >= 0xA0 {
-            // A0: first track, disc type (raw), 0; A1: last track; A2: lead-out MSF.
-            let psec = if point == 0xA0 { p[1] } else { bin(p[1]) };
-            (point, [bin(p[0]), psec, bin(p[2])])
-        } else {
-            (bin(point), [bin(p[0]), bin(p[1]), bin(p[2])])
-        };
-        let e = CcdEntry {
-            p: pm,
-            ..Default::default()
-        };
-        line(format!("[Entry {i}]"));
-        line("Session=1".into());
-        line(format!("Point={point:#04x}"));
-        line("ADR=0x01".into());
-        line(format!("Control={ctrl:#04x}"));
-        line("TrackNo=0".into());
-        line("AMin=0".into());
-        line("ASec=0".into());
-        line("AFrame=0".into());
-        line("ALBA=-150".into());
-        line("Zero=0".into());
-        line(format!("PMin={}", pm[0]));
-        line(format!("PSec={}", pm[1]));
-        line(format!("PFrame={}", pm[2]));
-        line(format!("PLBA={}", e.p_lba()));
+    for ss in sessions {
+        let first = map
+            .tracks()
+            .iter()
+            .find(|t| t.number == ss.first_track)
+            .unwrap_or(&map.tracks()[0]);
+        line(format!("[Session {}]", ss.number));
+        line(format!("PreGapMode={}", ccd_mode(first)));
+        line("PreGapSubC=0".into());
+    }
+    let bin = |b: u8| from_bcd(b).unwrap_or(b);
+    let mut i = 0;
+    for (ss, entries) in sessions.iter().zip(&per) {
+        for e in entries {
+            let TocEntry {
+                adr,
+                ctrl,
+                point,
+                msf,
+                zero,
+                p,
+            } = *e;
+            line(format!("[Entry {i}]"));
+            i += 1;
+            line(format!("Session={}", ss.number));
+            if adr == 5 {
+                // B0: MSF and PMSF in BCD; C0: MIN SEC FRAME raw, PMSF BCD.
+                let a = if point == 0xB0 {
+                    [bin(msf[0]), bin(msf[1]), bin(msf[2])]
+                } else {
+                    msf
+                };
+                let pm = [bin(p[0]), bin(p[1]), bin(p[2])];
+                let lba = |m: [u8; 3]| Msf::new(m[0], m[1], m[2]).map_or(0, |x| x.to_lba());
+                line(format!("Point={point:#04x}"));
+                line("ADR=0x05".into());
+                line(format!("Control={ctrl:#04x}"));
+                line("TrackNo=0".into());
+                line(format!("AMin={}", a[0]));
+                line(format!("ASec={}", a[1]));
+                line(format!("AFrame={}", a[2]));
+                line(format!("ALBA={}", lba(a)));
+                line(format!("Zero={zero}"));
+                line(format!("PMin={}", pm[0]));
+                line(format!("PSec={}", pm[1]));
+                line(format!("PFrame={}", pm[2]));
+                line(format!("PLBA={}", lba(pm)));
+                continue;
+            }
+            let (point, pm) = if point >= 0xA0 {
+                // A0: first track, disc type (raw), 0; A1: last track; A2: lead-out MSF.
+                let psec = if point == 0xA0 { p[1] } else { bin(p[1]) };
+                (point, [bin(p[0]), psec, bin(p[2])])
+            } else {
+                (bin(point), [bin(p[0]), bin(p[1]), bin(p[2])])
+            };
+            let e = CcdEntry {
+                p: pm,
+                ..Default::default()
+            };
+            line(format!("Point={point:#04x}"));
+            line("ADR=0x01".into());
+            line(format!("Control={ctrl:#04x}"));
+            line("TrackNo=0".into());
+            line("AMin=0".into());
+            line("ASec=0".into());
+            line("AFrame=0".into());
+            line("ALBA=-150".into());
+            line("Zero=0".into());
+            line(format!("PMin={}", pm[0]));
+            line(format!("PSec={}", pm[1]));
+            line(format!("PFrame={}", pm[2]));
+            line(format!("PLBA={}", e.p_lba()));
+        }
     }
     for t in map.tracks() {
         line(format!("[TRACK {}]", t.number));
@@ -94,8 +157,12 @@ pub fn write_ccd(map: &DiscMap, cdtext: Option<&[Pack]>) -> String {
         if let Some(i) = &t.isrc {
             line(format!("ISRC={}", i.as_str()));
         }
+        // A later session's first track has its pre-gap in the gap, which the .img leaves out.
+        let session_start = sessions
+            .iter()
+            .any(|ss| ss.number > 1 && ss.first_track == t.number);
         let pregap = t.first_lba.max(0);
-        if pregap < t.index01 {
+        if pregap < t.index01 && !session_start {
             line(format!("INDEX 0={pregap}"));
         }
         line(format!("INDEX 1={}", t.index01));

@@ -65,6 +65,43 @@ fn quoted(bytes: &[u8]) -> String {
 /// 1.2.4 reads `INDEX 02+` relative to INDEX 01 (interface.md §2) and so rejects a track's
 /// absolute INDEX 02 as "Index beyond track end"; rawcd keeps the standard absolute form.
 pub fn write_cue(map: &DiscMap, bin_name: &str, text: Option<&CdText>) -> String {
+    write_sheet(map, Files::One(bin_name), text)
+}
+
+/// The first LBA stored in track `t`'s own file in the redump form (D27): LBA 0 for the
+/// disc's first track (the implicit pre-gap is never stored), INDEX 01 for the first track of a
+/// later session (the gap between sessions is never stored), else its first sector (its
+/// pre-gap is in its file, as `INDEX 00 00:00:00`). The file runs to the track's end.
+pub fn track_file_start(map: &DiscMap, t: &TrackEntry) -> i32 {
+    let first = map.tracks().first().map_or(0, |f| f.number);
+    let session_start = map
+        .sessions()
+        .iter()
+        .any(|s| s.number > 1 && s.first_track == t.number);
+    if t.number == first {
+        0
+    } else if session_start {
+        t.index01
+    } else {
+        t.first_lba
+    }
+}
+
+/// The cue sheet of the redump form (D27): one `FILE` per track, `names[i]` for track i (in
+/// disc order) holding [`track_file_start`] .. its end as 2352-byte sectors, INDEX times
+/// relative to each file, and `REM SESSION nn` before each session's first `FILE` when the
+/// disc has more than one session. The gaps between sessions are in no file; readers (rawcd
+/// included) generate them from D24.
+pub fn write_cue_per_track(map: &DiscMap, names: &[String], text: Option<&CdText>) -> String {
+    write_sheet(map, Files::PerTrack(names), text)
+}
+
+enum Files<'a> {
+    One(&'a str),
+    PerTrack(&'a [String]),
+}
+
+fn write_sheet(map: &DiscMap, files: Files<'_>, text: Option<&CdText>) -> String {
     let block = text.and_then(|t| t.blocks.iter().find(|b| b.charset != Charset::MsJis));
     let mut s = String::new();
     if let Some(m) = map.mcn() {
@@ -78,8 +115,23 @@ pub fn write_cue(map: &DiscMap, bin_name: &str, text: Option<&CdText>) -> String
             let _ = writeln!(s, "TITLE \"{}\"", quoted(&b.disc.title));
         }
     }
-    let _ = writeln!(s, "FILE \"{}\" BINARY", bin_name.replace('"', "'"));
-    for t in map.tracks() {
+    if let Files::One(bin_name) = files {
+        let _ = writeln!(s, "FILE \"{}\" BINARY", bin_name.replace('"', "'"));
+    }
+    let multi = map.sessions().len() > 1;
+    for (i, t) in map.tracks().iter().enumerate() {
+        let mut origin = 0;
+        if let Files::PerTrack(names) = files {
+            if multi {
+                if let Some(ss) = map.sessions().iter().find(|x| x.first_track == t.number) {
+                    let _ = writeln!(s, "REM SESSION {:02}", ss.number);
+                }
+            }
+            let name = names.get(i).map_or("", String::as_str);
+            let _ = writeln!(s, "FILE \"{}\" BINARY", name.replace('"', "'"));
+            origin = track_file_start(map, t);
+        }
+        let at = |lba: i32| format_msf((lba - origin).max(0) as u32);
         let _ = writeln!(s, "  TRACK {:02} {}", t.number, cue_mode(t));
         if let Some(tt) = block.and_then(|b| {
             let i = usize::from(t.number.checked_sub(b.first_track)?);
@@ -99,18 +151,13 @@ pub fn write_cue(map: &DiscMap, bin_name: &str, text: Option<&CdText>) -> String
         if let Some(i) = &t.isrc {
             let _ = writeln!(s, "    ISRC {}", i.as_str());
         }
-        let pregap_start = t.first_lba.max(0);
+        let pregap_start = t.first_lba.max(origin);
         if pregap_start < t.index01 {
-            let _ = writeln!(s, "    INDEX 00 {}", format_msf(pregap_start as u32));
+            let _ = writeln!(s, "    INDEX 00 {}", at(pregap_start));
         }
-        let _ = writeln!(s, "    INDEX 01 {}", format_msf(t.index01.max(0) as u32));
+        let _ = writeln!(s, "    INDEX 01 {}", at(t.index01));
         for (k, &lba) in t.indexes.iter().enumerate() {
-            let _ = writeln!(
-                s,
-                "    INDEX {:02} {}",
-                k + 2,
-                format_msf(lba.max(0) as u32)
-            );
+            let _ = writeln!(s, "    INDEX {:02} {}", k + 2, at(lba));
         }
     }
     s

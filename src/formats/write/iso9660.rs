@@ -69,6 +69,19 @@ pub fn level1_name(name: &str) -> String {
 /// # Panics
 /// Never: oversize inputs are truncated to what fits a 32-bit extent (far beyond a CD).
 pub fn build_iso(volume_id: &str, files: &[(&str, &[u8])], min_blocks: u32) -> Vec<u8> {
+    build_iso_at(volume_id, files, min_blocks, 0)
+}
+
+/// [`build_iso`] for a track whose first block is disc LBA `start` (a later session's data
+/// track, as `genisoimage -C 0,start` masters it): every block address the file system records
+/// (extents, path tables, the volume space size) counts from LBA 0 of the disc, while the
+/// image itself starts at `start`.
+pub fn build_iso_at(
+    volume_id: &str,
+    files: &[(&str, &[u8])],
+    min_blocks: u32,
+    start: u32,
+) -> Vec<u8> {
     // Root directory: '.', '..', then the files.
     let names: Vec<String> = files.iter().map(|(n, _)| level1_name(n)).collect();
     let mut dir_len = 34 + 34;
@@ -90,10 +103,10 @@ pub fn build_iso(volume_id: &str, files: &[(&str, &[u8])], min_blocks: u32) -> V
     // Root directory.
     let root_bytes = dir_blocks * BLOCK as u32;
     let mut d = Vec::new();
-    d.extend(dir_record(&[0], root, root_bytes, true));
-    d.extend(dir_record(&[1], root, root_bytes, true));
+    d.extend(dir_record(&[0], root + start, root_bytes, true));
+    d.extend(dir_record(&[1], root + start, root_bytes, true));
     for ((n, (_, data)), &ext) in names.iter().zip(files).zip(&extents) {
-        let rec = dir_record(n.as_bytes(), ext, data.len() as u32, false);
+        let rec = dir_record(n.as_bytes(), ext + start, data.len() as u32, false);
         // Records never cross a block boundary.
         let room = BLOCK - d.len() % BLOCK;
         if rec.len() > room {
@@ -109,9 +122,9 @@ pub fn build_iso(volume_id: &str, files: &[(&str, &[u8])], min_blocks: u32) -> V
     let path_rec = |be: bool| {
         let mut r = vec![1u8, 0];
         r.extend(if be {
-            root.to_be_bytes()
+            (root + start).to_be_bytes()
         } else {
-            root.to_le_bytes()
+            (root + start).to_le_bytes()
         });
         r.extend(if be {
             1u16.to_be_bytes()
@@ -132,14 +145,14 @@ pub fn build_iso(volume_id: &str, files: &[(&str, &[u8])], min_blocks: u32) -> V
     p[6] = 1;
     p[8..40].copy_from_slice(&padded("RAWCD", 32));
     p[40..72].copy_from_slice(&padded(&volume_id.to_ascii_uppercase(), 32));
-    p[80..88].copy_from_slice(&both32(total));
+    p[80..88].copy_from_slice(&both32(total + start));
     p[120..124].copy_from_slice(&both16(1));
     p[124..128].copy_from_slice(&both16(1));
     p[128..132].copy_from_slice(&both16(BLOCK as u16));
     p[132..140].copy_from_slice(&both32(pl.len() as u32));
-    p[140..144].copy_from_slice(&lpath.to_le_bytes());
-    p[148..152].copy_from_slice(&mpath.to_be_bytes());
-    let rr = dir_record(&[0], root, root_bytes, true);
+    p[140..144].copy_from_slice(&(lpath + start).to_le_bytes());
+    p[148..152].copy_from_slice(&(mpath + start).to_be_bytes());
+    let rr = dir_record(&[0], root + start, root_bytes, true);
     p[156..156 + 34].copy_from_slice(&rr);
     p[190..318].copy_from_slice(&padded("", 128));
     p[318..446].copy_from_slice(&padded("RAWCD", 128));
