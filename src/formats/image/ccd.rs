@@ -670,6 +670,7 @@ pub fn plan_from_ccd(
         cdtext_packs: (!sheet.cdtext.is_empty()).then(|| sheet.cdtext.clone()),
         data_scrambled: sheet.data_tracks_scrambled,
         subchannel_as_read: sub.map(|(p, _)| p.to_path_buf()),
+        sessions: Vec::new(),
     })
 }
 

@@ -297,6 +297,7 @@ pub fn parse_mds(path: &Path, bytes: &[u8]) -> Result<DiscPlan, ImageError> {
         cdtext_packs: None,
         data_scrambled: false,
         subchannel_as_read: None,
+        sessions: Vec::new(),
     })
 }
 
