@@ -306,31 +306,22 @@ fn man_dir_writes_every_page_the_top_page_names() {
 #[test]
 fn verify_names_what_a_file_is_when_it_is_no_raw_stream() {
     let d = setup("verify-what");
-    let mut nrg = vec![0u8; 3000];
-    nrg.extend_from_slice(b"NER5");
-    nrg.extend_from_slice(&1000u64.to_be_bytes());
-    std::fs::write(d.join("x.nrg"), &nrg).unwrap();
     let mut chd = b"MComprHD".to_vec();
     chd.resize(500, 0);
     std::fs::write(d.join("x.chd"), &chd).unwrap();
     let mut ecm = b"ECM\0".to_vec();
     ecm.resize(500, 1);
     std::fs::write(d.join("x.ecm"), &ecm).unwrap();
-    let mut mds = b"MEDIA DESCRIPTOR".to_vec();
-    mds.resize(500, 1);
-    std::fs::write(d.join("x.mds"), &mds).unwrap();
     let mut fs = vec![0u8; 20 * 2048];
     fs[32769..32774].copy_from_slice(b"CD001");
     std::fs::write(d.join("fs.img"), &fs).unwrap();
-    let tail = "; rawcd verify reads .cue, .ccd, .toc and raw streams\n";
+    let tail = "; rawcd verify reads .cue, .toc, .ccd, Nero and Alcohol images and raw streams\n";
     for (file, what) in [
-        ("x.nrg", "is a Nero image (NRG)"),
         (
             "x.chd",
             "is a MAME CHD image (chdman extractcd makes a .cue and .bin of it)",
         ),
         ("x.ecm", "is an ECM-packed image (unecm restores the original)"),
-        ("x.mds", "is an Alcohol 120% descriptor (MDS)"),
         (
             "fs.img",
             "is an ISO 9660 file system (2048-byte sectors), not a disc image: rawcd image makes one of it",

@@ -60,7 +60,7 @@ pub fn check_with(
         _ => {
             if let Some(what) = not_a_raw_stream(path) {
                 return Err(bad(format!(
-                    "{} {what}; rawcd verify reads .cue, .ccd, .toc and raw streams",
+                    "{} {what}; rawcd verify reads .cue, .toc, .ccd, Nero and Alcohol images and raw streams",
                     path.display()
                 )));
             }
@@ -128,10 +128,11 @@ fn decoded_file(path: &Path, ext: &str, allow_any_path: bool) -> Option<(PathBuf
 }
 
 /// What a file given to `verify` without a sheet's extension is, when its content shows it is
-/// not a raw stream: another tool's image, a file system or audio (by content, never by name).
+/// not a raw stream: an image rawcd does not read (CHD, ECM), a file system or audio (by
+/// content, never by name).
 /// `None` lets the raw-stream checks run. One function, so that image readers can replace it.
 fn not_a_raw_stream(path: &Path) -> Option<String> {
-    use std::io::{Read, Seek, SeekFrom};
+    use std::io::Read;
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() {
         return Some(
@@ -142,18 +143,12 @@ fn not_a_raw_stream(path: &Path) -> Option<String> {
     let mut f = std::fs::File::open(path).ok()?;
     let mut head = Vec::new();
     f.by_ref().take(1 << 16).read_to_end(&mut head).ok()?;
-    let mut tail = [0u8; 12];
-    let has_tail =
-        meta.len() >= 12 && f.seek(SeekFrom::End(-12)).is_ok() && f.read_exact(&mut tail).is_ok();
     let starts = |m: &[u8]| head.starts_with(m);
-    let what = if has_tail && (&tail[..4] == b"NER5" || &tail[4..8] == b"NERO") {
-        "is a Nero image (NRG)"
-    } else if starts(b"MComprHD") {
+    // Nero and Alcohol images never get here: `check_with` reads them.
+    let what = if starts(b"MComprHD") {
         "is a MAME CHD image (chdman extractcd makes a .cue and .bin of it)"
     } else if starts(b"ECM\0") {
         "is an ECM-packed image (unecm restores the original)"
-    } else if starts(b"MEDIA DESCRIPTOR") {
-        "is an Alcohol 120% descriptor (MDS)"
     } else if head.get(32769..32774) == Some(b"CD001") && meta.len() % 2048 == 0 {
         "is an ISO 9660 file system (2048-byte sectors), not a disc image: rawcd image makes one of it"
     } else if let Some(c) = rawcd::formats::audio::sniff(&head) {
