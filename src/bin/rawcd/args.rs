@@ -21,8 +21,8 @@ pub enum Command {
     Image(ImageArgs),
     /// Print the layout: tracks, indexes, LBAs/MSF, flags, ISRC, MCN, lead-out.
     Toc(TocArgs),
-    /// Check an image (.cue, .toc, .ccd or .raw): sync, address, mode, EDC, ECC, Q CRC and
-    /// positions.
+    /// Check an image (.cue, .toc, .ccd, Nero .nrg, Alcohol .mds or .raw): sync, address, mode,
+    /// EDC, ECC, Q CRC and positions.
     Verify(VerifyArgs),
     /// Write a corrected copy of an image (.cue, .ccd or .raw): ECC-correct data sectors,
     /// rebuild headers, regenerate damaged Q frames. The input is not modified.
@@ -195,8 +195,8 @@ pub struct TocArgs {
 /// `verify` arguments.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// A .cue or cdrdao .toc (with the files it names), a .ccd (with .img and .sub) or a .raw
-    /// stream.
+    /// A .cue or cdrdao .toc (with the files it names), a .ccd (with .img and .sub), a Nero or
+    /// Alcohol image, or a .raw stream.
     pub image: PathBuf,
     /// Subchannel form of a .raw stream (default: detected from size and content).
     #[arg(long, value_enum)]
