@@ -411,14 +411,17 @@ rawcd_status rawcd_creator_set_result_type(rawcd_creator *c, rawcd_subchannel su
  IMAPI `AddTrack` from a file: the file's bytes are the track's sectors (IMAPI per-type
  sizes: 2352 audio, 2048 Mode 1 / Mode 2 Form 1, 2336 Mode 0 / Form 0 / Form 2, 2352 raw
  types; an audio file's last partial sector is padded with silence, a data file must be whole
- sectors). Plain bytes: no WAV header is parsed. Gaps follow the automatic rules.
+ sectors). Plain bytes: no header is parsed, so a file that starts like an audio container
+ (RIFF/WAVE, `fLaC`, FORM/AIFF, MP4 `ftyp`, `OggS`, an ID3 tag or MP3 frames) is refused with
+ `RAWCD_E_BAD_INPUT` naming `rawcd_creator_add_track_audio_file`, which decodes it. Gaps
+ follow the automatic rules.
 
  Ownership: `path` (NUL-terminated; UTF-8) is not kept; the file is memory-mapped (or read)
  and stays in use until the creator and every disc and stream using it are freed. It must not
  change meanwhile. `track_out` (may be NULL) receives the new track's number.
  Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, path, type), `RAWCD_E_IO` (cannot open or read
- the file), `RAWCD_E_BAD_INPUT` (partial data sector, 100th track, data track with a starting
- track number other than 1).
+ the file), `RAWCD_E_BAD_INPUT` (an audio container, partial data sector, 100th track, data
+ track with a starting track number other than 1).
 
  # Safety
  `path` is a NUL-terminated string; `track_out` is NULL or writable.
@@ -427,6 +430,29 @@ rawcd_status rawcd_creator_add_track_file(rawcd_creator *c,
                                           rawcd_sector_type ty,
                                           const char *path,
                                           uint32_t *track_out);
+
+/*
+ An audio track from an audio file, decoded to CD audio: WAV always (a 16-bit stereo
+ 44.1 kHz WAV's samples are used in place, memory-mapped); with the `audio` feature (on in
+ default builds) also FLAC, AIFF/AIFC, ALAC in MP4, Ogg Vorbis, MP3 and WAV of other layouts,
+ decoded while the disc streams, its length known before the first sector (as `rawcd image`
+ does for a file list). Audio that is not 16-bit stereo 44.1 kHz is refused
+ (`RAWCD_E_BAD_INPUT`, naming its format); tags are not read (set CD-Text, ISRC and MCN with
+ the other `rawcd_creator_*` calls). Gaps follow the automatic rules.
+
+ Ownership: `path` (NUL-terminated; UTF-8) is not kept; the file stays in use until the
+ creator and every disc and stream using it are freed, and must not change meanwhile.
+ `track_out` (may be NULL) receives the new track's number.
+ Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, path), `RAWCD_E_IO` (cannot open or read the
+ file), `RAWCD_E_BAD_INPUT` (not audio rawcd reads, damaged, not CD audio, 100th track). A
+ file that decodes to another length than it announced ends the stream with `RAWCD_E_IO`.
+
+ # Safety
+ `path` is a NUL-terminated string; `track_out` is NULL or writable.
+ */
+rawcd_status rawcd_creator_add_track_audio_file(rawcd_creator *c,
+                                                const char *path,
+                                                uint32_t *track_out);
 
 /*
  IMAPI `AddTrack` from memory: `len` bytes at `data` are copied (sizes as for

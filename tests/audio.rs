@@ -386,7 +386,7 @@ fn tags_fill_cdtext_isrc_and_mcn_where_the_sheet_does_not_and_toc_says_so() {
     let (c, out, e) = rawcd(&d, &["toc", "0.flac", "1.flac", "2.flac"]);
     assert_eq!(c, 0, "{e}");
     assert!(
-        out.contains("track 03 Performer \"Guest\" from tag ARTIST of 2.flac"),
+        out.contains("track 03 PERFORMER \"Guest\" from tag ARTIST of 2.flac"),
         "{out}"
     );
 }
@@ -1003,4 +1003,39 @@ fn flac_whose_min_block_size_counts_the_last_block_decodes() {
     let (c, _, e) = rawcd(&d, &["image", "m.wav", "-o", "b", "-q"]);
     assert_eq!(c, 0, "{e}");
     assert!(read(d.join("a.bin")) == read(d.join("b.bin")));
+}
+
+#[test]
+fn verify_says_what_a_flac_source_is_and_errors_name_the_file_once() {
+    let d = tmpdir("verify-src");
+    for (i, s) in write_tracks(&d).iter().enumerate() {
+        std::fs::write(d.join(format!("{i}.flac")), flac16(s, &[])).unwrap();
+    }
+    std::fs::write(d.join("t.cue"), cue_of(&["0.flac", "1.flac", "2.flac"])).unwrap();
+    // A source sheet is not an image: said so, not "not a RIFF file".
+    let (c, out, e) = rawcd(&d, &["verify", "t.cue"]);
+    assert_eq!(c, 2, "{e}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(
+        e,
+        "rawcd: t.cue is a source sheet, not a disc image: it names ./0.flac (FLAC audio, \
+         decoded when rawcd image makes the disc); rawcd toc t.cue shows the disc it gives\n"
+    );
+    // A FLAC file itself.
+    let (c, _, e) = rawcd(&d, &["verify", "0.flac"]);
+    assert_eq!(c, 2, "{e}");
+    assert_eq!(
+        e,
+        "rawcd: 0.flac is FLAC audio, not a disc image: rawcd image makes one of it; \
+         rawcd verify reads .cue, .toc, .ccd, Nero and Alcohol images and raw streams\n"
+    );
+    // A truncated FLAC: one line that names the file once.
+    let good = read(d.join("0.flac"));
+    std::fs::write(d.join("cut.flac"), &good[..good.len() * 2 / 3]).unwrap();
+    let (c, _, e) = rawcd(&d, &["image", "cut.flac", "-o", "out", "-q"]);
+    assert_eq!(c, 2, "{e}");
+    assert!(
+        e.starts_with("rawcd: cut.flac: LBA ") && e.matches("cut.flac").count() == 1,
+        "{e}"
+    );
 }

@@ -256,6 +256,156 @@ fn simulate_json() {
     std::fs::remove_dir_all(&d).unwrap();
 }
 
+#[test]
+fn man_dir_writes_every_page_the_top_page_names() {
+    let d = tmpdir("man");
+    let (code, top, err) = rawcd(&d, &["man"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = rawcd(&d, &["man", "--dir", "pages/man1"]);
+    assert_eq!(code, 0, "{err}");
+    let written: Vec<&str> = out.lines().collect();
+    assert_eq!(written.len(), 10, "{out}");
+    // Every page the top page refers to exists, and every page has exit status and examples.
+    let names: Vec<String> = std::fs::read_dir(d.join("pages/man1"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for sub in [
+        "image",
+        "toc",
+        "verify",
+        "repair",
+        "demo",
+        "simulate",
+        "engines",
+        "completions",
+        "man",
+    ] {
+        let page = format!("rawcd-{sub}.1");
+        assert!(names.contains(&page), "{page} missing: {names:?}");
+        assert!(top.contains(&format!("rawcd\\-{sub}(1)")), "{sub}: {top}");
+        let text = std::fs::read_to_string(d.join("pages/man1").join(&page)).unwrap();
+        assert!(text.contains(&format!("\n.TH rawcd-{sub} 1 ")), "{page}");
+        assert!(text.contains(".SH OPTIONS"), "{page}");
+        assert!(text.contains(".SH \"EXIT STATUS\""), "{page}");
+        assert!(
+            text.contains(&format!(".SH EXAMPLES\n.TP\n\\fBrawcd {sub}")) || sub == "completions",
+            "{page}: {text}"
+        );
+    }
+    let main = std::fs::read_to_string(d.join("pages/man1/rawcd.1")).unwrap();
+    assert_eq!(main, top);
+    // The exit statuses the pages state are the ones the commands give.
+    let verify = std::fs::read_to_string(d.join("pages/man1/rawcd-verify.1")).unwrap();
+    assert!(verify.contains(".TP\n\\fB2\\fR\nbad input"), "{verify}");
+    let simulate = std::fs::read_to_string(d.join("pages/man1/rawcd-simulate.1")).unwrap();
+    assert!(simulate.contains(".TP\n\\fB3\\fR\n"), "{simulate}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn verify_names_what_a_file_is_when_it_is_no_raw_stream() {
+    let d = setup("verify-what");
+    let mut chd = b"MComprHD".to_vec();
+    chd.resize(500, 0);
+    std::fs::write(d.join("x.chd"), &chd).unwrap();
+    let mut ecm = b"ECM\0".to_vec();
+    ecm.resize(500, 1);
+    std::fs::write(d.join("x.ecm"), &ecm).unwrap();
+    let mut fs = vec![0u8; 20 * 2048];
+    fs[32769..32774].copy_from_slice(b"CD001");
+    std::fs::write(d.join("fs.img"), &fs).unwrap();
+    let tail = "; rawcd verify reads .cue, .toc, .ccd, Nero and Alcohol images and raw streams\n";
+    for (file, what) in [
+        (
+            "x.chd",
+            "is a MAME CHD image (chdman extractcd makes a .cue and .bin of it)",
+        ),
+        ("x.ecm", "is an ECM-packed image (unecm restores the original)"),
+        (
+            "fs.img",
+            "is an ISO 9660 file system (2048-byte sectors), not a disc image: rawcd image makes one of it",
+        ),
+        (
+            "b.wav",
+            "is WAV audio, not a disc image: rawcd image makes one of it",
+        ),
+    ] {
+        let (code, out, err) = rawcd(&d, &["verify", file]);
+        assert_eq!(
+            (code, out.as_str(), err),
+            (2, "", format!("rawcd: {file} {what}{tail}"))
+        );
+    }
+    // A pipe cannot be mapped: said so, not a guess about sector sizes.
+    let st = std::process::Command::new("mkfifo")
+        .arg(d.join("p"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let (code, _, err) = rawcd(&d, &["verify", "p"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.starts_with("rawcd: p is not a regular file"), "{err}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn verify_and_toc_speak_words_not_debug_output() {
+    let d = tmpdir("words");
+    let (code, _, err) = rawcd(&d, &["demo", "out"]);
+    assert_eq!(code, 0, "{err}");
+    // bin/cue: a normal result reads as one.
+    let (code, out, err) = rawcd(&d, &["verify", "out/demo.cue"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "out/demo.cue: 1800 sectors, 450 data sectors checked, 0 Q frames checked: OK; the image \
+         has no subchannel, so no Q frame was checked, and its 1350 audio sectors have no header, \
+         EDC or ECC to check\n"
+    );
+    // raw: the layout the Q channel shows, in words, in the text and in JSON.
+    let (code, out, err) = rawcd(&d, &["verify", "out/demo.raw"]);
+    assert_eq!(code, 0, "{err}");
+    let note = "tracks in Q (INDEX 01 by relative time): track 1 at LBA 0, track 2 at LBA 600, \
+                track 3 at LBA 1350; lead-out at LBA 1800";
+    assert!(
+        out.contains(&format!("out/demo.raw: note: {note}\n")),
+        "{out}"
+    );
+    let (code, out, err) = rawcd(&d, &["verify", "out/demo.raw", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v["notes"].as_array().unwrap().contains(&note.into()),
+        "{out}"
+    );
+    for s in [&out, &err] {
+        assert!(
+            !s.contains("Some(") && !s.contains("None") && !s.contains(": {"),
+            "{s}"
+        );
+    }
+    // toc: track CD-Text, as text and as one "cdtext" object per track.
+    let (code, out, err) = rawcd(&d, &["toc", "out/inputs/demo.cue"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("CD-Text block language 0x09: title \"rawcd demo\", performer \"rawcd\"\n  track 01: title \"Data\", performer \"rawcd\"\n  track 02: title \"A4, 440 Hz\", performer \"rawcd\"\n"),
+        "{out}"
+    );
+    let (code, out, err) = rawcd(&d, &["toc", "out/inputs/demo.cue", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["cdtext"]["title"], "rawcd demo");
+    assert_eq!(v["cdtext"]["blocks"], 1);
+    let t2 = &v["tracks"][1]["cdtext"];
+    assert_eq!(t2["title"], "A4, 440 Hz");
+    assert_eq!(t2["performer"], "rawcd");
+    assert_eq!(t2["songwriter"], "");
+    // The contract's fields are still there.
+    assert_eq!(v["tracks"][1]["isrc"], "USRC17607839");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
 /// `rawcd` with `RAWCD_ENGINE` set to `engine` (or as the environment has it: the automatic
 /// choice unless the caller of the tests forces one).
 fn rawcd_with_engine(

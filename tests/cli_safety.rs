@@ -566,11 +566,11 @@ fn file_paths_leaving_the_sheet_folder_are_refused_unless_allowed() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["toc", "dir"],
-            "rawcd: dir: unknown source type \"\" (expected .cue, .toc, a Nero, Alcohol or CloneCD image, .iso, .wav or an audio file)\n",
+            "rawcd: dir: unknown source type (no extension; expected .cue, .toc, a Nero, Alcohol or CloneCD image, .iso, or audio: WAV, FLAC, AIFF, ALAC, MP3, Ogg Vorbis)\n",
         ),
         (
             &["toc", "fifo.bin"],
-            "rawcd: fifo.bin: unknown source type \"bin\" (expected .cue, .toc, a Nero, Alcohol or CloneCD image, .iso, .wav or an audio file)\n",
+            "rawcd: fifo.bin: unknown source type (.bin and not audio by content; expected .cue, .toc, a Nero, Alcohol or CloneCD image, .iso, or audio: WAV, FLAC, AIFF, ALAC, MP3, Ogg Vorbis)\n",
         ),
         (
             &["toc", "nothere.cue"],

@@ -207,7 +207,14 @@ fn short_reader_source_is_an_io_error() {
     let mut img = ResultImage::new(&map, PipelineOptions::default()).unwrap();
     let mut v = Vec::new();
     let e = img.read_to_end(&mut v).unwrap_err();
-    assert!(e.to_string().contains("pipe: ended after"), "{e}");
+    // `pipe: LBA n: ended after …`: the source is named once.
+    let m = e.to_string();
+    assert!(
+        m.starts_with("pipe: LBA ")
+            && m.contains(": ended after")
+            && m.matches("pipe").count() == 1,
+        "{e}"
+    );
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! `rawcd_creator`: IMAPI2's `IRawCDImageCreator` over [`ImageCreator`].
 
 use std::ffi::{c_char, c_int, c_void};
+use std::path::Path;
 
+use crate::formats::audio;
 use crate::formats::cdt::read_cdt;
 use crate::layout::{CopySetting, ImageCreator};
 use crate::source::Source;
@@ -99,17 +101,49 @@ pub unsafe extern "C" fn rawcd_creator_set_result_type(
     })
 }
 
+/// Opens a track's file (memory-mapped), with the CLI's words for the usual failures.
+fn open_file(path: &Path) -> Result<Source, Failure> {
+    let io = |why: String| {
+        Failure::new(
+            rawcd_status::RAWCD_E_IO,
+            format!("{}: {why}", path.display()),
+        )
+    };
+    if path.is_dir() {
+        return Err(io("is a directory".into()));
+    }
+    Source::open(path).map_err(|e| {
+        io(match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".into(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+            _ => e.to_string(),
+        })
+    })
+}
+
+/// The audio container `bytes` start with (WAV, FLAC, AIFF, MP4, Ogg, MP3), if any.
+fn audio_container(bytes: &[u8]) -> Option<audio::Container> {
+    let head = &bytes[..bytes.len().min(1 << 16)];
+    match audio::sniff(head)? {
+        audio::Container::Mpeg if !audio::sniff::is_likely_mp3(head) => None,
+        c => Some(c),
+    }
+}
+
 /// IMAPI `AddTrack` from a file: the file's bytes are the track's sectors (IMAPI per-type
 /// sizes: 2352 audio, 2048 Mode 1 / Mode 2 Form 1, 2336 Mode 0 / Form 0 / Form 2, 2352 raw
 /// types; an audio file's last partial sector is padded with silence, a data file must be whole
-/// sectors). Plain bytes: no WAV header is parsed. Gaps follow the automatic rules.
+/// sectors). Plain bytes: no header is parsed, so a file that starts like an audio container
+/// (RIFF/WAVE, `fLaC`, FORM/AIFF, MP4 `ftyp`, `OggS`, an ID3 tag or MP3 frames) is refused with
+/// `RAWCD_E_BAD_INPUT` naming `rawcd_creator_add_track_audio_file`, which decodes it. Gaps
+/// follow the automatic rules.
 ///
 /// Ownership: `path` (NUL-terminated; UTF-8) is not kept; the file is memory-mapped (or read)
 /// and stays in use until the creator and every disc and stream using it are freed. It must not
 /// change meanwhile. `track_out` (may be NULL) receives the new track's number.
 /// Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, path, type), `RAWCD_E_IO` (cannot open or read
-/// the file), `RAWCD_E_BAD_INPUT` (partial data sector, 100th track, data track with a starting
-/// track number other than 1).
+/// the file), `RAWCD_E_BAD_INPUT` (an audio container, partial data sector, 100th track, data
+/// track with a starting track number other than 1).
 ///
 /// # Safety
 /// `path` is a NUL-terminated string; `track_out` is NULL or writable.
@@ -124,16 +158,101 @@ pub unsafe extern "C" fn rawcd_creator_add_track_file(
         let ty = sector_type(ty)?;
         // SAFETY: NUL-terminated by the contract; checked for NULL.
         let path = unsafe { super::path_arg(path, "path") }?;
-        if path.is_dir() {
+        let src = open_file(&path)?;
+        if let Some(k) = src.bytes().and_then(|b| audio_container(b)) {
             return Err(Failure::new(
-                rawcd_status::RAWCD_E_IO,
-                format!("{}: is a directory", path.display()),
+                rawcd_status::RAWCD_E_BAD_INPUT,
+                format!(
+                    "{} is a {} file, not raw sector bytes: add it with rawcd_creator_add_track_audio_file",
+                    path.display(),
+                    k.name()
+                ),
             ));
         }
-        let src = Source::open(&path).map_err(|e| {
-            Failure::new(rawcd_status::RAWCD_E_IO, format!("{}: {e}", path.display()))
-        })?;
         let n = c.add_track(ty, src)?;
+        // SAFETY: NULL or writable by the contract.
+        unsafe { put_track(track_out, n) }
+    })
+}
+
+/// The CD audio (16-bit stereo 44.1 kHz PCM) of an audio file: a CD-layout WAV's samples in
+/// place (memory-mapped); with the `audio` feature any file rawcd decodes.
+fn audio_source(path: &Path) -> Result<Source, Failure> {
+    let bad = |m: String| {
+        Failure::new(
+            rawcd_status::RAWCD_E_BAD_INPUT,
+            format!("{}: {m}", path.display()),
+        )
+    };
+    let src = open_file(path)?;
+    let bytes = src.bytes().cloned().unwrap_or_default();
+    let container = audio_container(&bytes);
+    if container == Some(audio::Container::Wav) {
+        match audio::wav::parse_wav(&bytes) {
+            Ok(w) => {
+                return src
+                    .slice(w.data_offset, w.data_len)
+                    .map_err(|e| bad(e.to_string()))
+            }
+            #[cfg(feature = "audio")]
+            Err(e) if e.is_other_layout() => {}
+            Err(e) => return Err(bad(e.to_string())),
+        }
+    }
+    #[cfg(feature = "audio")]
+    {
+        let _ = container;
+        let opts = audio::AudioOptions {
+            tags: false,
+            ..Default::default()
+        };
+        let (_, src) = audio::open_track(path, &opts).map_err(|e| {
+            let status = match &e {
+                audio::AudioError::Io { .. } => rawcd_status::RAWCD_E_IO,
+                _ => rawcd_status::RAWCD_E_BAD_INPUT,
+            };
+            Failure::new(status, e.to_string())
+        })?;
+        Ok(src)
+    }
+    #[cfg(not(feature = "audio"))]
+    Err(bad(match container {
+        Some(k) => format!(
+            "{} audio needs rawcd built with the audio feature (this build reads WAV only)",
+            k.name()
+        ),
+        None => "not a WAV file (this build reads WAV only; the audio feature adds FLAC, AIFF, ALAC, MP3 and Ogg Vorbis)".into(),
+    }))
+}
+
+/// An audio track from an audio file, decoded to CD audio: WAV always (a 16-bit stereo
+/// 44.1 kHz WAV's samples are used in place, memory-mapped); with the `audio` feature (on in
+/// default builds) also FLAC, AIFF/AIFC, ALAC in MP4, Ogg Vorbis, MP3 and WAV of other layouts,
+/// decoded while the disc streams, its length known before the first sector (as `rawcd image`
+/// does for a file list). Audio that is not 16-bit stereo 44.1 kHz is refused
+/// (`RAWCD_E_BAD_INPUT`, naming its format); tags are not read (set CD-Text, ISRC and MCN with
+/// the other `rawcd_creator_*` calls). Gaps follow the automatic rules.
+///
+/// Ownership: `path` (NUL-terminated; UTF-8) is not kept; the file stays in use until the
+/// creator and every disc and stream using it are freed, and must not change meanwhile.
+/// `track_out` (may be NULL) receives the new track's number.
+/// Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, path), `RAWCD_E_IO` (cannot open or read the
+/// file), `RAWCD_E_BAD_INPUT` (not audio rawcd reads, damaged, not CD audio, 100th track). A
+/// file that decodes to another length than it announced ends the stream with `RAWCD_E_IO`.
+///
+/// # Safety
+/// `path` is a NUL-terminated string; `track_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn rawcd_creator_add_track_audio_file(
+    c: *mut rawcd_creator,
+    path: *const c_char,
+    track_out: *mut u32,
+) -> rawcd_status {
+    with_creator(c, |c| {
+        // SAFETY: NUL-terminated by the contract; checked for NULL.
+        let path = unsafe { super::path_arg(path, "path") }?;
+        let src = audio_source(&path)?;
+        let n = c.add_track(crate::codec::SectorType::Audio, src)?;
         // SAFETY: NULL or writable by the contract.
         unsafe { put_track(track_out, n) }
     })

@@ -168,6 +168,17 @@ impl TextKind {
     pub fn pack_type(self) -> u8 {
         0x80 + self as u8
     }
+    /// The field's name in lower case, as messages and JSON keys spell it (`title`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            TextKind::Title => "title",
+            TextKind::Performer => "performer",
+            TextKind::Songwriter => "songwriter",
+            TextKind::Composer => "composer",
+            TextKind::Arranger => "arranger",
+            TextKind::Message => "message",
+        }
+    }
 }
 
 /// Title, performer, songwriter, composer, arranger and message of the disc or of one track,

@@ -27,11 +27,18 @@ pub struct BatchInput {
     pub rw: Option<Vec<u8>>,
 }
 
-/// An I/O error on `src` while producing sector `lba`.
-fn io_at(src: &crate::source::Source, lba: i32, e: std::io::Error) -> Error {
+/// An I/O error on `src` while producing sector `lba` (`NAME: LBA n: why`; a message that
+/// already starts with the source's name, as a decoder's does, is not given it twice).
+pub(super) fn io_at(src: &crate::source::Source, lba: i32, e: std::io::Error) -> Error {
+    let path = src.name();
+    let why = e.to_string();
+    let why = why
+        .strip_prefix(path.as_str())
+        .and_then(|w| w.strip_prefix(": "))
+        .unwrap_or(&why);
     Error::Io {
-        path: src.name(),
-        source: std::io::Error::new(e.kind(), format!("LBA {lba}: {e}")),
+        source: std::io::Error::new(e.kind(), format!("LBA {lba}: {why}")),
+        path,
     }
 }
 

@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::layout::reference::cooked_input;
 use crate::layout::{DiscMap, MainSource};
 
-use super::batch::{encode_batch, BatchInput};
+use super::batch::{encode_batch, io_at, BatchInput};
 use super::pool::BufferPool;
 use super::progress::{Counters, ProgressHandle};
 use super::{PipelineError, PipelineOptions, SectorForm};
@@ -475,10 +475,7 @@ fn schedule(
                 for (source, lba, from, len) in runs {
                     let src = &map.sources()[source];
                     src.read_at(from, &mut input.prefetched[at..at + len])
-                        .map_err(|e| Error::Io {
-                            path: src.name(),
-                            source: io::Error::new(e.kind(), format!("LBA {lba}: {e}")),
-                        })?;
+                        .map_err(|e| io_at(src, lba, e))?;
                     at += len;
                 }
             }

@@ -232,10 +232,7 @@ pub fn verify_clonecd(ccd: &Path) -> Result<Report, Error> {
                 }
             }
         }
-        r.notes.push(format!(
-            "tracks in Q (INDEX 01 by relative time): {:?}; lead-out {:?}",
-            facts.anchors, facts.leadout
-        ));
+        r.notes.push(facts.layout_note());
     }
     let mut bounds = vec![(0, 0)];
     bounds.extend(shifts);
@@ -466,10 +463,7 @@ fn verify_raw_impl(
                 }
             }
         }
-        r.notes.push(format!(
-            "tracks in Q (INDEX 01 by relative time): {:?}; lead-out {:?}",
-            facts.anchors, facts.leadout
-        ));
+        r.notes.push(facts.layout_note());
     }
     r.problems.extend(data_problems);
     Ok(finish(r))

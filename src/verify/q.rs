@@ -78,6 +78,42 @@ fn mode(values: impl Iterator<Item = i32>) -> Option<i32> {
         .map(|(v, _)| v)
 }
 
+/// Items joined with commas, for messages (`1, 2, 3`).
+fn list<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
+    items
+        .into_iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An LBA that may be missing (a time that is not valid BCD), in words.
+fn lba_text(lba: Option<i32>) -> String {
+    lba.map_or("a time that is not valid BCD".to_string(), |l| {
+        format!("LBA {l}")
+    })
+}
+
+impl QFacts {
+    /// The layout the Q channel shows, in words: each track's INDEX 01 LBA and the lead-out.
+    pub(crate) fn layout_note(&self) -> String {
+        let tracks = if self.anchors.is_empty() {
+            "none".to_string()
+        } else {
+            list(
+                self.anchors
+                    .iter()
+                    .map(|(t, l)| format!("track {t} at LBA {l}")),
+            )
+        };
+        let leadout = match self.leadout {
+            Some(l) => format!("lead-out at LBA {l}"),
+            None => "no lead-out seen".to_string(),
+        };
+        format!("tracks in Q (INDEX 01 by relative time): {tracks}; {leadout}")
+    }
+}
+
 fn msf_text(frames: i32) -> String {
     Msf::from_frames(frames).map_or(format!("{frames} frames"), |m| m.to_string())
 }
@@ -537,7 +573,10 @@ fn analyze_session(
         notes.push(format!("P = 1 on {p_in_leadin} lead-in sectors"));
     }
     if mcns.len() > 1 {
-        notes.push(format!("MCN frames carry different numbers: {mcns:?}"));
+        notes.push(format!(
+            "MCN frames carry different numbers: {}",
+            list(mcns.iter())
+        ));
     }
     if aframe_off > 0 {
         notes.push(format!(
@@ -739,7 +778,8 @@ fn analyze_session(
         .collect();
     if !ends_at_one.is_empty() {
         notes.push(format!(
-            "pre-gaps counting down to 00:00:01 (not 00:00:00, D1) in tracks {ends_at_one:?}"
+            "pre-gaps counting down to 00:00:01 (not 00:00:00, D1) in tracks {}",
+            list(&ends_at_one)
         ));
     }
 
@@ -828,7 +868,11 @@ fn check_toc(facts: &QFacts, at: i32, bad: &mut impl FnMut(i32, String)) {
                 if n != seen && !facts.anchors.is_empty() {
                     bad(
                         at,
-                        format!("lead-in {point:02X} names track {n:?}, the program area {seen:?}"),
+                        format!(
+                            "lead-in {point:02X} names track {}, the program area {}",
+                            n.map_or(format!("{:02X} (not BCD)", pm[0]), |n| n.to_string()),
+                            seen.map_or("(none)".to_string(), |n| format!("track {n}"))
+                        ),
                     );
                 }
             }
@@ -837,8 +881,9 @@ fn check_toc(facts: &QFacts, at: i32, bad: &mut impl FnMut(i32, String)) {
                     bad(
                         at,
                         format!(
-                            "lead-in A2 says the lead-out starts at {lba:?}, Q shows {:?}",
-                            facts.leadout
+                            "lead-in A2 says the lead-out starts at {}, Q shows {}",
+                            lba_text(lba),
+                            lba_text(facts.leadout)
                         ),
                     );
                 }
@@ -851,7 +896,9 @@ fn check_toc(facts: &QFacts, at: i32, bad: &mut impl FnMut(i32, String)) {
                     bad(
                         at,
                         format!(
-                            "lead-in TOC puts track {t} at {lba:?}, Q INDEX 01 starts at {seen:?}"
+                            "lead-in TOC puts track {t} at {}, Q INDEX 01 starts at {}",
+                            lba_text(lba),
+                            lba_text(seen)
                         ),
                     );
                 }

@@ -21,12 +21,14 @@ pub enum Command {
     Image(ImageArgs),
     /// Print the layout: tracks, indexes, LBAs/MSF, flags, ISRC, MCN, lead-out.
     Toc(TocArgs),
-    /// Check an image (.cue, .ccd or .raw): sync, address, mode, EDC, ECC, Q CRC and positions.
+    /// Check an image (.cue, .toc, .ccd, Nero .nrg, Alcohol .mds or .raw): sync, address, mode,
+    /// EDC, ECC, Q CRC and positions.
     Verify(VerifyArgs),
     /// Write a corrected copy of an image (.cue, .ccd or .raw): ECC-correct data sectors,
     /// rebuild headers, regenerate damaged Q frames. The input is not modified.
     Repair(RepairArgs),
-    /// Synthesise a small mixed-mode disc, write it in all three formats and verify each.
+    /// Synthesise a small mixed-mode disc, write it in all four formats (bin/cue, CloneCD, raw,
+    /// cdrdao TOC) and verify each.
     Demo(DemoArgs),
     /// Dry-run a burn: stream into a simulated drive buffer at a write speed.
     Simulate(SimulateArgs),
@@ -35,8 +37,18 @@ pub enum Command {
     Engines,
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     Completions(CompletionsArgs),
-    /// Print the manual page (roff) on stdout: `rawcd man | man -l -`.
-    Man,
+    /// Print the manual page (roff) on stdout (`rawcd man | man -l -`), or write every page
+    /// (rawcd.1 and rawcd-SUB.1 for each subcommand) into a folder with `--dir`.
+    Man(ManArgs),
+}
+
+/// `man` arguments.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write rawcd.1 and one rawcd-SUB.1 per subcommand into this folder (created if missing)
+    /// instead of printing the top page.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 /// `completions` arguments.
@@ -50,7 +62,9 @@ pub struct CompletionsArgs {
 /// Where the disc comes from.
 #[derive(Debug, Args, Clone)]
 pub struct SourceArgs {
-    /// A .cue sheet, a cdrdao .toc file, or a list of .iso (Mode 1) and .wav (audio) files.
+    /// A .cue sheet, a cdrdao .toc file, or a list of files, one track each: .iso (Mode 1) and
+    /// audio (WAV, FLAC, AIFF, ALAC in .m4a, MP3, Ogg Vorbis; by content). A single FLAC with an
+    /// embedded cue sheet is a whole disc.
     #[arg(required = true)]
     pub sources: Vec<PathBuf>,
     /// MCN (13 digits) for a plain file list.
@@ -181,7 +195,8 @@ pub struct TocArgs {
 /// `verify` arguments.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// A .cue (with its .bin), a .ccd (with .img and .sub) or a .raw stream.
+    /// A .cue or cdrdao .toc (with the files it names), a .ccd (with .img and .sub), a Nero or
+    /// Alcohol image, or a .raw stream.
     pub image: PathBuf,
     /// Subchannel form of a .raw stream (default: detected from size and content).
     #[arg(long, value_enum)]
@@ -249,7 +264,8 @@ pub struct SimulateArgs {
 /// Sources of `simulate`.
 #[derive(Debug, Args, Clone)]
 pub struct SimSource {
-    /// A .cue, .toc, or .iso/.wav list.
+    /// A .cue, a .toc, or a list of files: .iso and audio (WAV, FLAC, AIFF, ALAC, MP3, Ogg
+    /// Vorbis).
     pub sources: Vec<PathBuf>,
     /// Instead of sources: a generated Mode 1 disc of this many minutes (0.07 to 79.9).
     #[arg(long, value_name = "MINUTES")]

@@ -148,14 +148,15 @@ mod imp {
         let mut b = Block::new(0x09, Charset::Iso8859_1, first_track, n);
         let mut any = false;
         let first = &tags.0[0].1;
-        let mut disc = |kind, opt: &Option<String>, key: &str| {
+        let mut disc = |kind: TextKind, opt: &Option<String>, key: &str| {
             if let Some(v) = opt {
                 *b.disc.get_mut(kind) = crate::args::latin1(v);
                 any = true;
             } else if let Some(v) = first.tag(key) {
                 *b.disc.get_mut(kind) = crate::args::latin1(v);
                 report.push(format!(
-                    "disc {kind:?} {v:?} from tag {key} of {}",
+                    "disc {} {v:?} from tag {key} of {}",
+                    kind.name().to_uppercase(),
                     name(first)
                 ));
                 any = true;
@@ -169,7 +170,8 @@ mod imp {
                 if let (Some(v), Some(tr)) = (i.tag(key), b.tracks.get_mut(ti)) {
                     *tr.texts.get_mut(kind) = crate::args::latin1(v);
                     report.push(format!(
-                        "track {t:02} {kind:?} {v:?} from tag {key} of {}",
+                        "track {t:02} {} {v:?} from tag {key} of {}",
+                        kind.name().to_uppercase(),
                         name(i)
                     ));
                     any = true;

@@ -1,4 +1,4 @@
-//! `rawcd demo`: a synthesised mixed-mode disc in all three formats, verified.
+//! `rawcd demo`: a synthesised mixed-mode disc in all four formats, verified.
 
 use std::path::Path;
 

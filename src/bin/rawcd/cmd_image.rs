@@ -330,7 +330,12 @@ pub fn run(a: ImageArgs) -> CliResult {
         let w: Vec<String> = map.warnings().iter().map(|w| json_str(w)).collect();
         println!(
             "{{\"format\": {}, \"files\": [{}], \"tracks\": {n}, \"leadout_lba\": {}, \"last_used_user_sector\": {}, \"seconds\": {secs:.3}, \"warnings\": [{}]}}",
-            json_str(&format!("{:?}", a.format).to_lowercase()),
+            // The `--format` value as the user types it (not a Rust debug name).
+            json_str(
+                clap::ValueEnum::to_possible_value(&a.format)
+                    .as_ref()
+                    .map_or("", |v| v.get_name())
+            ),
             fl.join(", "),
             map.start_of_leadout(),
             map.last_used_user_sector(),

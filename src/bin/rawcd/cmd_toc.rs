@@ -1,5 +1,6 @@
 //! `rawcd toc`: the layout as a table or as the JSON object of interface.md §2.
 
+use rawcd::codec::cdtext::{Block, TextKind, Texts};
 use rawcd::layout::{CopySetting, DiscMap};
 use rawcd::units::Msf;
 
@@ -16,9 +17,37 @@ fn text(b: &[u8]) -> String {
     b.iter().map(|&c| c as char).collect()
 }
 
+/// The text of track `number` in a CD-Text block (None when the block does not cover it).
+fn track_texts(b: &Block, number: u8) -> Option<&Texts> {
+    let i = number.checked_sub(b.first_track)?;
+    b.tracks.get(usize::from(i)).map(|t| &t.texts)
+}
+
+/// The six text fields as JSON members (`"title": "…", …`; `""` when absent).
+fn texts_json(x: &Texts) -> String {
+    TextKind::ALL
+        .iter()
+        .map(|&k| format!("{}: {}", json_str(k.name()), json_str(&text(x.get(k)))))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The non-empty text fields in words (`title "…", performer "…"`).
+fn texts_line(x: &Texts) -> String {
+    TextKind::ALL
+        .iter()
+        .filter(|&&k| !x.get(k).is_empty())
+        .map(|&k| format!("{} \"{}\"", k.name(), text(x.get(k))))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The `toc --json` object.
 pub fn json(map: &DiscMap) -> String {
     let t = map.tracks();
+    let ct = map.decoded_cdtext();
+    let blocks = ct.as_ref().map_or(0, |c| c.blocks.len());
+    let first_block = ct.and_then(|c| c.blocks.into_iter().next());
     let mut s = String::from("{");
     s += &format!(
         "\"first_track\": {}, \"last_track\": {}, \"mcn\": {}, \"leadout_lba\": {}, \"last_used_user_sector\": {}, ",
@@ -69,7 +98,7 @@ pub fn json(map: &DiscMap) -> String {
             .map(|(n, l)| format!("{{\"index\": {n}, \"lba\": {l}}}"))
             .collect();
         s += &format!(
-            "{{\"number\": {}, \"session\": {}, \"sector_type\": {}, \"control\": {}, \"start_lba\": {}, \"sectors\": {}, \"indexes\": [{}], \"isrc\": {}, \"copy\": {}, \"preemphasis\": {}, \"scms\": {}, \"four_channel\": {}}}",
+            "{{\"number\": {}, \"session\": {}, \"sector_type\": {}, \"control\": {}, \"start_lba\": {}, \"sectors\": {}, \"indexes\": [{}], \"isrc\": {}, \"copy\": {}, \"preemphasis\": {}, \"scms\": {}, \"four_channel\": {}{}}}",
             tr.number,
             tr.session,
             json_str(tr.type_name()),
@@ -82,19 +111,19 @@ pub fn json(map: &DiscMap) -> String {
             tr.preemphasis,
             tr.copy == CopySetting::Scms,
             tr.four_channel,
+            first_block
+                .as_ref()
+                .and_then(|b| track_texts(b, tr.number))
+                .map_or(String::new(), |x| format!(", \"cdtext\": {{{}}}", texts_json(x))),
         );
     }
     s += "]";
-    if let Some(ct) = map.decoded_cdtext() {
-        if let Some(b) = ct.blocks.first() {
-            let get = |k| text(b.disc.get(k));
-            s += &format!(
-                ", \"cdtext\": {{\"title\": {}, \"performer\": {}, \"blocks\": {}}}",
-                json_str(&get(rawcd::codec::cdtext::TextKind::Title)),
-                json_str(&get(rawcd::codec::cdtext::TextKind::Performer)),
-                ct.blocks.len()
-            );
-        }
+    if let Some(b) = &first_block {
+        s += &format!(
+            ", \"cdtext\": {{{}, \"blocks\": {}}}",
+            texts_json(&b.disc),
+            blocks
+        );
     }
     let w: Vec<String> = map.warnings().iter().map(|w| json_str(w)).collect();
     s += &format!(", \"warnings\": [{}]", w.join(", "));
@@ -206,12 +235,24 @@ pub fn run(a: TocArgs) -> CliResult {
     }
     if let Some(ct) = map.decoded_cdtext() {
         for b in &ct.blocks {
+            let disc = texts_line(&b.disc);
             println!(
-                "CD-Text block language {:#04x}: title {:?}, performer {:?}",
+                "CD-Text block language {:#04x}: {}",
                 b.language,
-                text(b.disc.get(rawcd::codec::cdtext::TextKind::Title)),
-                text(b.disc.get(rawcd::codec::cdtext::TextKind::Performer))
+                if disc.is_empty() {
+                    "no disc text".to_string()
+                } else {
+                    disc
+                }
             );
+            for tr in t {
+                if let Some(line) = track_texts(b, tr.number)
+                    .map(texts_line)
+                    .filter(|l| !l.is_empty())
+                {
+                    println!("  track {:02}: {line}", tr.number);
+                }
+            }
         }
     }
     for l in &audio {

@@ -1,6 +1,6 @@
 //! `rawcd verify`: checks a .cue (+bin), a .ccd (+img, +sub) or a .raw stream.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rawcd::formats::convert::{plan_to_creator, ConvertOptions};
 use rawcd::formats::{load_cue_with, load_toc_with};
@@ -44,11 +44,26 @@ pub fn check_with(
             } else {
                 load_toc_with(path, &opts)
             }
-            .map_err(bad)?;
+            .map_err(|e| match decoded_file(path, &ext, allow_any_path) {
+                Some((file, kind)) => bad(format!(
+                    "{} is a source sheet, not a disc image: it names {} ({kind} audio, decoded when \
+                     rawcd image makes the disc); rawcd toc {} shows the disc it gives",
+                    path.display(),
+                    file.display(),
+                    path.display()
+                )),
+                None => bad(e),
+            })?;
             check_plan(&plan)
         }
         "ccd" => Ok(verify_clonecd(path)?),
         _ => {
+            if let Some(what) = not_a_raw_stream(path) {
+                return Err(bad(format!(
+                    "{} {what}; rawcd verify reads .cue, .toc, .ccd, Nero and Alcohol images and raw streams",
+                    path.display()
+                )));
+            }
             let src = Source::open(path).map_err(|e| bad(format!("{}: {e}", path.display())))?;
             let sub = sub.map(|s| match s {
                 Sub::None => RawSub::None,
@@ -66,6 +81,85 @@ pub fn check_with(
             verify_raw_source(&src, sub, start).map_err(|e| bad(format!("{}: {e}", path.display())))
         }
     }
+}
+
+/// The first file a sheet names that rawcd decodes (FLAC, MP3, …), with its format; `None`
+/// when the sheet names none (or rawcd is built without the `audio` feature).
+fn decoded_file(path: &Path, ext: &str, allow_any_path: bool) -> Option<(PathBuf, &'static str)> {
+    #[cfg(feature = "audio")]
+    {
+        use rawcd::formats::{audio, Segment};
+        use std::io::Read;
+        let opts = audio::AudioOptions {
+            convert: true,
+            tags: false,
+            paths: crate::args::load_options(allow_any_path).paths,
+            ..Default::default()
+        };
+        let plan = if ext == "cue" {
+            audio::load_cue(path, &opts)
+        } else {
+            audio::load_toc(path, &opts)
+        }
+        .ok()?
+        .plan;
+        let file = plan
+            .tracks
+            .iter()
+            .flat_map(|t| &t.segments)
+            .find_map(|s| match s {
+                Segment::Decoded { path, .. } => Some(path.clone()),
+                _ => None,
+            })?;
+        let mut head = Vec::new();
+        std::fs::File::open(&file)
+            .ok()?
+            .take(1 << 16)
+            .read_to_end(&mut head)
+            .ok()?;
+        let kind = audio::sniff(&head).map_or("compressed", |c| c.name());
+        Some((file, kind))
+    }
+    #[cfg(not(feature = "audio"))]
+    {
+        let _ = (path, ext, allow_any_path);
+        None
+    }
+}
+
+/// What a file given to `verify` without a sheet's extension is, when its content shows it is
+/// not a raw stream: an image rawcd does not read (CHD, ECM), a file system or audio (by
+/// content, never by name).
+/// `None` lets the raw-stream checks run. One function, so that image readers can replace it.
+fn not_a_raw_stream(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() {
+        return Some(
+            "is not a regular file (a pipe or device): verify maps the image and needs a file"
+                .into(),
+        );
+    }
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut head = Vec::new();
+    f.by_ref().take(1 << 16).read_to_end(&mut head).ok()?;
+    let starts = |m: &[u8]| head.starts_with(m);
+    // Nero and Alcohol images never get here: `check_with` reads them.
+    let what = if starts(b"MComprHD") {
+        "is a MAME CHD image (chdman extractcd makes a .cue and .bin of it)"
+    } else if starts(b"ECM\0") {
+        "is an ECM-packed image (unecm restores the original)"
+    } else if head.get(32769..32774) == Some(b"CD001") && meta.len() % 2048 == 0 {
+        "is an ISO 9660 file system (2048-byte sectors), not a disc image: rawcd image makes one of it"
+    } else if let Some(c) = rawcd::formats::audio::sniff(&head) {
+        return Some(format!(
+            "is {} audio, not a disc image: rawcd image makes one of it",
+            c.name()
+        ));
+    } else {
+        return None;
+    };
+    Some(what.into())
 }
 
 /// Checks the sectors a plan's files hold (a sheet's or an image's), as laid out.
@@ -92,8 +186,11 @@ pub fn unchecked(r: &Report) -> Option<String> {
         (0, 0) => Some(format!(
             "nothing could be checked: the {audio} sectors are audio (no sync, header, EDC or ECC to check) and the image has no subchannel (no Q to check)"
         )),
+        (_, 0) if audio == 0 => {
+            Some("the image has no subchannel, so no Q frame was checked".to_string())
+        }
         (_, 0) => Some(format!(
-            "{audio} audio sectors carry nothing to check, and without a subchannel no Q frame was checked"
+            "the image has no subchannel, so no Q frame was checked, and its {audio} audio sectors have no header, EDC or ECC to check"
         )),
         _ => None,
     }

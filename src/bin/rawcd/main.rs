@@ -17,6 +17,7 @@ mod cmd_simulate;
 mod cmd_toc;
 mod cmd_verify;
 mod json;
+mod man;
 mod plan;
 mod progress;
 
@@ -125,13 +126,7 @@ fn main() -> ExitCode {
             clap_complete::generate(a.shell, &mut cmd, "rawcd", &mut std::io::stdout());
             Ok(0)
         }
-        args::Command::Man => {
-            let cmd = <args::Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd)
-                .render(&mut std::io::stdout())
-                .map(|_| 0)
-                .map_err(|e| CliError::Io(format!("<stdout>: {e}")))
-        }
+        args::Command::Man(a) => man::run(a),
     };
     match r {
         Ok(code) => ExitCode::from(code),

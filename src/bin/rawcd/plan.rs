@@ -299,10 +299,14 @@ fn creator_report_with(
             }
             other => {
                 return Err(CliError::BadInput(format!(
-                "{}: unknown source type {:?} (expected .cue, .toc, a Nero, Alcohol or CloneCD image, .iso, .wav or an audio file)",
-                p.display(),
-                other
-            )))
+                    "{}: unknown source type ({}; expected .cue, .toc, a Nero, Alcohol or CloneCD image, .iso, or audio: WAV, FLAC, AIFF, ALAC, MP3, Ogg Vorbis)",
+                    p.display(),
+                    if other.is_empty() {
+                        "no extension".to_string()
+                    } else {
+                        format!(".{other} and not audio by content")
+                    }
+                )))
             }
         }
     }

@@ -14,6 +14,7 @@ use symphonia::core::meta::{MetadataOptions, StandardTagKey, Tag};
 use symphonia::core::probe::Hint;
 use thiserror::Error;
 
+use super::sniff::Container;
 use super::{flac_meta, resample};
 
 /// Bytes read from the start of a file to recognize it and parse FLAC metadata.
@@ -135,57 +136,6 @@ impl AudioError {
     }
 }
 
-/// The containers rawcd recognizes by their first bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Container {
-    /// Native FLAC (`fLaC`).
-    Flac,
-    /// RIFF WAVE.
-    Wav,
-    /// AIFF or AIFC (`FORM`).
-    Aiff,
-    /// MP4/M4A (`ftyp`).
-    Mp4,
-    /// Ogg (`OggS`).
-    Ogg,
-    /// MPEG audio frames (after an optional ID3v2 tag).
-    Mpeg,
-}
-
-/// Recognizes a container from the first bytes of a file (by content, never by name). Only a
-/// marker at the start counts (after an ID3v2 tag for FLAC and MPEG), so a JPEG or text file is
-/// never taken for MP3 because some bytes inside look like a frame header.
-pub fn sniff(head: &[u8]) -> Option<Container> {
-    let at = |r: std::ops::Range<usize>| head.get(r);
-    if at(0..4) == Some(b"RIFF") && at(8..12) == Some(b"WAVE") {
-        return Some(Container::Wav);
-    }
-    if at(0..4) == Some(b"FORM") && matches!(at(8..12), Some(b"AIFF") | Some(b"AIFC")) {
-        return Some(Container::Aiff);
-    }
-    if at(4..8) == Some(b"ftyp") {
-        return Some(Container::Mp4);
-    }
-    if at(0..4) == Some(b"OggS") {
-        return Some(Container::Ogg);
-    }
-    let s = flac_meta::id3v2_len(head);
-    if at(s..s + 4) == Some(flac_meta::FLAC_MARKER) {
-        return Some(Container::Flac);
-    }
-    if let Some(h) = at(s..s + 4) {
-        let sync = h[0] == 0xFF && h[1] & 0xE0 == 0xE0;
-        let layer = (h[1] >> 1) & 3;
-        let version = (h[1] >> 3) & 3;
-        let bitrate = h[2] >> 4;
-        let rate = (h[2] >> 2) & 3;
-        if sync && layer != 0 && version != 1 && bitrate != 15 && rate != 3 {
-            return Some(Container::Mpeg);
-        }
-    }
-    None
-}
-
 pub(super) fn describe_head(head: &[u8]) -> String {
     match head {
         [0xFF, 0xD8, 0xFF, ..] => "a JPEG image".into(),
@@ -193,7 +143,8 @@ pub(super) fn describe_head(head: &[u8]) -> String {
         [] => "an empty file".into(),
         _ => {
             let n = head.len().min(4);
-            format!("starts with {:02X?}", &head[..n])
+            let hex: Vec<String> = head[..n].iter().map(|b| format!("{b:02X}")).collect();
+            format!("starts with the bytes {}", hex.join(" "))
         }
     }
 }

@@ -100,18 +100,7 @@ fn le32(b: &[u8], at: usize) -> Option<u32> {
         .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
-/// Bytes of an ID3v2 tag at the start of `b` (0 when there is none).
-pub fn id3v2_len(b: &[u8]) -> usize {
-    if b.len() >= 10 && &b[..3] == b"ID3" {
-        let size = b[6..10]
-            .iter()
-            .fold(0usize, |a, &x| (a << 7) | usize::from(x & 0x7F));
-        let footer = if b[5] & 0x10 != 0 { 10 } else { 0 };
-        10 + size + footer
-    } else {
-        0
-    }
-}
+pub use super::sniff::id3v2_len;
 
 /// True when `b` starts (after an optional ID3v2 tag) with the FLAC marker.
 pub fn is_flac(b: &[u8]) -> bool {

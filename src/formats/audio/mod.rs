@@ -25,6 +25,7 @@
 //! length ([`resample`]).
 #![forbid(unsafe_code)]
 
+pub mod sniff;
 pub mod wav;
 
 #[cfg(feature = "audio")]
@@ -41,6 +42,8 @@ pub mod resample;
 pub mod sheet;
 #[cfg(feature = "audio")]
 pub mod stream;
+
+pub use sniff::{sniff, Container};
 
 #[cfg(feature = "audio")]
 pub use decode::*;

@@ -8,6 +8,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use super::decode::*;
+use super::sniff::{sniff, Container};
 use super::{flac_meta, resample, stream};
 use crate::source::Source;
 use symphonia::core::io::MediaSource;

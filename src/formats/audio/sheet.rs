@@ -15,8 +15,9 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use super::decode::{sniff, AudioError, AudioInfo, AudioOptions, Container};
+use super::decode::{AudioError, AudioInfo, AudioOptions};
 use super::probe::probe;
+use super::sniff::{sniff, Container};
 use crate::codec::{Isrc, Mcn};
 use crate::formats::cue::{parse_cue, resolve as resolve_cue};
 use crate::formats::error::{ParseError, ParseErrorKind};
