@@ -220,7 +220,10 @@ fn walk_chunks(at: &At<'_>, list: u64, end: u64) -> Result<Vec<Chunk>, ImageErro
             return Err(ImageError::malformed(
                 at.path,
                 pos,
-                format!("{:02X?} is not a chunk id", id),
+                format!(
+                    "the bytes {:02X} {:02X} {:02X} {:02X} are not a chunk id",
+                    id[0], id[1], id[2], id[3]
+                ),
             ));
         }
         let len = u64::from(u32::from_be_bytes([head[4], head[5], head[6], head[7]]));
