@@ -18,6 +18,7 @@ pub mod cue;
 pub mod cue_write;
 pub mod error;
 pub mod files;
+pub mod image;
 pub mod iso9660;
 pub mod lex;
 pub mod plan;

@@ -53,6 +53,25 @@ pub fn check_with(
             Ok(verify_map_sources(&map)?)
         }
         "ccd" => Ok(verify_clonecd(path)?),
+        _ if rawcd::formats::image::sniff_path(path).is_some() => {
+            // The container first (ECM stream EDC; CHD hunk CRCs and data SHA-1), then every
+            // stored raw data sector as for a cue sheet.
+            let notes = rawcd::formats::image::verify_container(path).map_err(bad)?;
+            let (plan, _) = plan::load_image(path)?;
+            let c = plan_to_creator(
+                &plan,
+                &ConvertOptions {
+                    relaxed: true,
+                    examine: true,
+                    ..Default::default()
+                },
+            )
+            .map_err(bad)?;
+            let map = c.build().map_err(bad)?;
+            let mut r = verify_map_sources(&map)?;
+            r.notes.extend(notes);
+            Ok(r)
+        }
         _ => {
             let src = Source::open(path).map_err(|e| bad(format!("{}: {e}", path.display())))?;
             let sub = sub.map(|s| match s {

@@ -52,6 +52,19 @@ pub fn load_options(allow_any_path: bool) -> LoadOptions {
     }
 }
 
+/// Reads an ECM or CHD image as a plan.
+pub fn load_image(path: &Path) -> Result<audio_src::Loaded, CliError> {
+    rawcd::formats::image::open_image(path)
+        .map(|p| (p, Vec::new()))
+        .map_err(|e| {
+            if e.is_bad_input() {
+                CliError::BadInput(e.to_string())
+            } else {
+                CliError::Io(e.to_string())
+            }
+        })
+}
+
 /// Every input file of the disc: the sheet, the data files it names, the CD-Text file and
 /// the listed files (so that no output can overwrite one of them).
 pub fn input_files(a: &SourceArgs) -> Vec<std::path::PathBuf> {
@@ -159,6 +172,10 @@ fn creator_report_with(
     let sheet = match ext(first).as_str() {
         "cue" => Some(audio_src::load_cue(first, a)),
         "toc" => Some(audio_src::load_toc(first, a)),
+        // Other tools' images (ECM, CHD), told by their content.
+        _ if a.sources.len() == 1 && rawcd::formats::image::sniff_path(first).is_some() => {
+            Some(load_image(first))
+        }
         _ if a.sources.len() == 1 => audio_src::embedded(first, a).transpose(),
         _ => None,
     };
