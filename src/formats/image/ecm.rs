@@ -15,6 +15,11 @@
 //! * after the end marker, 4 bytes: the EDC (cd-format.md §3.1, little-endian) of the whole
 //!   decoded stream.
 //!
+//! What the trailing EDC cannot see: a damaged byte in a type-3 (Form 2) payload. The decoder
+//! regenerates that sector's EDC from the damaged bytes, and a CRC over a message followed by
+//! its own CRC does not change with the message, so the stream's EDC still matches (a type-1 or
+//! type-2 sector's ECC, which follows its EDC, does reveal the damage).
+//!
 //! Decoding streams: no more than one sector is held, and the EDC of the stream is checked when
 //! its end is read (a stream that ends early or whose EDC differs fails the read, so no output
 //! is committed). [`scan`] walks the record headers only (payloads are skipped with seeks) to
