@@ -373,8 +373,9 @@ fn chdman(dir: &Path, args: &[&str]) {
     );
 }
 
-fn wav(frames: usize, seed: usize) -> Vec<u8> {
-    let data: Vec<u8> = (0..frames * 4)
+/// A CD WAV of `sectors` sectors (588 frames each).
+fn wav(sectors: usize, seed: usize) -> Vec<u8> {
+    let data: Vec<u8> = (0..sectors * 2352)
         .map(|i| ((i * (13 + seed)) % 251) as u8)
         .collect();
     let mut v = b"RIFF".to_vec();
@@ -431,8 +432,8 @@ fn chd_of_a_mixed_disc_reads_back_as_its_source() {
     let dir = tmpdir("chdmixed");
     let iso: Vec<u8> = (0..2048 * 400).map(|i| (i * 7 % 251) as u8).collect();
     std::fs::write(dir.join("d.iso"), iso).unwrap();
-    for (i, n) in [20_000usize, 35_000, 12_345, 50_000].iter().enumerate() {
-        std::fs::write(dir.join(format!("a{i}.wav")), wav(*n * 10, i)).unwrap();
+    for (i, n) in [340usize, 595, 301, 850].iter().enumerate() {
+        std::fs::write(dir.join(format!("a{i}.wav")), wav(*n, i)).unwrap();
     }
     chd_round_trip(&dir, &["d.iso", "a0.wav", "a1.wav", "a2.wav", "a3.wav"]);
 }
@@ -442,7 +443,7 @@ fn chd_of_a_mixed_disc_reads_back_as_its_source() {
 fn chd_of_an_audio_disc_reads_back_as_its_source() {
     assert!(have_chdman());
     let dir = tmpdir("chdaudio");
-    for (i, n) in [300_001usize, 200_000, 77_777].iter().enumerate() {
+    for (i, n) in [511usize, 340, 333].iter().enumerate() {
         std::fs::write(dir.join(format!("a{i}.wav")), wav(*n, i + 3)).unwrap();
     }
     chd_round_trip(&dir, &["a0.wav", "a1.wav", "a2.wav"]);
@@ -462,18 +463,27 @@ fn chd_of_a_cdg_toc_keeps_its_subchannel() {
         d.extend((0..96).map(|i| ((i * 5 + k) % 64) as u8));
     }
     std::fs::write(dir.join("cdg.bin"), &d).unwrap();
+    // chdman reads a TOC `AUDIOFILE` as big-endian unless `SWAP` and counts the length in
+    // 2448-byte blocks; the cue `CDG` form of the same file is rawcd's reference.
     std::fs::write(
         dir.join("cdg.toc"),
-        "CD_DA\nTRACK AUDIO RW_RAW\nDATAFILE \"cdg.bin\"\n",
+        "CD_DA\nTRACK AUDIO RW_RAW\nAUDIOFILE \"cdg.bin\" SWAP 0 00:08:00\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("cdg.cue"),
+        "FILE \"cdg.bin\" BINARY\n  TRACK 01 CDG\n    INDEX 01 00:00:00\n",
     )
     .unwrap();
     chdman(&dir, &["createcd", "-f", "-i", "cdg.toc", "-o", "x.chd"]);
     for f in ["bin", "clonecd", "raw"] {
         let (rc, _, err) = rawcd(&dir, &["image", "x.chd", "-o", &format!("c-{f}"), "--format", f]);
         assert_eq!(rc, 0, "{err}");
-        let (rc, _, err) = rawcd(&dir, &["image", "cdg.toc", "-o", &format!("t-{f}"), "--format", f]);
+        let (rc, _, err) = rawcd(&dir, &["image", "cdg.cue", "-o", &format!("t-{f}"), "--format", f]);
         assert_eq!(rc, 0, "{err}");
     }
+    let audio: Vec<u8> = d.chunks(2448).flat_map(|s| s[..2352].to_vec()).collect();
+    assert!(std::fs::read(dir.join("c-bin.bin")).unwrap() == audio);
     for f in ["c-bin.bin", "c-clonecd.sub", "c-raw.raw"] {
         let t = f.replacen("c-", "t-", 1);
         assert!(
@@ -481,6 +491,8 @@ fn chd_of_a_cdg_toc_keeps_its_subchannel() {
             "{f} differs from {t}"
         );
     }
+    let (rc, out, err) = rawcd(&dir, &["verify", "x.chd"]);
+    assert_eq!(rc, 0, "{out}{err}");
 }
 
 #[test]
@@ -488,7 +500,7 @@ fn chd_of_a_cdg_toc_keeps_its_subchannel() {
 fn chd_with_a_flipped_hunk_byte_is_refused_naming_the_hunk() {
     assert!(have_chdman());
     let dir = tmpdir("chdbad");
-    for (i, n) in [100_000usize, 90_000].iter().enumerate() {
+    for (i, n) in [400usize, 350].iter().enumerate() {
         std::fs::write(dir.join(format!("a{i}.wav")), wav(*n, i)).unwrap();
     }
     let (rc, _, err) = rawcd(&dir, &["image", "a0.wav", "a1.wav", "-o", "src"]);

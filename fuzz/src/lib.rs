@@ -888,3 +888,6 @@ pub fn audio_file(data: &[u8]) {
         }
     }
 }
+
+mod images;
+pub use images::{chd_image, ecm_stream};

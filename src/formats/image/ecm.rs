@@ -27,7 +27,7 @@
 #![forbid(unsafe_code)]
 
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -149,13 +149,28 @@ fn read_header<R: Read>(r: &mut Counted<R>, path: &Path) -> Result<Option<(u8, u
     Ok(Some((ty, count as u32)))
 }
 
-fn open_file(path: &Path) -> Result<(Counted<BufReader<File>>, u64), ImageError> {
+/// Walks the records of an ECM file without decoding them: the decoded length, and the
+/// structure checked against the file's size.
+///
+/// # Errors
+/// The file cannot be read; no magic; a record header or payload runs past the end of the
+/// file; no trailing EDC; bytes after it.
+pub fn scan(path: &Path) -> Result<EcmInfo, ImageError> {
     let f = File::open(path).map_err(io_err(path))?;
     let len = f.metadata().map_err(io_err(path))?.len();
-    let mut r = Counted {
-        inner: BufReader::with_capacity(1 << 16, f),
-        pos: 0,
-    };
+    scan_reader(BufReader::with_capacity(1 << 16, f), len, path)
+}
+
+/// [`scan`] over any seekable reader of `len` bytes; `path` names it in messages.
+///
+/// # Errors
+/// As [`scan`].
+pub fn scan_reader<R: Read + Seek>(
+    inner: R,
+    len: u64,
+    path: &Path,
+) -> Result<EcmInfo, ImageError> {
+    let mut r = Counted { inner, pos: 0 };
     let mut magic = [0u8; 4];
     if !r.fill(&mut magic).map_err(io_err(path))? || &magic != MAGIC {
         return Err(ImageError::Malformed {
@@ -164,17 +179,6 @@ fn open_file(path: &Path) -> Result<(Counted<BufReader<File>>, u64), ImageError>
             what: "not an ECM file (no `ECM\\0` magic)".into(),
         });
     }
-    Ok((r, len))
-}
-
-/// Walks the records of an ECM file without decoding them: the decoded length, and the
-/// structure checked against the file's size.
-///
-/// # Errors
-/// The file cannot be read; no magic; a record header or payload runs past the end of the
-/// file; no trailing EDC; bytes after it.
-pub fn scan(path: &Path) -> Result<EcmInfo, ImageError> {
-    let (mut r, len) = open_file(path)?;
     let mut decoded_len = 0u64;
     let mut first_type = None;
     while let Some((ty, count)) = read_header(&mut r, path)? {
@@ -191,7 +195,9 @@ pub fn scan(path: &Path) -> Result<EcmInfo, ImageError> {
                 ),
             });
         }
-        r.inner.seek_relative(bytes as i64).map_err(io_err(path))?;
+        r.inner
+            .seek(SeekFrom::Current(bytes as i64))
+            .map_err(io_err(path))?;
         r.pos += bytes;
         decoded_len += decoded(ty) * u64::from(count);
     }
