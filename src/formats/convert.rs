@@ -30,9 +30,9 @@ use crate::codec::{finish_form1, finish_form2, sector, SECTOR_SIZE};
 use crate::layout::{CopySetting, ImageCreator, LayoutError, TrackLayout, TrackPiece};
 use crate::source::Source;
 
-use super::cdt::{read_cdt, CdtError};
 use super::error::ParseError;
 use super::plan::{DiscPlan, DiscType, Segment, TextFields, TextKey, TrackMode, TrackPlan};
+use super::sheet::cdt::{read_cdt, CdtError};
 
 /// How to convert.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

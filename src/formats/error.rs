@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-use super::wav::WavError;
+use super::audio::wav::WavError;
 
 /// A parse or resolve error with its place: the sheet (or data file), line and column (1-based;
 /// line 0 means "the whole file", for example a WAV header).

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use super::{probe, sniff, AudioError, AudioInfo, AudioOptions, Container};
+use super::decode::{sniff, AudioError, AudioInfo, AudioOptions, Container};
+use super::probe::probe;
 use crate::codec::{Isrc, Mcn};
 use crate::formats::cue::{parse_cue, resolve as resolve_cue};
 use crate::formats::error::{ParseError, ParseErrorKind};

@@ -30,13 +30,14 @@ use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::FormatReader;
 use symphonia::core::io::MediaSource;
 
+use super::decode::{
+    channel_layout, open_format, plan_for, AudioError, AudioInfo, AudioOptions, Plan,
+};
 use super::pcm::{append_cd, Dither};
 use super::resample::{downmix, to_i32, Resample};
-use super::{channel_layout, open_format, plan_for, AudioError, AudioInfo, AudioOptions, Plan};
 use crate::source::Source;
 
-/// Bytes of one chunk of decoded PCM: one second of CD audio (75 sectors).
-pub const CHUNK_BYTES: usize = 75 * 2352;
+pub use super::decode::CHUNK_BYTES;
 
 /// A symphonia format reader and decoder on one file, producing CD samples.
 pub(crate) struct Decoding {

@@ -15,13 +15,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::error::{ParseError, ParseErrorKind};
 use super::lex::{format_msf, parse_msf, tokenize, Flavor, Tok, Token};
-use super::plan::{
+use crate::codec::{Isrc, Mcn};
+use crate::formats::error::{ParseError, ParseErrorKind};
+use crate::formats::plan::{
     DiscPlan, DiscType, FileInfo, FileKind, Segment, SubchannelInput, TextFields, TrackMode,
     TrackPlan,
 };
-use crate::codec::{Isrc, Mcn};
 
 /// A cue `FILE` type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use crate::codec::cdtext::{CdText, Charset};
 use crate::layout::{CopySetting, DiscMap, TrackEntry};
 
-use super::lex::format_msf;
+use crate::formats::sheet::lex::format_msf;
 
 /// The cue `TRACK` mode of a track stored as 2352-byte raw sectors: `AUDIO`, `MODE1/2352`
 /// (Mode 1, and Mode 0, which CDRWIN sheets cannot name), `MODE2/2352` (all Mode 2 types).

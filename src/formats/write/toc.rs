@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use crate::codec::cdtext::{Block, CdText, Charset, TextKind, Texts};
 use crate::layout::{CopySetting, DiscMap, TrackEntry};
 
-use super::lex::format_msf;
+use crate::formats::sheet::lex::format_msf;
 
 /// The cdrdao track mode of a track stored as 2352-byte sectors.
 fn toc_mode(t: &TrackEntry) -> &'static str {

@@ -11,13 +11,13 @@
 use std::path::{Path, PathBuf};
 
 use super::cue::StatFn;
-use super::error::{ParseError, ParseErrorKind};
 use super::lex::{parse_msf, parse_u64, tokenize, Flavor, Tok, Token};
-use super::plan::{
+use crate::codec::{Isrc, Mcn};
+use crate::formats::error::{ParseError, ParseErrorKind};
+use crate::formats::plan::{
     DiscPlan, DiscType, FileKind, Segment, SubchannelInput, TextBlock, TextFields, TextKey,
     TrackMode, TrackPlan,
 };
-use crate::codec::{Isrc, Mcn};
 
 /// A length or position as written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use super::error::{ParseError, ParseErrorKind};
+use crate::formats::error::{ParseError, ParseErrorKind};
 
 /// Which sheet syntax to tokenize.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

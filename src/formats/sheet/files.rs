@@ -7,9 +7,9 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::error::{ParseError, ParseErrorKind};
-use super::plan::{DiscPlan, FileInfo, FileKind};
-use super::wav::parse_wav_prefix;
+use crate::formats::audio::wav::parse_wav_prefix;
+use crate::formats::error::{ParseError, ParseErrorKind};
+use crate::formats::plan::{DiscPlan, FileInfo, FileKind};
 
 /// Bytes of a WAV file read to find its data chunk.
 const WAV_HEAD: u64 = 1 << 20;
@@ -137,7 +137,7 @@ pub fn stat_file(path: &Path, kind: FileKind) -> Result<FileInfo, ParseErrorKind
             let mut name = path.as_os_str().to_owned();
             name.push(".ecm");
             find_file(Path::new(&name))
-                .filter(|f| super::image::sniff_path(f) == Some(super::image::ImageKind::Ecm))
+                .filter(|f| crate::formats::image::sniff_path(f) == Some(crate::formats::image::ImageKind::Ecm))
                 .ok_or_else(|| io("no such file".into()))?
         }
         (None, _) => return Err(io("no such file".into())),
@@ -146,9 +146,9 @@ pub fn stat_file(path: &Path, kind: FileKind) -> Result<FileInfo, ParseErrorKind
     let len = meta.len();
     match kind {
         FileKind::Binary
-            if super::image::sniff_path(&found) == Some(super::image::ImageKind::Ecm) =>
+            if crate::formats::image::sniff_path(&found) == Some(crate::formats::image::ImageKind::Ecm) =>
         {
-            let info = super::image::ecm::scan(&found).map_err(|e| ParseErrorKind::File {
+            let info = crate::formats::image::ecm::scan(&found).map_err(|e| ParseErrorKind::File {
                 file: found.clone(),
                 reason: e.reason(),
             })?;
