@@ -165,11 +165,7 @@ pub fn scan(path: &Path) -> Result<EcmInfo, ImageError> {
 ///
 /// # Errors
 /// As [`scan`].
-pub fn scan_reader<R: Read + Seek>(
-    inner: R,
-    len: u64,
-    path: &Path,
-) -> Result<EcmInfo, ImageError> {
+pub fn scan_reader<R: Read + Seek>(inner: R, len: u64, path: &Path) -> Result<EcmInfo, ImageError> {
     let mut r = Counted { inner, pos: 0 };
     let mut magic = [0u8; 4];
     if !r.fill(&mut magic).map_err(io_err(path))? || &magic != MAGIC {

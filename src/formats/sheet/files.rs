@@ -137,7 +137,10 @@ pub fn stat_file(path: &Path, kind: FileKind) -> Result<FileInfo, ParseErrorKind
             let mut name = path.as_os_str().to_owned();
             name.push(".ecm");
             find_file(Path::new(&name))
-                .filter(|f| crate::formats::image::sniff_path(f) == Some(crate::formats::image::ImageKind::Ecm))
+                .filter(|f| {
+                    crate::formats::image::sniff_path(f)
+                        == Some(crate::formats::image::ImageKind::Ecm)
+                })
                 .ok_or_else(|| io("no such file".into()))?
         }
         (None, _) => return Err(io("no such file".into())),
@@ -146,12 +149,14 @@ pub fn stat_file(path: &Path, kind: FileKind) -> Result<FileInfo, ParseErrorKind
     let len = meta.len();
     match kind {
         FileKind::Binary
-            if crate::formats::image::sniff_path(&found) == Some(crate::formats::image::ImageKind::Ecm) =>
+            if crate::formats::image::sniff_path(&found)
+                == Some(crate::formats::image::ImageKind::Ecm) =>
         {
-            let info = crate::formats::image::ecm::scan(&found).map_err(|e| ParseErrorKind::File {
-                file: found.clone(),
-                reason: e.reason(),
-            })?;
+            let info =
+                crate::formats::image::ecm::scan(&found).map_err(|e| ParseErrorKind::File {
+                    file: found.clone(),
+                    reason: e.reason(),
+                })?;
             Ok(FileInfo {
                 path: found,
                 data_offset: 0,
