@@ -4,7 +4,10 @@
 Reads every `use` (and `pub use`) of src/ outside `#[cfg(test)]` modules and every inline
 `crate::`/`super::`/`self::` path, resolves each path to the file of the deepest module it
 names (a re-export is an import of the file that re-exports), and prints each circle found
-(pairs and longer loops). Exit 1 if there is one. Module declarations (`mod x;`) are not imports.
+(pairs and longer loops). Exit 1 if there is one. Module declarations (`mod x;`) are not
+imports, and neither is a module file's use of the children it declares (mod.rs re-exporting
+`child::Item` is the facade of one unit); a child using its parent, and any file using a
+sibling or a file elsewhere, is.
 """
 import os, re, sys
 
@@ -70,6 +73,8 @@ def resolve(path, here, mods):
             if parts[0] == "super":
                 cur = cur[:-1]
             parts = parts[1:]
+    elif here + (parts[0],) in mods:
+        pass  # a path relative to the current module (`pub use child::Item`)
     else:
         return None
     best = cur
@@ -87,7 +92,7 @@ def edges(mods):
         text = strip_tests_and_comments(open(f, encoding="utf-8").read())
         # a file's own module path: super:: from a non-mod.rs file goes to its parent
         targets = set()
-        for m in re.finditer(r"(?s)\buse\s+((?:crate|super|self)::[^;]*);", text):
+        for m in re.finditer(r"(?s)\buse\s+(\w+::[^;]*);", text):
             for p in expand(m.group(1)):
                 t = resolve(p, mod, mods)
                 if t is not None:
@@ -98,6 +103,10 @@ def edges(mods):
             if t is not None:
                 targets.add(t)
         targets.discard(mod)
+        # A module file and the children it declares are one unit (the facade pattern: mod.rs
+        # re-exports `child::Item`); the edge parent -> own child is not counted. Every other
+        # edge is: sibling to sibling, child to parent, across folders.
+        targets = {t for t in targets if not (len(t) == len(mod) + 1 and t[: len(mod)] == mod)}
         out[mod] = {mods[t] for t in targets if t in mods and mods[t] != f}
     return {mods[m]: e for m, e in out.items()}
 

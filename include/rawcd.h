@@ -152,6 +152,11 @@ typedef enum {
    `PREFIX.raw`: the drive stream, as `rawcd_stream_read` gives it.
    */
   RAWCD_FORMAT_RAW = 2,
+  /*
+   `PREFIX.bin` + `PREFIX.toc`: a cdrdao TOC file over the bin (`rawcd image --format
+   cdrdao`).
+   */
+  RAWCD_FORMAT_CDRDAO = 3,
 } rawcd_format;
 
 /*
@@ -640,9 +645,11 @@ rawcd_status rawcd_disc_expected_toc(const rawcd_disc *d,
 /*
  Writes the disc as `rawcd image` does: `RAWCD_FORMAT_BIN` → `PREFIX.bin` + `PREFIX.cue`,
  `RAWCD_FORMAT_CLONECD` → `PREFIX.img` + `PREFIX.ccd` + `PREFIX.sub`, `RAWCD_FORMAT_RAW` →
- `PREFIX.raw` (the stream, with subchannel `sub` and the options' lead-in start). The files
- are identical to `rawcd image`'s for the same disc and settings. Each file is written under
- a temporary name and renamed into place; a failure leaves no partial file.
+ `PREFIX.raw` (the stream, with subchannel `sub` and the options' lead-in start),
+ `RAWCD_FORMAT_CDRDAO` → `PREFIX.bin` + `PREFIX.toc`. The files are identical to `rawcd
+ image`'s for the same disc and settings: both call the library's one set writer
+ (`rawcd::sink::set::write_set`). Every file of the set is written under a name nobody sees
+ and all are named together at the end; a failure leaves no file behind.
 
  Ownership: nothing kept; `opts` may be NULL (defaults). Blocks until done.
  Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, prefix, format, subchannel, options),

@@ -28,6 +28,32 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// I/O on an output file (always the environment's fault, never the input's).
+    #[error("{path}: {}", output_reason(path, source))]
+    Output {
+        /// The output file.
+        path: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Words for an output failure: a missing folder is named as such (the OS error alone says only
+/// "No such file or directory").
+fn output_reason(path: &str, e: &std::io::Error) -> String {
+    let dir = std::path::Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty());
+    match dir {
+        Some(d) if e.kind() == std::io::ErrorKind::NotFound && !d.is_dir() => {
+            format!(
+                "cannot create it: the folder {} does not exist",
+                d.display()
+            )
+        }
+        _ => e.to_string(),
+    }
 }
 
 impl Error {
@@ -36,7 +62,7 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         match self {
             Error::Codec(_) | Error::Layout(_) => true,
-            Error::Pipeline(_) => false,
+            Error::Pipeline(_) | Error::Output { .. } => false,
             Error::Io { source, .. } => matches!(
                 source.kind(),
                 std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData

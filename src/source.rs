@@ -362,10 +362,7 @@ impl Source {
                 if offset < st.pos {
                     return Err(io::Error::new(
                         io::ErrorKind::Unsupported,
-                        format!(
-                            "{name}: reader source read backwards ({offset} < {})",
-                            st.pos
-                        ),
+                        read_again(name, offset, st.pos),
                     ));
                 }
                 let skip = offset - st.pos;
@@ -394,6 +391,23 @@ impl Source {
     }
 }
 
+/// The words for a second read of a read-once source (a second stream of a disc whose track
+/// comes from a reader or a C read callback).
+fn read_again(name: &str, offset: u64, pos: u64) -> String {
+    if offset == 0 {
+        format!(
+            "{name}: a reader (or C read callback) source is read once, front to back, and an \
+             earlier stream has already read it ({pos} bytes); give the track as a file or as \
+             memory to stream the disc more than once"
+        )
+    } else {
+        format!(
+            "{name}: a reader (or C read callback) source is read once, front to back: byte \
+             {offset} was asked for after byte {pos}"
+        )
+    }
+}
+
 fn eof(name: &str, pos: u64, len: u64) -> io::Error {
     io::Error::new(
         io::ErrorKind::UnexpectedEof,
@@ -418,7 +432,12 @@ mod tests {
             assert_eq!(x, y);
         }
         let mut y = [0u8; 4];
-        assert!(b.read_at(0, &mut y).is_err(), "backwards read is refused");
+        let e = b.read_at(0, &mut y).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("cursor: a reader (or C read callback) source is read once"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -5,27 +5,15 @@
 #![cfg(feature = "audio")]
 #![allow(clippy::unwrap_used)] // test code: a panic is a failure with its location
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn rawcd(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_rawcd"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    )
-}
+use common::rawcd;
 
 fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("rawcd-audio-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::tmpdir("audio", tag)
 }
 
 /// Interleaved samples: `channels` channels of a tone plus seeded noise, full 16-bit range.
@@ -48,21 +36,7 @@ fn le_bytes(s: &[i16]) -> Vec<u8> {
 }
 
 fn wav(s: &[i16], channels: u16) -> Vec<u8> {
-    let data = le_bytes(s);
-    let mut v = b"RIFF".to_vec();
-    v.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
-    v.extend_from_slice(b"WAVEfmt ");
-    v.extend_from_slice(&16u32.to_le_bytes());
-    v.extend_from_slice(&1u16.to_le_bytes());
-    v.extend_from_slice(&channels.to_le_bytes());
-    v.extend_from_slice(&44_100u32.to_le_bytes());
-    v.extend_from_slice(&(44_100 * 2 * u32::from(channels)).to_le_bytes());
-    v.extend_from_slice(&(2 * channels).to_le_bytes());
-    v.extend_from_slice(&16u16.to_le_bytes());
-    v.extend_from_slice(b"data");
-    v.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    v.extend_from_slice(&data);
-    v
+    common::wav(&le_bytes(s), channels, 16, 44_100)
 }
 
 /// A FLAC file from interleaved samples (flacenc), with extra metadata blocks after STREAMINFO.
@@ -605,7 +579,7 @@ fn tool(d: &Path, cmd: &str, args: &[&str]) -> bool {
 }
 
 #[test]
-#[ignore = "needs lame and oggenc (.ci/run installs them)"]
+#[ignore = "needs lame and oggenc: cargo test --test audio -- --include-ignored (or .ci/run installs them)"]
 fn mp3_and_vorbis_decode_to_the_stated_length_with_gapless_info() {
     use rawcd::formats::audio::{probe, stream::decode_all, AudioOptions};
     let d = tmpdir("lossy");
@@ -644,7 +618,7 @@ fn mp3_and_vorbis_decode_to_the_stated_length_with_gapless_info() {
 }
 
 #[test]
-#[ignore = "needs ffmpeg (.ci/run installs it)"]
+#[ignore = "needs ffmpeg: cargo test --test audio -- --include-ignored (or .ci/run installs it)"]
 fn alac_gives_the_wav_disc() {
     let d = tmpdir("alac");
     write_tracks(&d);

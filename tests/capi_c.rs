@@ -39,24 +39,6 @@ fn lib_path() -> PathBuf {
     target.join("release").join("librawcd.a")
 }
 
-fn wav(pcm: &[u8]) -> Vec<u8> {
-    let mut h = Vec::with_capacity(44 + pcm.len());
-    h.extend_from_slice(b"RIFF");
-    h.extend_from_slice(&(36 + pcm.len() as u32).to_le_bytes());
-    h.extend_from_slice(b"WAVEfmt ");
-    h.extend_from_slice(&16u32.to_le_bytes());
-    h.extend_from_slice(&1u16.to_le_bytes()); // PCM
-    h.extend_from_slice(&2u16.to_le_bytes()); // stereo
-    h.extend_from_slice(&44_100u32.to_le_bytes());
-    h.extend_from_slice(&(44_100u32 * 4).to_le_bytes());
-    h.extend_from_slice(&4u16.to_le_bytes());
-    h.extend_from_slice(&16u16.to_le_bytes());
-    h.extend_from_slice(b"data");
-    h.extend_from_slice(&(pcm.len() as u32).to_le_bytes());
-    h.extend_from_slice(pcm);
-    h
-}
-
 struct Fixture {
     dir: PathBuf,
     data: Vec<u8>,
@@ -87,8 +69,8 @@ fn fixture() -> Fixture {
     std::fs::write(dir.join("data.iso"), &data).unwrap();
     std::fs::write(dir.join("audio2.pcm"), &audio2).unwrap();
     std::fs::write(dir.join("audio3.pcm"), &audio3).unwrap();
-    std::fs::write(dir.join("audio2.wav"), wav(&audio2)).unwrap();
-    std::fs::write(dir.join("audio3.wav"), wav(&audio3)).unwrap();
+    std::fs::write(dir.join("audio2.wav"), common::cd_wav(&audio2)).unwrap();
+    std::fs::write(dir.join("audio3.wav"), common::cd_wav(&audio3)).unwrap();
     std::fs::write(dir.join("cdtext.cdt"), &cdt).unwrap();
     Fixture {
         dir,
@@ -285,7 +267,7 @@ fn same_file(a: &Path, b: &Path) {
 }
 
 #[test]
-#[ignore = "needs the C library: cargo rustc --release --lib --features capi --crate-type staticlib"]
+#[ignore = "needs the C library: cargo rustc --release --lib --features capi --crate-type staticlib, then cargo test --release --test capi_c -- --include-ignored (or .ci/run does both)"]
 fn c_tests_under_sanitizers() {
     assert!(
         lib_path().exists(),

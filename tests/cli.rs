@@ -2,59 +2,21 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failure with its location
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn rawcd(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_rawcd"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    )
-}
+use std::path::PathBuf;
+
+use common::{iso, rawcd, wav_pattern};
 
 fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("rawcd-cli-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn iso(sectors: usize) -> Vec<u8> {
-    (0..sectors * 2048).map(|i| (i * 7 % 251) as u8).collect()
-}
-
-fn wav_bytes(frames: usize, channels: u16, bits: u16, rate: u32) -> Vec<u8> {
-    let block = channels * bits / 8;
-    let data: Vec<u8> = (0..frames * block as usize)
-        .map(|i| (i * 13 % 256) as u8)
-        .collect();
-    let mut v = b"RIFF".to_vec();
-    v.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
-    v.extend_from_slice(b"WAVEfmt ");
-    v.extend_from_slice(&16u32.to_le_bytes());
-    v.extend_from_slice(&1u16.to_le_bytes());
-    v.extend_from_slice(&channels.to_le_bytes());
-    v.extend_from_slice(&rate.to_le_bytes());
-    v.extend_from_slice(&(rate * block as u32).to_le_bytes());
-    v.extend_from_slice(&block.to_le_bytes());
-    v.extend_from_slice(&bits.to_le_bytes());
-    v.extend_from_slice(b"data");
-    v.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    v.extend_from_slice(&data);
-    v
+    common::tmpdir("cli", tag)
 }
 
 fn setup(tag: &str) -> PathBuf {
     let d = tmpdir(tag);
     std::fs::write(d.join("a.iso"), iso(400)).unwrap();
-    std::fs::write(d.join("b.wav"), wav_bytes(588 * 320 + 100, 2, 16, 44100)).unwrap();
-    std::fs::write(d.join("c.wav"), wav_bytes(588 * 300, 2, 16, 44100)).unwrap();
+    std::fs::write(d.join("b.wav"), wav_pattern(588 * 320 + 100, 2, 16, 44100)).unwrap();
+    std::fs::write(d.join("c.wav"), wav_pattern(588 * 300, 2, 16, 44100)).unwrap();
     d
 }
 
@@ -225,7 +187,7 @@ fn bad_inputs_exit_2_with_one_line_and_no_output() {
     let d = setup("bad");
     std::fs::write(d.join("odd.iso"), vec![0u8; 2049 * 300]).unwrap();
     std::fs::write(d.join("short.iso"), vec![0u8; 2048 * 100]).unwrap();
-    std::fs::write(d.join("mono8.wav"), wav_bytes(588 * 400, 1, 8, 22050)).unwrap();
+    std::fs::write(d.join("mono8.wav"), wav_pattern(588 * 400, 1, 8, 22050)).unwrap();
     std::fs::write(
         d.join("unk.cue"),
         "FILE \"a.iso\" BINARY\n  TRACK 01 MODE1/2048\n  FROB 1\n    INDEX 01 00:00:00\n",

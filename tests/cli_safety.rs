@@ -5,71 +5,46 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failure with its location
 
+mod common;
+
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_rawcd");
-
-fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let o = Command::new(BIN)
-        .args(args)
-        .envs(env.iter().copied())
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    )
-}
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    run_env(dir, args, &[])
-}
+use common::{iso, names, rawcd, rawcd_env, BIN};
 
 fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("rawcd-safety-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// The names in `d`, hidden ones included, sorted.
-fn names(d: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(d)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect();
-    v.sort();
-    v
-}
-
-fn iso(sectors: usize) -> Vec<u8> {
-    (0..sectors * 2048).map(|i| (i * 7 % 251) as u8).collect()
+    common::tmpdir("safety", tag)
 }
 
 fn wav(frames: usize) -> Vec<u8> {
-    let data: Vec<u8> = (0..frames * 4).map(|i| (i * 13 % 256) as u8).collect();
-    let mut v = b"RIFF".to_vec();
-    v.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
-    v.extend_from_slice(b"WAVEfmt ");
-    v.extend_from_slice(&16u32.to_le_bytes());
-    for x in [1u16, 2] {
-        v.extend_from_slice(&x.to_le_bytes());
+    common::wav_pattern(frames, 2, 16, 44_100)
+}
+
+/// Runs `sh_command` in `dir` under script(1), which gives it a pseudo-terminal: what the
+/// terminal showed, or `None` (the test skips, saying so) where script(1) is missing.
+fn in_terminal(dir: &Path, sh_command: &str) -> Option<String> {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("script(1) missing: skipped");
+        return None;
     }
-    v.extend_from_slice(&44_100u32.to_le_bytes());
-    v.extend_from_slice(&176_400u32.to_le_bytes());
-    for x in [4u16, 16] {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    v.extend_from_slice(b"data");
-    v.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    v.extend_from_slice(&data);
-    v
+    let o = Command::new("script")
+        .args(["-qec", sh_command, "/dev/null"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    Some(String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// `rawcd args` in `d` is refused: exit 2, nothing on stdout, exactly `want` on stderr.
+fn assert_refused(d: &Path, args: &[&str], want: &str) {
+    let (code, out, err) = rawcd(d, args);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (2, "", want),
+        "{args:?}"
+    );
 }
 
 /// A folder with `a.iso` (400 sectors), `b.wav` (320 sectors) and a sheet `s.cue` over them.
@@ -102,7 +77,7 @@ fn disk_full_at_every_member_of_every_output_set_leaves_no_file() {
         for ext in exts {
             for point in ["write", "sync", "place"] {
                 let spec = format!("{ext}:{point}");
-                let (code, out, err) = run_env(
+                let (code, out, err) = rawcd_env(
                     &d,
                     &["image", "s.cue", "-o", "x", "--format", format, "-q"],
                     &[("RAWCD_INJECT_FAILURE", &spec)],
@@ -120,7 +95,7 @@ fn disk_full_at_every_member_of_every_output_set_leaves_no_file() {
             }
         }
         // And without a failure the whole set appears.
-        let (code, _, err) = run(&d, &["image", "s.cue", "-o", "x", "--format", format, "-q"]);
+        let (code, _, err) = rawcd(&d, &["image", "s.cue", "-o", "x", "--format", format, "-q"]);
         assert_eq!(code, 0, "{err}");
         for ext in exts {
             assert!(d.join(format!("x.{ext}")).is_file(), "{format} x.{ext}");
@@ -259,7 +234,7 @@ fn with_named_temporaries_sigterm_removes_them_and_after_sigkill_the_next_run_do
     let left = names(&d);
     assert_eq!(left.len(), 3, "{left:?}");
     // The next run to the same prefix removes them and says so (then fails on purpose early).
-    let (code, _, err) = run_env(
+    let (code, _, err) = rawcd_env(
         &d,
         &["image", "big.iso", "-o", "x", "--format", "clonecd", "-q"],
         &[("RAWCD_INJECT_FAILURE", "img:write")],
@@ -280,7 +255,7 @@ fn a_stale_temporary_is_removed_by_the_next_run_which_says_so() {
     let d = setup("stale");
     // What a run killed during the final rename (or on a system without O_TMPFILE) leaves.
     std::fs::write(d.join(".x.bin.rawcd-99999999.tmp"), b"half").unwrap();
-    let (code, _, err) = run(&d, &["image", "s.cue", "-o", "x", "-q"]);
+    let (code, _, err) = rawcd(&d, &["image", "s.cue", "-o", "x", "-q"]);
     assert_eq!(code, 0);
     assert_eq!(
         err,
@@ -354,12 +329,7 @@ fn outputs_that_would_overwrite_an_input_or_go_nowhere_are_refused() {
         ),
     ];
     for (args, want) in cases {
-        let (code, out, err) = run(&d, args);
-        assert_eq!(
-            (code, out.as_str(), err.as_str()),
-            (2, "", *want),
-            "{args:?}"
-        );
+        assert_refused(&d, args, want);
     }
     assert_eq!(
         names(&d),
@@ -369,21 +339,14 @@ fn outputs_that_would_overwrite_an_input_or_go_nowhere_are_refused() {
 
 #[test]
 fn raw_stream_to_a_terminal_is_refused() {
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("script(1) missing: skipped");
-        return;
-    }
     let d = setup("stdouttty");
-    let o = Command::new("script")
-        .args([
-            "-qec",
-            &format!("{BIN} image s.cue -o - --format raw; echo \"exit $?\""),
-            "/dev/null",
-        ])
-        .current_dir(&d)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&o.stdout).replace('\r', "");
+    let Some(tty) = in_terminal(
+        &d,
+        &format!("{BIN} image s.cue -o - --format raw; echo \"exit $?\""),
+    ) else {
+        return;
+    };
+    let text = tty.replace('\r', "");
     assert_eq!(
         text,
         "rawcd: -o -: stdout is a terminal; pipe it into a burner or a file\nexit 2\n"
@@ -393,7 +356,7 @@ fn raw_stream_to_a_terminal_is_refused() {
 #[test]
 fn raw_stream_to_stdout_equals_the_raw_file() {
     let d = setup("stdout");
-    let (code, _, err) = run(&d, &["image", "s.cue", "-o", "x", "--format", "raw", "-q"]);
+    let (code, _, err) = rawcd(&d, &["image", "s.cue", "-o", "x", "--format", "raw", "-q"]);
     assert_eq!(code, 0, "{err}");
     let o = Command::new(BIN)
         .args(["image", "s.cue", "-o", "-", "--format", "raw", "-q"])
@@ -423,35 +386,22 @@ fn simulate_refuses_every_out_of_range_value() {
     for (extra, want) in cases {
         let mut args = vec!["simulate"];
         args.extend_from_slice(extra);
-        let (code, out, err) = run(&d, &args);
-        assert_eq!(
-            (code, out.as_str(), err.as_str()),
-            (2, "", *want),
-            "{args:?}"
-        );
+        assert_refused(&d, &args, want);
     }
 }
 
 #[test]
 fn simulate_shows_progress_on_a_terminal() {
     // `script` gives the process a pseudo-terminal; the line shows sectors, fill, underruns.
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("script(1) missing: skipped");
-        return;
-    }
     let d = tmpdir("simtty");
-    let o = Command::new("script")
-        .args([
-            "-qec",
-            &format!("{BIN} simulate --generate 0.07 --speed 100 --drive-buffer-mb 0.25"),
-            "/dev/null",
-        ])
-        .current_dir(&d)
-        .output()
-        .unwrap();
-    let all = String::from_utf8_lossy(&o.stdout);
-    assert!(all.contains("sectors  buffer"), "{all}");
-    assert!(all.contains("underruns 0"), "{all}");
+    let Some(tty) = in_terminal(
+        &d,
+        &format!("{BIN} simulate --generate 0.07 --speed 100 --drive-buffer-mb 0.25"),
+    ) else {
+        return;
+    };
+    assert!(tty.contains("sectors  buffer"), "{tty}");
+    assert!(tty.contains("underruns 0"), "{tty}");
 }
 
 // ---------------------------------------------------------------- item 3: sheets
@@ -464,11 +414,7 @@ fn a_second_session_is_refused() {
         "REM SESSION 01\nFILE \"a.iso\" BINARY\n  TRACK 01 MODE1/2048\n    INDEX 01 00:00:00\nREM SESSION 02\n",
     )
     .unwrap();
-    let (code, out, err) = run(&d, &["image", "m.cue", "-o", "x"]);
-    assert_eq!(
-        (code, out.as_str(), err.as_str()),
-        (2, "", "rawcd: m.cue:5:1: REM SESSION 02 (a multi-session disc: rawcd writes one session and would merge them) is not supported\n")
-    );
+    assert_refused(&d, &["image", "m.cue", "-o", "x"], "rawcd: m.cue:5:1: REM SESSION 02 (a multi-session disc: rawcd writes one session and would merge them) is not supported\n");
 }
 
 #[test]
@@ -481,11 +427,7 @@ fn raw_data_without_sync_names_file_and_line() {
     .unwrap();
     // 400 × 2048 bytes is not whole 2352-byte sectors; cut it so it is.
     std::fs::write(d.join("a.iso"), &iso(400)[..2352 * 300]).unwrap();
-    let (code, out, err) = run(&d, &["image", "r.cue", "-o", "x"]);
-    assert_eq!(
-        (code, out.as_str(), err.as_str()),
-        (2, "", "rawcd: r.cue:3:3: track 01 (MODE1/2352): ./a.iso: no sync pattern at byte 0, so this is not a raw 2352-byte sector (is the track mode right?)\n")
-    );
+    assert_refused(&d, &["image", "r.cue", "-o", "x"], "rawcd: r.cue:3:3: track 01 (MODE1/2352): ./a.iso: no sync pattern at byte 0, so this is not a raw 2352-byte sector (is the track mode right?)\n");
     assert_eq!(names(&d), ["a.iso", "b.wav", "r.cue", "s.cue"]);
 }
 
@@ -502,7 +444,7 @@ fn libcdio_sheets_need_the_override_and_then_image() {
         std::os::unix::fs::symlink(src.join(f), d.join(f)).unwrap();
     }
     // Symlinks out of the folder are refused unless any path is allowed.
-    let (code, _, err) = run(&d, &["image", "cdda_4_5.cue", "-o", "x"]);
+    let (code, _, err) = rawcd(&d, &["image", "cdda_4_5.cue", "-o", "x"]);
     assert_eq!(code, 2);
     assert!(
         err.starts_with("rawcd: cdda_4_5.cue:1:6: ./cdda_4_5.bin is outside the sheet's folder"),
@@ -512,31 +454,23 @@ fn libcdio_sheets_need_the_override_and_then_image() {
         std::fs::remove_file(d.join(f)).unwrap();
         std::fs::copy(src.join(f), d.join(f)).unwrap();
     }
-    let (code, out, err) = run(&d, &["image", "cdda_4_5.cue", "-o", "x"]);
-    assert_eq!(
-        (code, out.as_str(), err.as_str()),
-        (2, "", "rawcd: cdda_4_5.cue: track 4 has 150 sectors from INDEX 01; the minimum is 300 (4 s) (real discs have such tracks: --allow-short-tracks or --relaxed accepts it)\n")
-    );
-    let (code, out, err) = run(&d, &["image", "cdda.toc", "-o", "y"]);
-    assert_eq!(
-        (code, out.as_str(), err.as_str()),
-        (2, "", "rawcd: cdda.toc: track 1 has 25 sectors from INDEX 01; the minimum is 300 (4 s) (real discs have such tracks: --allow-short-tracks or --relaxed accepts it)\n")
-    );
+    assert_refused(&d, &["image", "cdda_4_5.cue", "-o", "x"], "rawcd: cdda_4_5.cue: track 4 has 150 sectors from INDEX 01; the minimum is 300 (4 s) (real discs have such tracks: --allow-short-tracks or --relaxed accepts it)\n");
+    assert_refused(&d, &["image", "cdda.toc", "-o", "y"], "rawcd: cdda.toc: track 1 has 25 sectors from INDEX 01; the minimum is 300 (4 s) (real discs have such tracks: --allow-short-tracks or --relaxed accepts it)\n");
     for flag in ["--allow-short-tracks", "--relaxed"] {
-        let (code, _, err) = run(&d, &["image", "cdda_4_5.cue", "-o", "x", "-q", flag]);
+        let (code, _, err) = rawcd(&d, &["image", "cdda_4_5.cue", "-o", "x", "-q", flag]);
         assert_eq!(code, 0, "{err}");
         assert_eq!(
             err,
             "rawcd: warning: cdda_4_5.cue: track 4 has 150 sectors from INDEX 01; the minimum is 300 (4 s)\nrawcd: warning: cdda_4_5.cue: track 5 has 152 sectors from INDEX 01; the minimum is 300 (4 s)\n"
         );
-        let (code, _, err) = run(&d, &["image", "cdda.toc", "-o", "y", "-q", flag]);
+        let (code, _, err) = rawcd(&d, &["image", "cdda.toc", "-o", "y", "-q", flag]);
         assert_eq!(code, 0, "{err}");
         assert_eq!(
             err,
             "rawcd: warning: cdda.toc: track 1 has 25 sectors from INDEX 01; the minimum is 300 (4 s)\n"
         );
     }
-    let (code, out, _) = run(&d, &["verify", "x.cue"]);
+    let (code, out, _) = rawcd(&d, &["verify", "x.cue"]);
     assert_eq!(code, 0);
     assert!(
         out.contains("no problem found, but nothing could be checked"),
@@ -599,26 +533,17 @@ fn file_paths_leaving_the_sheet_folder_are_refused_unless_allowed() {
         ("dir.cue", "rawcd: dir.cue:1:6: ./dir: not a regular file\n".into()),
     ];
     for (cue, want) in &cases {
-        let (code, out, err) = run(&d, &["image", cue, "-o", "x"]);
-        assert_eq!(
-            (code, out.as_str(), err.as_str()),
-            (2, "", want.as_str()),
-            "{cue}"
-        );
+        assert_refused(&d, &["image", cue, "-o", "x"], want.as_str());
     }
     // Allowed: the escaping files are read; special files still are not.
     for cue in ["up.cue", "abs.cue", "sym.cue"] {
-        let (code, _, err) = run(&d, &["toc", cue, "--allow-any-path"]);
+        let (code, _, err) = rawcd(&d, &["toc", cue, "--allow-any-path"]);
         assert_eq!(code, 0, "{cue}: {err}");
     }
-    let (code, out, err) = run(&d, &["image", "zero.cue", "-o", "x", "--allow-any-path"]);
-    assert_eq!(
-        (code, out.as_str(), err.as_str()),
-        (
-            2,
-            "",
-            "rawcd: zero.cue:1:6: /dev/zero: not a regular file\n"
-        )
+    assert_refused(
+        &d,
+        &["image", "zero.cue", "-o", "x", "--allow-any-path"],
+        "rawcd: zero.cue:1:6: /dev/zero: not a regular file\n",
     );
     // A FIFO in the folder.
     let st = Command::new("mkfifo")
@@ -627,7 +552,7 @@ fn file_paths_leaving_the_sheet_folder_are_refused_unless_allowed() {
         .unwrap();
     assert!(st.success());
     sheet("fifo.cue", "fifo.bin");
-    let (code, _, err) = run(&d, &["image", "fifo.cue", "-o", "x"]);
+    let (code, _, err) = rawcd(&d, &["image", "fifo.cue", "-o", "x"]);
     assert_eq!(
         (code, err.as_str()),
         (2, "rawcd: fifo.cue:1:6: ./fifo.bin: not a regular file\n")
@@ -652,12 +577,7 @@ fn file_paths_leaving_the_sheet_folder_are_refused_unless_allowed() {
         ),
     ];
     for (args, want) in cases {
-        let (code, out, err) = run(&d, args);
-        assert_eq!(
-            (code, out.as_str(), err.as_str()),
-            (2, "", *want),
-            "{args:?}"
-        );
+        assert_refused(&d, args, want);
     }
     std::fs::create_dir(d.join("d.iso")).unwrap();
     std::fs::create_dir(d.join("d.cue")).unwrap();
@@ -668,12 +588,7 @@ fn file_paths_leaving_the_sheet_folder_are_refused_unless_allowed() {
             "rawcd: d.cue: cannot read the sheet: not a regular file\n",
         ),
     ] {
-        let (code, out, err) = run(&d, &args);
-        assert_eq!(
-            (code, out.as_str(), err.as_str()),
-            (2, "", want),
-            "{args:?}"
-        );
+        assert_refused(&d, &args, want);
     }
 }
 
@@ -685,17 +600,13 @@ fn extensible_wav_with_a_16_byte_fmt_chunk_is_a_typed_error() {
     let mut w = wav(588 * 300);
     w[20..22].copy_from_slice(&0xFFFEu16.to_le_bytes());
     std::fs::write(d.join("x.wav"), w).unwrap();
-    let (code, out, err) = run(&d, &["image", "x.wav", "-o", "x"]);
-    assert_eq!(
-        (code, out.as_str(), err.as_str()),
-        (2, "", "rawcd: x.wav: fmt chunk of 16 bytes is too small for a WAVE_FORMAT_EXTENSIBLE header (40 bytes)\n")
-    );
+    assert_refused(&d, &["image", "x.wav", "-o", "x"], "rawcd: x.wav: fmt chunk of 16 bytes is too small for a WAVE_FORMAT_EXTENSIBLE header (40 bytes)\n");
     std::fs::write(
         d.join("x.cue"),
         "FILE \"x.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n",
     )
     .unwrap();
-    let (code, _, err) = run(&d, &["image", "x.cue", "-o", "y"]);
+    let (code, _, err) = rawcd(&d, &["image", "x.cue", "-o", "y"]);
     assert_eq!(
         (code, err.as_str()),
         (2, "rawcd: x.cue:1:6: fmt chunk of 16 bytes is too small for a WAVE_FORMAT_EXTENSIBLE header (40 bytes)\n")
@@ -706,7 +617,7 @@ fn extensible_wav_with_a_16_byte_fmt_chunk_is_a_typed_error() {
 fn padded_audio_is_warned_once_with_the_count() {
     let d = setup("pad");
     std::fs::write(d.join("b.wav"), wav(588 * 320 + 100)).unwrap();
-    let (code, _, err) = run(&d, &["image", "b.wav", "-o", "x", "-q"]);
+    let (code, _, err) = rawcd(&d, &["image", "b.wav", "-o", "x", "-q"]);
     assert_eq!(code, 0);
     assert_eq!(
         err,
@@ -722,15 +633,15 @@ fn verify_says_what_it_could_not_check() {
         "FILE \"b.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n",
     )
     .unwrap();
-    let (code, _, err) = run(&d, &["image", "au.cue", "-o", "out", "-q"]);
+    let (code, _, err) = rawcd(&d, &["image", "au.cue", "-o", "out", "-q"]);
     assert_eq!(code, 0, "{err}");
-    let (code, out, _) = run(&d, &["verify", "out.cue"]);
+    let (code, out, _) = rawcd(&d, &["verify", "out.cue"]);
     assert_eq!(code, 0);
     assert_eq!(
         out,
         "out.cue: 320 sectors, 0 data sectors checked, 0 Q frames checked: no problem found, but nothing could be checked: the 320 sectors are audio (no sync, header, EDC or ECC to check) and the image has no subchannel (no Q to check)\n"
     );
-    let (code, out, _) = run(&d, &["verify", "out.cue", "--json"]);
+    let (code, out, _) = rawcd(&d, &["verify", "out.cue", "--json"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["data_sectors_checked"], 0);
@@ -739,7 +650,7 @@ fn verify_says_what_it_could_not_check() {
         .unwrap()
         .starts_with("nothing could be checked"));
     // A damaged data image: problems with LBAs in the JSON, exit 1.
-    let (code, _, _) = run(
+    let (code, _, _) = rawcd(
         &d,
         &["image", "s.cue", "-o", "x", "--format", "clonecd", "-q"],
     );
@@ -747,7 +658,7 @@ fn verify_says_what_it_could_not_check() {
     let mut img = std::fs::read(d.join("x.img")).unwrap();
     img[2352 * 10 + 100] ^= 1;
     std::fs::write(d.join("x.img"), img).unwrap();
-    let (code, out, _) = run(&d, &["verify", "x.ccd", "--json"]);
+    let (code, out, _) = rawcd(&d, &["verify", "x.ccd", "--json"]);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["ok"], false);
@@ -760,7 +671,7 @@ fn verify_says_what_it_could_not_check() {
 fn completions_load_in_bash_and_the_man_page_renders() {
     let d = tmpdir("conv");
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let (code, out, _) = run(&d, &["completions", shell]);
+        let (code, out, _) = rawcd(&d, &["completions", shell]);
         assert_eq!(code, 0);
         assert!(out.contains("rawcd"), "{shell}");
     }
@@ -773,7 +684,7 @@ fn completions_load_in_bash_and_the_man_page_renders() {
         .unwrap();
     assert!(st.status.success(), "{st:?}");
     assert!(String::from_utf8_lossy(&st.stdout).contains("rawcd"));
-    let (code, man, _) = run(&d, &["man"]);
+    let (code, man, _) = rawcd(&d, &["man"]);
     assert_eq!(code, 0);
     assert!(man.starts_with(".ie"), "{}", &man[..40]);
     std::fs::write(d.join("rawcd.1"), &man).unwrap();
@@ -793,7 +704,7 @@ fn completions_load_in_bash_and_the_man_page_renders() {
 #[test]
 fn warnings_are_printed_once_and_in_words() {
     let d = setup("once");
-    let (code, out, err) = run(&d, &["toc", "a.iso", "--catalog", "1234567890123"]);
+    let (code, out, err) = rawcd(&d, &["toc", "a.iso", "--catalog", "1234567890123"]);
     assert_eq!(code, 0);
     assert_eq!(
         err,
@@ -806,7 +717,7 @@ fn warnings_are_printed_once_and_in_words() {
         "FILE \"b.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\nFILE \"a.iso\" BINARY\n  TRACK 02 MODE1/2048\n    INDEX 01 00:00:00\n",
     )
     .unwrap();
-    let (code, _, err) = run(&d, &["toc", "g.cue"]);
+    let (code, _, err) = rawcd(&d, &["toc", "g.cue"]);
     assert_eq!(code, 0);
     assert!(
         err.contains("rawcd: warning: g.cue: track 2: pre-gap of 0 sectors; the Red Book asks for 225 where a data track follows audio\n"),
@@ -819,7 +730,7 @@ fn warnings_are_printed_once_and_in_words() {
 fn small_wording_faults_are_gone() {
     let d = setup("words");
     std::fs::write(d.join("e.iso"), vec![0u8; 3000]).unwrap();
-    let (code, _, err) = run(&d, &["verify", "e.iso"]);
+    let (code, _, err) = rawcd(&d, &["verify", "e.iso"]);
     assert_eq!(
         (code, err.as_str()),
         (
@@ -827,7 +738,7 @@ fn small_wording_faults_are_gone() {
             "rawcd: e.iso: cannot tell the sector size (2352, 2368 or 2448) from the length\n"
         )
     );
-    let (code, _, err) = run(&d, &["image", "a.iso", "-o", "x"]);
+    let (code, _, err) = rawcd(&d, &["image", "a.iso", "-o", "x"]);
     assert_eq!(code, 0);
     assert!(err.contains("rawcd: 1 track, lead-out"), "{err}");
 }
@@ -835,7 +746,7 @@ fn small_wording_faults_are_gone() {
 #[test]
 fn image_json_lists_the_files_written() {
     let d = setup("ijson");
-    let (code, out, err) = run(
+    let (code, out, err) = rawcd(
         &d,
         &["image", "s.cue", "-o", "x", "--format", "cdrdao", "--json"],
     );
@@ -862,34 +773,25 @@ fn cdrdao_layout(dir: &Path, toc: &str) -> Vec<(u32, u32)> {
         .unwrap();
     assert!(o.status.success(), "{o:?}");
     let text = String::from_utf8_lossy(&o.stdout).to_string();
-    let num = |l: &str| -> u32 {
-        let a = l.find('(').unwrap();
-        let b = l.find(')').unwrap();
-        l[a + 1..b].trim().parse().unwrap()
-    };
-    let starts: Vec<u32> = text
-        .lines()
-        .filter(|l| l.trim_start().starts_with("START"))
-        .map(num)
-        .collect();
-    let ends: Vec<u32> = text
-        .lines()
-        .filter(|l| l.trim_start().starts_with("END"))
-        .map(num)
-        .collect();
-    starts.into_iter().zip(ends).collect()
+    let (starts, ends) = common::cdrdao_starts_ends(&text);
+    let sector = |v: i32| u32::try_from(v).unwrap();
+    starts
+        .into_iter()
+        .zip(ends)
+        .map(|(a, b)| (sector(a), sector(b)))
+        .collect()
 }
 
 #[test]
-#[ignore = "needs cdrdao (installed by .ci/run)"]
+#[ignore = "needs cdrdao: cargo test --test cli_safety -- --include-ignored (or .ci/run installs it)"]
 fn cdrdao_reads_the_toc_back_to_the_same_layout() {
     let d = setup("cdrdao");
-    let (code, _, err) = run(
+    let (code, _, err) = rawcd(
         &d,
         &["image", "s.cue", "-o", "x", "--format", "cdrdao", "-q"],
     );
     assert_eq!(code, 0, "{err}");
-    let (_, json, _) = run(&d, &["toc", "s.cue", "--json"]);
+    let (_, json, _) = rawcd(&d, &["toc", "s.cue", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let tracks = v["tracks"].as_array().unwrap();
     let got = cdrdao_layout(&d, "x.toc");
@@ -910,21 +812,14 @@ fn cdrdao_reads_the_toc_back_to_the_same_layout() {
 
 #[test]
 fn the_progress_line_fits_a_narrow_terminal() {
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("script(1) missing: skipped");
-        return;
-    }
     let d = sparse_iso("narrow", 10_000);
-    let o = Command::new("script")
-        .args([
-            "-qec",
-            &format!("stty rows 24 cols 50; {BIN} image big.iso -o x --threads 1"),
-            "/dev/null",
-        ])
-        .current_dir(&d)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&o.stdout).replace('\r', "\n");
+    let Some(tty) = in_terminal(
+        &d,
+        &format!("stty rows 24 cols 50; {BIN} image big.iso -o x --threads 1"),
+    ) else {
+        return;
+    };
+    let text = tty.replace('\r', "\n");
     let mut lines = 0;
     for l in text.lines() {
         // Drop terminal escape sequences (ESC [ … letter).

@@ -64,16 +64,7 @@ struct DiscSpec {
 }
 
 fn disc_spec() -> impl Strategy<Value = DiscSpec> {
-    let ty = prop::sample::select(vec![
-        SectorType::Audio,
-        SectorType::Mode0,
-        SectorType::Mode1,
-        SectorType::Mode2Form0,
-        SectorType::Mode2Form1,
-        SectorType::Mode2Form2,
-        SectorType::Mode1Raw,
-        SectorType::Mode2Form1Raw,
-    ]);
+    let ty = prop::sample::select(common::disc_track_types());
     let layout = prop::option::of((0u32..200, 0u32..200, 0u32..160));
     (
         prop::collection::vec(
@@ -650,7 +641,7 @@ fn hidden_track_one_audio_cue() {
 /// The hidden-track sheet (plus a second track) through `cdrdao show-toc` (0-based addresses
 /// = LBAs): T1 PREGAP 2447 START 2447; T2 START 3150; END 4000.
 #[test]
-#[ignore = "needs cdrdao (installed by .ci/run)"]
+#[ignore = "needs cdrdao: cargo test --test conform -- --include-ignored (or .ci/run installs it)"]
 fn hidden_track_one_audio_cue_matches_cdrdao() {
     let d = temp_dir("htoa-cdrdao");
     std::fs::write(d.join("a.bin"), vec![0u8; 4000 * 2352]).unwrap();
@@ -667,21 +658,7 @@ fn hidden_track_one_audio_cue_matches_cdrdao() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let num = |line: &str| -> i32 {
-        let a = line.rfind('(').unwrap();
-        let b = line.rfind(')').unwrap();
-        line[a + 1..b].trim().parse().unwrap()
-    };
-    let starts: Vec<i32> = text
-        .lines()
-        .filter(|l| l.trim_start().starts_with("START"))
-        .map(num)
-        .collect();
-    let ends: Vec<i32> = text
-        .lines()
-        .filter(|l| l.trim_start().starts_with("END"))
-        .map(num)
-        .collect();
+    let (starts, ends) = common::cdrdao_starts_ends(&text);
     let plan = load_cue(&d.join("h.cue")).unwrap();
     let map = plan_to_creator(&plan, &ConvertOptions::default())
         .unwrap()

@@ -2,6 +2,8 @@
 //! (swap, Form 2, joined partial sectors), flags, MCN, ISRC and CD-Text.
 #![allow(clippy::unwrap_used)] // test code: a panic is a failure with its location
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use rawcd::codec::cdtext::{CdText, Pack};
@@ -64,22 +66,6 @@ fn pattern(n: usize, seed: u32) -> Vec<u8> {
     (0..n as u32)
         .map(|i| (i.wrapping_mul(2_654_435_761).wrapping_add(seed) >> 13) as u8)
         .collect()
-}
-
-fn wav(pcm: &[u8]) -> Vec<u8> {
-    let mut w = Vec::new();
-    w.extend_from_slice(b"RIFF");
-    w.extend_from_slice(&(36 + pcm.len() as u32).to_le_bytes());
-    w.extend_from_slice(b"WAVEfmt ");
-    w.extend_from_slice(&16u32.to_le_bytes());
-    w.extend_from_slice(&[1, 0, 2, 0]);
-    w.extend_from_slice(&44_100u32.to_le_bytes());
-    w.extend_from_slice(&176_400u32.to_le_bytes());
-    w.extend_from_slice(&[4, 0, 16, 0]);
-    w.extend_from_slice(b"data");
-    w.extend_from_slice(&(pcm.len() as u32).to_le_bytes());
-    w.extend_from_slice(pcm);
-    w
 }
 
 #[test]
@@ -169,8 +155,8 @@ fn multi_file_wave_with_partial_sector_is_joined_in_memory() {
     // a.wav: 400 sectors + 250 samples; b.wav: 350 sectors.
     let a = pattern(400 * 2352 + 1000, 1);
     let b = pattern(350 * 2352, 2);
-    std::fs::write(d.join("a.wav"), wav(&a)).unwrap();
-    std::fs::write(d.join("b.wav"), wav(&b)).unwrap();
+    std::fs::write(d.join("a.wav"), common::cd_wav(&a)).unwrap();
+    std::fs::write(d.join("b.wav"), common::cd_wav(&b)).unwrap();
     let cue = "FILE \"a.wav\" WAVE\n  TRACK 01 AUDIO\n    ISRC USABC2400001\n    INDEX 01 00:00:00\n  TRACK 02 AUDIO\n    FLAGS PRE 4CH SCMS\n    INDEX 00 00:04:00\nFILE \"b.wav\" WAVE\n    INDEX 01 00:00:00\n";
     std::fs::write(d.join("d.cue"), cue).unwrap();
     let p = load_cue(&d.join("d.cue")).unwrap();

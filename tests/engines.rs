@@ -17,14 +17,8 @@ fn engines() -> Vec<rawcd::codec::engine::Auto> {
 }
 
 fn cooked_types() -> impl Strategy<Value = SectorType> {
-    prop::sample::select(vec![
-        SectorType::Audio,
-        SectorType::Mode0,
-        SectorType::Mode1,
-        SectorType::Mode2Form0,
-        SectorType::Mode2Form1,
-        SectorType::Mode2Form2,
-    ])
+    // Audio, Mode 0, Mode 1, Mode 2 Form 0, Form 1 and Form 2.
+    prop::sample::select(SectorType::ALL[..6].to_vec())
 }
 
 proptest! {

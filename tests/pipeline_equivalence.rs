@@ -79,16 +79,7 @@ struct DiscSpec {
 }
 
 fn disc_spec() -> impl Strategy<Value = DiscSpec> {
-    let ty = prop::sample::select(vec![
-        SectorType::Audio,
-        SectorType::Mode0,
-        SectorType::Mode1,
-        SectorType::Mode2Form0,
-        SectorType::Mode2Form1,
-        SectorType::Mode2Form2,
-        SectorType::Mode1Raw,
-        SectorType::Mode2Form1Raw,
-    ]);
+    let ty = prop::sample::select(common::disc_track_types());
     (
         prop::collection::vec((ty, 300u32..330), 1..4),
         any::<bool>(),

@@ -262,20 +262,10 @@ fn audio_is_never_touched() {
     std::fs::remove_dir_all(&d).unwrap();
 }
 
+/// `rawcd args` in `dir`: the exit code and stdout followed by stderr.
 fn rawcd(dir: &Path, args: &[&str]) -> (i32, String) {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_rawcd"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        ),
-    )
+    let (code, out, err) = common::rawcd(dir, args);
+    (code, format!("{out}{err}"))
 }
 
 #[test]

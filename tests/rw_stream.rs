@@ -20,6 +20,21 @@ fn raw96(map: &DiscMap) -> Vec<u8> {
     v
 }
 
+/// A creator without lead-in: one silent audio track of `sectors` sectors with `cooked` as its
+/// R–W.
+fn silent_track_with_rw(sectors: usize, cooked: &[u8]) -> ImageCreator {
+    let mut c = ImageCreator::new();
+    c.set_leadin(LeadIn::None);
+    c.add_track(
+        SectorType::Audio,
+        Source::from_bytes(vec![0u8; sectors * 2352]),
+    )
+    .unwrap();
+    c.set_track_rw(1, Source::from_bytes(cooked.to_vec()))
+        .unwrap();
+    c
+}
+
 /// The 96 R–W symbols of sector i of a raw96 stream.
 fn rw_of(stream: &[u8], i: usize) -> [u8; 96] {
     let mut s = [0u8; 96];
@@ -63,15 +78,7 @@ fn track_rw_goes_through_parity_and_interleave_and_decodes_back() {
     for b in &mut cooked {
         *b &= 0x3F;
     }
-    let mut c = ImageCreator::new();
-    c.set_leadin(LeadIn::None);
-    c.add_track(
-        SectorType::Audio,
-        Source::from_bytes(vec![0u8; sectors * 2352]),
-    )
-    .unwrap();
-    c.set_track_rw(1, Source::from_bytes(cooked.clone()))
-        .unwrap();
+    let mut c = silent_track_with_rw(sectors, &cooked);
     let map = c.build().unwrap();
     let stream = raw96(&map);
     // Track 1 content starts at LBA 0 = stream sector 150.
@@ -185,15 +192,7 @@ fn brother_john_cdg_as_a_track_rw_stream() {
     let sectors = cdg.len() / 96;
     assert_eq!(sectors, 6075);
     let cooked: Vec<u8> = cdg.iter().map(|b| b & 0x3F).collect();
-    let mut c = ImageCreator::new();
-    c.set_leadin(LeadIn::None);
-    c.add_track(
-        SectorType::Audio,
-        Source::from_bytes(vec![0u8; sectors * 2352]),
-    )
-    .unwrap();
-    c.set_track_rw(1, Source::from_bytes(cooked.clone()))
-        .unwrap();
+    let c = silent_track_with_rw(sectors, &cooked);
     let stream = raw96(&c.build().unwrap());
     let (back, bad) = decode_track(&stream, 150, sectors);
     assert_eq!(bad, 0);

@@ -123,7 +123,7 @@ pub unsafe extern "C" fn rawcd_creator_add_track_file(
     with_creator(c, |c| {
         let ty = sector_type(ty)?;
         // SAFETY: NUL-terminated by the contract; checked for NULL.
-        let path = unsafe { path_arg(path, "path") }?;
+        let path = unsafe { super::path_arg(path, "path") }?;
         if path.is_dir() {
             return Err(Failure::new(
                 rawcd_status::RAWCD_E_IO,
@@ -137,32 +137,6 @@ pub unsafe extern "C" fn rawcd_creator_add_track_file(
         // SAFETY: NULL or writable by the contract.
         unsafe { put_track(track_out, n) }
     })
-}
-
-/// A path from C: a NUL-terminated string, any bytes on Unix (UTF-8 elsewhere).
-///
-/// # Safety
-/// When `p` is not NULL-like, it points to a NUL-terminated string that stays unchanged during
-/// the call.
-pub(crate) unsafe fn path_arg(p: *const c_char, what: &str) -> Result<std::path::PathBuf, Failure> {
-    super::check_ptr(p, what)?;
-    // SAFETY: non-NULL (checked); NUL-terminated and stable by the caller's contract.
-    let b = unsafe { std::ffi::CStr::from_ptr(p) }.to_bytes();
-    if b.is_empty() {
-        return Err(Failure::invalid(format!("{what} is empty")));
-    }
-    Ok(path_in(b))
-}
-
-#[cfg(unix)]
-fn path_in(b: &[u8]) -> std::path::PathBuf {
-    use std::os::unix::ffi::OsStrExt;
-    std::ffi::OsStr::from_bytes(b).into()
-}
-
-#[cfg(not(unix))]
-fn path_in(b: &[u8]) -> std::path::PathBuf {
-    String::from_utf8_lossy(b).into_owned().into()
 }
 
 /// IMAPI `AddTrack` from memory: `len` bytes at `data` are copied (sizes as for
@@ -198,8 +172,12 @@ pub unsafe extern "C" fn rawcd_creator_add_track_memory(
 /// of the disc, until `len` bytes have been given; it returns the number of bytes written to
 /// `buf` (1..=n), 0 at the end, or a negative value on error. A negative return, or an end
 /// before `len` bytes, ends the stream with `RAWCD_E_IO` and a message naming the track. The
-/// bytes can be read only once: a second stream (or `rawcd_write_image`) of a disc with a
-/// callback track fails with `RAWCD_E_IO`.
+/// bytes are read **once**: a second stream (or `rawcd_write_image`) of a disc with a callback
+/// track fails with `RAWCD_E_IO` and the message "... a reader (or C read callback) source is
+/// read once, front to back, and an earlier stream has already read it ...". rawcd keeps no
+/// copy (the track may be larger than memory) and has no rewind callback; to stream a disc
+/// twice (a simulation, then the burn), add the track with `rawcd_creator_add_track_file` or
+/// `rawcd_creator_add_track_memory`, or build a new creator with a fresh callback.
 ///
 /// Ownership: on success rawcd keeps `user` until it calls `release(user)` (if `release` is not
 /// NULL), exactly once, when the creator and every disc and stream holding the track are freed

@@ -6,7 +6,7 @@ use crate::layout::{CopySetting, DiscMap, ImageCreator, LayoutError, LeadIn};
 use crate::units::Msf;
 
 use super::handle::{self, Handle, Kind};
-use super::stream::rawcd_stream_options;
+use super::options::rawcd_stream_options;
 use super::{
     bytes_out, c_sector_type, guard, guard_value, rawcd_sector_type, rawcd_status, write_out,
     Failure, RawFormat, RawSubchannel,
@@ -244,9 +244,11 @@ pub unsafe extern "C" fn rawcd_disc_expected_toc(
 
 /// Writes the disc as `rawcd image` does: `RAWCD_FORMAT_BIN` → `PREFIX.bin` + `PREFIX.cue`,
 /// `RAWCD_FORMAT_CLONECD` → `PREFIX.img` + `PREFIX.ccd` + `PREFIX.sub`, `RAWCD_FORMAT_RAW` →
-/// `PREFIX.raw` (the stream, with subchannel `sub` and the options' lead-in start). The files
-/// are identical to `rawcd image`'s for the same disc and settings. Each file is written under
-/// a temporary name and renamed into place; a failure leaves no partial file.
+/// `PREFIX.raw` (the stream, with subchannel `sub` and the options' lead-in start),
+/// `RAWCD_FORMAT_CDRDAO` → `PREFIX.bin` + `PREFIX.toc`. The files are identical to `rawcd
+/// image`'s for the same disc and settings: both call the library's one set writer
+/// (`rawcd::sink::set::write_set`). Every file of the set is written under a name nobody sees
+/// and all are named together at the end; a failure leaves no file behind.
 ///
 /// Ownership: nothing kept; `opts` may be NULL (defaults). Blocks until done.
 /// Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, prefix, format, subchannel, options),
@@ -267,11 +269,11 @@ pub unsafe extern "C" fn rawcd_write_image(
         // SAFETY: `get` checks the disc is live; not freed during the call.
         let d = unsafe { handle::get(d) }?;
         // SAFETY: NUL-terminated by the contract; checked for NULL.
-        let prefix = unsafe { super::creator::path_arg(out_prefix, "out_prefix") }?;
+        let prefix = unsafe { super::path_arg(out_prefix, "out_prefix") }?;
         // SAFETY: NULL or readable by the contract.
         let opts = unsafe { rawcd_stream_options::read(opts) }?;
         let sub = super::subchannel(sub)?;
-        let format = super::image::Format::from_c(format)?;
+        let format = super::image::format_from_c(format)?;
         let map = d.map_for(&opts, Some(sub))?;
         super::image::write_image(&map, &prefix, format, opts.pipeline())
     })

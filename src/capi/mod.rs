@@ -26,6 +26,7 @@ mod creator;
 mod disc;
 mod handle;
 mod image;
+mod options;
 mod stream;
 
 pub use callback::{rawcd_read_fn, rawcd_release_fn, ReadCount};
@@ -121,6 +122,9 @@ pub enum rawcd_format {
     RAWCD_FORMAT_CLONECD = 1,
     /// `PREFIX.raw`: the drive stream, as `rawcd_stream_read` gives it.
     RAWCD_FORMAT_RAW = 2,
+    /// `PREFIX.bin` + `PREFIX.toc`: a cdrdao TOC file over the bin (`rawcd image --format
+    /// cdrdao`).
+    RAWCD_FORMAT_CDRDAO = 3,
 }
 
 /// A `rawcd_sector_type` as C passes it (any integer; checked on use).
@@ -168,7 +172,7 @@ impl From<Error> for Failure {
         let status = match &e {
             Error::Layout(l) => return Failure::from(l.clone()),
             Error::Codec(_) => rawcd_status::RAWCD_E_BAD_INPUT,
-            Error::Io { .. } => rawcd_status::RAWCD_E_IO,
+            Error::Io { .. } | Error::Output { .. } => rawcd_status::RAWCD_E_IO,
             Error::Pipeline(PipelineError::Cancelled) => rawcd_status::RAWCD_E_CANCELLED,
             Error::Pipeline(PipelineError::Options(_)) => rawcd_status::RAWCD_E_INVALID_ARGUMENT,
             _ => rawcd_status::RAWCD_E_INTERNAL,
@@ -380,6 +384,32 @@ pub extern "C" fn rawcd_version() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn rawcd_last_error() -> *const c_char {
     catch_unwind(|| LAST_ERROR.with(|e| e.borrow().as_ptr())).unwrap_or(c"".as_ptr())
+}
+
+/// A path from C: a NUL-terminated string, any bytes on Unix (UTF-8 elsewhere).
+///
+/// # Safety
+/// When `p` is not NULL-like, it points to a NUL-terminated string that stays unchanged during
+/// the call.
+pub(crate) unsafe fn path_arg(p: *const c_char, what: &str) -> Result<std::path::PathBuf, Failure> {
+    check_ptr(p, what)?;
+    // SAFETY: non-NULL (checked); NUL-terminated and stable by the caller's contract.
+    let b = unsafe { std::ffi::CStr::from_ptr(p) }.to_bytes();
+    if b.is_empty() {
+        return Err(Failure::invalid(format!("{what} is empty")));
+    }
+    Ok(path_in(b))
+}
+
+#[cfg(unix)]
+fn path_in(b: &[u8]) -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::OsStr::from_bytes(b).into()
+}
+
+#[cfg(not(unix))]
+fn path_in(b: &[u8]) -> std::path::PathBuf {
+    String::from_utf8_lossy(b).into_owned().into()
 }
 
 #[cfg(test)]

@@ -618,6 +618,13 @@ impl DiscMap {
         self.0.cdtext.as_ref()
     }
 
+    /// The lead-in CD-Text decoded into blocks of text, if the disc has CD-Text and its packs
+    /// decode (the cue and TOC writers take it in this form).
+    pub fn decoded_cdtext(&self) -> Option<crate::codec::cdtext::CdText> {
+        self.cdtext()
+            .and_then(|c| crate::codec::cdtext::CdText::decode(c.packs()).ok())
+    }
+
     /// Warnings (rule breaks in sheets, short tracks in relaxed mode, bad MCN check digit).
     pub fn warnings(&self) -> &[String] {
         &self.0.warnings

@@ -60,7 +60,7 @@ pub struct AtomicFile {
 }
 
 pub(crate) fn io_err(path: &Path, e: io::Error) -> Error {
-    Error::Io {
+    Error::Output {
         path: path.display().to_string(),
         source: e,
     }

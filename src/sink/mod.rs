@@ -1,9 +1,12 @@
 //! Consumers of a stream: the [`ImageSink`] trait, atomic output files, and the sinks for
-//! raw streams, split main/subchannel files, a null sink and the drive-buffer simulator.
+//! raw streams, split main/subchannel files, a null sink and the drive-buffer simulator; and
+//! [`set`], the one writer of whole output sets (bin/cue, CloneCD, raw, cdrdao) that the CLI
+//! and the C ABI share.
 #![forbid(unsafe_code)]
 
 mod atomic;
 mod drive_sim;
+pub mod set;
 mod writer;
 
 pub use atomic::{

@@ -19,6 +19,8 @@ use crossbeam_channel::{bounded, Sender};
 
 use crate::codec::SECTOR_SIZE;
 use crate::error::Error;
+
+use super::atomic::io_err;
 use crate::pipeline::SectorBatch;
 
 use super::AtomicFile;
@@ -73,13 +75,6 @@ impl std::fmt::Debug for BatchWriter {
                 &self.helpers.as_ref().map_or(0, |h| h.threads.len()),
             )
             .finish()
-    }
-}
-
-fn io_err(path: &Path, e: io::Error) -> Error {
-    Error::Io {
-        path: path.display().to_string(),
-        source: e,
     }
 }
 

@@ -42,15 +42,21 @@ static void sleep_ms(long ms) {
   nanosleep(&ts, NULL);
 }
 
-/* One round: open, let `delay_sectors` flow, cancel from this thread, join the reader, free. */
-static void round_trip(int slow, uint64_t delay_sectors) {
-  int threads_before = thread_count();
-  int released = 0;
+/* A creator holding data.iso as its one (Mode 1) track. */
+static rawcd_creator *data_creator(void) {
   rawcd_creator *c = rawcd_creator_new();
   size_t n;
   uint8_t *data = read_fixture("data.iso", &n);
   OK(rawcd_creator_add_track_memory(c, RAWCD_SECTOR_MODE1, data, n, NULL));
   free(data);
+  return c;
+}
+
+/* One round: open, let `delay_sectors` flow, cancel from this thread, join the reader, free. */
+static void round_trip(int slow, uint64_t delay_sectors) {
+  int threads_before = thread_count();
+  int released = 0;
+  rawcd_creator *c = data_creator();
   file_reader *fr = file_reader_new("audio3.pcm", -1, -1, &released);
   OK(rawcd_creator_add_track_callback(c, RAWCD_SECTOR_AUDIO, (uint64_t)file_size("audio3.pcm"),
                                       slow ? slow_read : file_read, file_release, fr, NULL));
@@ -107,11 +113,7 @@ int main(int argc, char **argv) {
   /* Cancelled before any read, freed without reading. */
   {
     int before = thread_count();
-    rawcd_creator *c = rawcd_creator_new();
-    size_t n;
-    uint8_t *data = read_fixture("data.iso", &n);
-    OK(rawcd_creator_add_track_memory(c, RAWCD_SECTOR_MODE1, data, n, NULL));
-    free(data);
+    rawcd_creator *c = data_creator();
     rawcd_disc *d = NULL;
     rawcd_stream *s = NULL;
     OK(rawcd_creator_build(c, &d));
@@ -129,11 +131,7 @@ int main(int argc, char **argv) {
   /* Freed mid-stream without cancel (the free stops and joins the workers). */
   {
     int before = thread_count();
-    rawcd_creator *c = rawcd_creator_new();
-    size_t n;
-    uint8_t *data = read_fixture("data.iso", &n);
-    OK(rawcd_creator_add_track_memory(c, RAWCD_SECTOR_MODE1, data, n, NULL));
-    free(data);
+    rawcd_creator *c = data_creator();
     rawcd_disc *d = NULL;
     rawcd_stream *s = NULL;
     OK(rawcd_creator_build(c, &d));

@@ -44,6 +44,19 @@ static void callback_failure(long fail_after, long end_after, const char *needle
   CHECK(released == 1);
 }
 
+/* A callback track is read once: the second stream of the disc fails in words (issue 18). */
+static void callback_read_twice(void) {
+  int released = 0;
+  rawcd_creator *c = mixed_creator(-1, -1, &released);
+  rawcd_disc *d = NULL;
+  OK(rawcd_creator_build(c, &d));
+  OK(drain(d));
+  FAILS(drain(d), RAWCD_E_IO, "is read once, front to back, and an earlier stream has already read it");
+  rawcd_disc_free(d);
+  rawcd_creator_free(c);
+  CHECK(released == 1);
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) return 2;
   fixture_dir = argv[1];
@@ -226,6 +239,7 @@ int main(int argc, char **argv) {
   callback_failure(2352 * 50, -1, "returned -1");
   callback_failure(-1, 2352 * 10 + 5, "track 3 (read callback)");
   callback_failure(-1, 2352 * 10 + 5, "ended after");
+  callback_read_twice();
 
   rawcd_creator_free(c);
   return finish("t_errors");

@@ -59,3 +59,124 @@ pub fn testdata(rel: &str) -> Vec<u8> {
     let p = format!("{TESTDATA}/{rel}");
     std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
 }
+
+// ---------------------------------------------------------------- the `rawcd` binary
+
+/// The `rawcd` binary cargo built for these tests.
+#[cfg(feature = "cli")]
+pub const BIN: &str = env!("CARGO_BIN_EXE_rawcd");
+
+/// Runs `rawcd args` in `dir` with `env` added and stdin empty: the exit code (−1 when a
+/// signal ended it), stdout and stderr.
+#[cfg(feature = "cli")]
+pub fn rawcd_env(
+    dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, String, String) {
+    let o = std::process::Command::new(BIN)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
+}
+
+/// [`rawcd_env`] with the environment as it is.
+#[cfg(feature = "cli")]
+pub fn rawcd(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    rawcd_env(dir, args, &[])
+}
+
+// ---------------------------------------------------------------- folders and files
+
+/// A fresh, empty folder `rawcd-{suite}-{tag}-{pid}` under the system temp dir (a leftover of
+/// an earlier run of the same process id is removed first).
+pub fn tmpdir(suite: &str, tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("rawcd-{suite}-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The names in `d`, hidden ones included, sorted.
+pub fn names(d: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+/// An ISO image of `sectors` 2048-byte sectors, byte `i` = `i * 7 % 251`.
+pub fn iso(sectors: usize) -> Vec<u8> {
+    (0..sectors * 2048).map(|i| (i * 7 % 251) as u8).collect()
+}
+
+/// A canonical 44-byte-header PCM WAV around `pcm`.
+pub fn wav(pcm: &[u8], channels: u16, bits: u16, rate: u32) -> Vec<u8> {
+    let block = channels * bits / 8;
+    let mut v = b"RIFF".to_vec();
+    v.extend_from_slice(&(36 + pcm.len() as u32).to_le_bytes());
+    v.extend_from_slice(b"WAVEfmt ");
+    v.extend_from_slice(&16u32.to_le_bytes());
+    v.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    v.extend_from_slice(&channels.to_le_bytes());
+    v.extend_from_slice(&rate.to_le_bytes());
+    v.extend_from_slice(&(rate * u32::from(block)).to_le_bytes());
+    v.extend_from_slice(&block.to_le_bytes());
+    v.extend_from_slice(&bits.to_le_bytes());
+    v.extend_from_slice(b"data");
+    v.extend_from_slice(&(pcm.len() as u32).to_le_bytes());
+    v.extend_from_slice(pcm);
+    v
+}
+
+/// A WAV of `frames` frames whose data byte `i` is `i * 13 % 256`.
+pub fn wav_pattern(frames: usize, channels: u16, bits: u16, rate: u32) -> Vec<u8> {
+    let block = usize::from(channels * bits / 8);
+    let pcm: Vec<u8> = (0..frames * block).map(|i| (i * 13 % 256) as u8).collect();
+    wav(&pcm, channels, bits, rate)
+}
+
+/// A CD-audio WAV (stereo, 16 bits, 44.1 kHz) around `pcm`.
+pub fn cd_wav(pcm: &[u8]) -> Vec<u8> {
+    wav(pcm, 2, 16, 44_100)
+}
+
+// ---------------------------------------------------------------- randomized discs
+
+/// The track types the randomized disc tests (conform, pipeline_equivalence) draw from, in this
+/// order: the six cooked types of [`SectorType::ALL`], then Mode 1 raw and Mode 2 Form 1 raw.
+pub fn disc_track_types() -> Vec<rawcd::codec::SectorType> {
+    use rawcd::codec::SectorType;
+    let mut v = SectorType::ALL[..6].to_vec();
+    v.extend([SectorType::Mode1Raw, SectorType::Mode2Form1Raw]);
+    v
+}
+
+// ---------------------------------------------------------------- oracles
+
+/// The START and the END sector numbers (the figure in parentheses) of `cdrdao show-toc`
+/// output, each in the order cdrdao printed them.
+pub fn cdrdao_starts_ends(text: &str) -> (Vec<i32>, Vec<i32>) {
+    let num = |line: &str| -> i32 {
+        let a = line.rfind('(').unwrap();
+        let b = line.rfind(')').unwrap();
+        line[a + 1..b].trim().parse().unwrap()
+    };
+    let of = |word: &str| -> Vec<i32> {
+        text.lines()
+            .filter(|l| l.trim_start().starts_with(word))
+            .map(num)
+            .collect()
+    };
+    (of("START"), of("END"))
+}

@@ -248,3 +248,27 @@ pub struct SimSource {
     #[arg(long)]
     pub allow_any_path: bool,
 }
+
+/// How sheets are loaded.
+pub fn load_options(allow_any_path: bool) -> rawcd::formats::LoadOptions {
+    rawcd::formats::LoadOptions {
+        paths: if allow_any_path {
+            rawcd::formats::PathPolicy::AnyPath
+        } else {
+            rawcd::formats::PathPolicy::SheetFolder
+        },
+    }
+}
+
+/// Text as ISO-8859-1 bytes (characters outside Latin-1 become '?').
+pub fn latin1(s: &str) -> Vec<u8> {
+    s.chars()
+        .map(|c| {
+            if (c as u32) < 256 {
+                c as u32 as u8
+            } else {
+                b'?'
+            }
+        })
+        .collect()
+}

@@ -38,7 +38,7 @@ mod imp {
         AudioOptions {
             convert: a.convert_audio,
             tags: !a.no_tags,
-            paths: crate::plan::load_options(a.allow_any_path).paths,
+            paths: crate::args::load_options(a.allow_any_path).paths,
             ..Default::default()
         }
     }
@@ -150,10 +150,10 @@ mod imp {
         let first = &tags.0[0].1;
         let mut disc = |kind, opt: &Option<String>, key: &str| {
             if let Some(v) = opt {
-                *b.disc.get_mut(kind) = crate::plan::latin1(v);
+                *b.disc.get_mut(kind) = crate::args::latin1(v);
                 any = true;
             } else if let Some(v) = first.tag(key) {
-                *b.disc.get_mut(kind) = crate::plan::latin1(v);
+                *b.disc.get_mut(kind) = crate::args::latin1(v);
                 report.push(format!(
                     "disc {kind:?} {v:?} from tag {key} of {}",
                     name(first)
@@ -167,7 +167,7 @@ mod imp {
             let ti = usize::from(*t - first_track);
             for (kind, key) in [(TextKind::Title, "TITLE"), (TextKind::Performer, "ARTIST")] {
                 if let (Some(v), Some(tr)) = (i.tag(key), b.tracks.get_mut(ti)) {
-                    *tr.texts.get_mut(kind) = crate::plan::latin1(v);
+                    *tr.texts.get_mut(kind) = crate::args::latin1(v);
                     report.push(format!(
                         "track {t:02} {kind:?} {v:?} from tag {key} of {}",
                         name(i)
@@ -216,14 +216,14 @@ mod imp {
 
     /// Loads a cue sheet (WAV and binary files only without the `audio` feature).
     pub fn load_cue(path: &Path, a: &SourceArgs) -> Result<Loaded, CliError> {
-        rawcd::formats::load_cue_with(path, &crate::plan::load_options(a.allow_any_path))
+        rawcd::formats::load_cue_with(path, &crate::args::load_options(a.allow_any_path))
             .map(|p| (p, Vec::new()))
             .map_err(|e| CliError::BadInput(e.to_string()))
     }
 
     /// Loads a TOC file.
     pub fn load_toc(path: &Path, a: &SourceArgs) -> Result<Loaded, CliError> {
-        rawcd::formats::load_toc_with(path, &crate::plan::load_options(a.allow_any_path))
+        rawcd::formats::load_toc_with(path, &crate::args::load_options(a.allow_any_path))
             .map(|p| (p, Vec::new()))
             .map_err(|e| CliError::BadInput(e.to_string()))
     }

@@ -1,48 +1,34 @@
-//! `rawcd image`: bin/cue, CloneCD, cdrdao bin/toc or the raw drive stream, through the
-//! pipeline; every output set appears whole or not at all (`rawcd::sink::commit_set`).
+//! `rawcd image`: bin/cue, CloneCD, cdrdao bin/toc or the raw drive stream. The set is
+//! written by the library (`rawcd::sink::set::write_set`, the same function the C ABI's
+//! `rawcd_write_image` calls); this file keeps the arguments, the progress line, signals and
+//! messages.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use rawcd::codec::cdtext::CdText;
-use rawcd::formats::ccd::write_ccd;
-use rawcd::formats::cue_write::write_cue;
-use rawcd::formats::toc_write::write_toc;
 use rawcd::layout::DiscMap;
-use rawcd::pipeline::{PipelineOptions, ResultImage, SectorForm};
-use rawcd::sink::{
-    commit_set, remove_stale_temporaries, AtomicFile, FailPoint, ImageSink, RawSink, SplitSink,
-    WriterSink,
-};
+use rawcd::pipeline::{PipelineError, PipelineOptions, ProgressHandle};
+use rawcd::sink::set::{set_members, write_raw_to, write_set, SetFormat, SetObserver};
+use rawcd::sink::{remove_stale_temporaries, AtomicFile, FailPoint};
 
 use crate::args::{Format, ImageArgs};
+use crate::json::json_str;
 use crate::{plan, progress, CliError, CliResult};
-
-fn with_ext(out: &Path, ext: &str) -> PathBuf {
-    let mut s = out.as_os_str().to_owned();
-    s.push(".");
-    s.push(ext);
-    PathBuf::from(s)
-}
-
-fn io(e: impl std::fmt::Display) -> CliError {
-    CliError::Io(e.to_string())
-}
 
 fn bad(m: String) -> CliError {
     CliError::BadInput(m)
 }
 
-/// The files of an output set, data files first and the descriptor last.
-pub fn members(out: &Path, format: Format) -> Vec<PathBuf> {
-    let exts: &[&str] = match format {
-        Format::Bin => &["bin", "cue"],
-        Format::Clonecd => &["img", "sub", "ccd"],
-        Format::Raw => &["raw"],
-        Format::Cdrdao => &["bin", "toc"],
-    };
-    exts.iter().map(|e| with_ext(out, e)).collect()
+impl Format {
+    /// The library's name of the set.
+    pub fn set(self) -> SetFormat {
+        match self {
+            Format::Bin => SetFormat::Bin,
+            Format::Clonecd => SetFormat::CloneCd,
+            Format::Raw => SetFormat::Raw,
+            Format::Cdrdao => SetFormat::Cdrdao,
+        }
+    }
 }
 
 /// A failure injected by the environment (`RAWCD_INJECT_FAILURE=EXT:write|sync|place`), so the
@@ -73,81 +59,63 @@ fn inject(f: &mut AtomicFile) {
     f.inject_failure(p);
 }
 
-/// Streams `img` into `sink`, with progress and Ctrl-C / SIGTERM / SIGHUP.
-pub fn stream<S: ImageSink<Error = rawcd::Error>>(
-    mut img: ResultImage,
-    sink: &mut S,
+/// The CLI's view of a set being written: a progress line per stream, Ctrl-C / SIGTERM /
+/// SIGHUP, and the failure injection of the crash tests.
+pub struct Cli {
     quiet: bool,
-) -> Result<(), CliError> {
-    let line = progress::Line::new(img.progress(), quiet);
-    let t = Instant::now();
-    let total = img.progress().snapshot().total_sectors;
-    sink.begin(img.form(), total).map_err(io)?;
-    while let Some(b) = img.next_batch() {
-        if progress::interrupted() {
-            img.cancel();
-            line.finish();
-            return Err(CliError::Io(
-                "interrupted by a signal; nothing was written".into(),
-            ));
+    line: Option<progress::Line>,
+    started: Instant,
+}
+
+impl Cli {
+    /// An observer that draws a progress line unless `quiet`.
+    pub fn new(quiet: bool) -> Cli {
+        Cli {
+            quiet,
+            line: None,
+            started: Instant::now(),
         }
-        let b = b.map_err(|e| {
-            line.finish();
-            CliError::from(e)
-        })?;
-        sink.write_batch(&b).map_err(|e| {
-            line.finish();
-            io(e)
-        })?;
-        line.tick(t.elapsed());
     }
-    line.finish();
-    sink.finish().map_err(io)
 }
 
-/// A small text file as an uncommitted member of an output set.
-fn text_member(path: &Path, text: &str) -> Result<AtomicFile, CliError> {
-    let mut f = AtomicFile::create(path).map_err(io)?;
-    inject(&mut f);
-    f.write_all(text.as_bytes())
-        .map_err(|e| CliError::Io(format!("{}: {e}", path.display())))?;
-    Ok(f)
-}
-
-/// The decoded CD-Text of the map, if any.
-pub fn cdtext_of(map: &DiscMap) -> Option<CdText> {
-    map.cdtext().and_then(|c| CdText::decode(c.packs()).ok())
-}
-
-fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default()
-}
-
-/// Streams the program area (LBA 0 .. lead-out) as 2352-byte sectors into `bin`, returning
-/// the uncommitted file.
-fn program_area(
-    map: &DiscMap,
-    bin: &Path,
-    opts: PipelineOptions,
-    quiet: bool,
-) -> Result<Vec<AtomicFile>, CliError> {
-    let img = ResultImage::new(
-        map,
-        PipelineOptions {
-            form: Some(SectorForm::Main),
-            scramble: false,
-            range: Some((0, map.start_of_leadout())),
-            ..opts
-        },
-    )?;
-    let mut sink = SplitSink::create(bin, None).map_err(io)?.defer_commit();
-    if let Some(f) = sink.file_mut(false) {
-        inject(f);
+impl SetObserver for Cli {
+    fn file_created(&mut self, file: &mut AtomicFile) {
+        inject(file);
     }
-    stream(img, &mut sink, quiet)?;
-    Ok(sink.into_files())
+
+    fn stream_started(&mut self, p: &ProgressHandle) {
+        self.line = Some(progress::Line::new(p.clone(), self.quiet));
+        self.started = Instant::now();
+    }
+
+    fn proceed(&mut self) -> bool {
+        if let Some(l) = &self.line {
+            l.tick(self.elapsed());
+        }
+        !progress::interrupted()
+    }
+
+    fn stream_finished(&mut self) {
+        if let Some(l) = self.line.take() {
+            l.finish();
+        }
+    }
+}
+
+impl Cli {
+    fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+}
+
+/// A library error of a set run as the CLI reports it (a cancel is the signal's doing).
+fn cli_error(e: rawcd::Error) -> CliError {
+    match e {
+        rawcd::Error::Pipeline(PipelineError::Cancelled) => {
+            CliError::Io("interrupted by a signal; nothing was written".into())
+        }
+        e => CliError::from(e),
+    }
 }
 
 /// Writes `map` in `format` under the prefix `out` (`-` with `Raw`: stdout). Every file of
@@ -159,7 +127,6 @@ pub fn write_image(
     opts: PipelineOptions,
     quiet: bool,
 ) -> Result<Vec<PathBuf>, CliError> {
-    let leadout = map.start_of_leadout();
     if map.tracks()[0].index01 > 0 && format != Format::Raw {
         eprintln!(
             "rawcd: warning: hidden track one audio before LBA 0 cannot be stored in a {} image; it is in the raw stream only",
@@ -178,91 +145,25 @@ pub fn write_image(
             map.tracks().len()
         );
     }
+    let mut obs = Cli::new(quiet);
     if out == Path::new("-") {
-        let img = ResultImage::new(
-            map,
-            PipelineOptions {
-                scramble: true,
-                ..opts
-            },
-        )?;
-        let mut sink = WriterSink::new(std::io::stdout().lock(), "<stdout>");
-        stream(img, &mut sink, quiet)?;
+        write_raw_to(map, std::io::stdout().lock(), "<stdout>", opts, &mut obs)
+            .map_err(cli_error)?;
         return Ok(vec![PathBuf::from("-")]);
     }
     // The fallback of systems without O_TMPFILE, on demand (tests of that path).
     if std::env::var_os("RAWCD_NAMED_TEMPORARIES").is_some() {
         rawcd::sink::set_nameless_temporaries(false);
     }
-    let paths = members(out, format);
-    for p in &paths {
-        for r in remove_stale_temporaries(p) {
+    for p in set_members(out, format.set()) {
+        for r in remove_stale_temporaries(&p) {
             eprintln!(
                 "rawcd: removed {}, a temporary file left by an interrupted run",
                 r.display()
             );
         }
     }
-    let mut files = match format {
-        Format::Bin | Format::Cdrdao => {
-            let mut files = program_area(map, &paths[0], opts, quiet)?;
-            let name = file_name(&paths[0]);
-            let text = if format == Format::Bin {
-                write_cue(map, &name, cdtext_of(map).as_ref())
-            } else {
-                write_toc(map, &name, cdtext_of(map).as_ref())
-            };
-            files.push(text_member(&paths[1], &text)?);
-            files
-        }
-        Format::Clonecd => {
-            let img = ResultImage::new(
-                map,
-                PipelineOptions {
-                    form: Some(SectorForm::Linear96),
-                    scramble: false,
-                    range: Some((0, leadout)),
-                    ..opts
-                },
-            )?;
-            let mut sink = SplitSink::create(&paths[0], Some(&paths[1]))
-                .map_err(io)?
-                .defer_commit();
-            for sub in [false, true] {
-                if let Some(f) = sink.file_mut(sub) {
-                    inject(f);
-                }
-            }
-            stream(img, &mut sink, quiet)?;
-            let mut files = sink.into_files();
-            let packs = map.cdtext().map(|c| c.packs().to_vec());
-            files.push(text_member(&paths[2], &write_ccd(map, packs.as_deref()))?);
-            files
-        }
-        Format::Raw => {
-            let img = ResultImage::new(
-                map,
-                PipelineOptions {
-                    scramble: true,
-                    ..opts
-                },
-            )?;
-            let mut sink = RawSink::create(&paths[0]).map_err(io)?.defer_commit();
-            if let Some(f) = sink.file_mut() {
-                inject(f);
-            }
-            stream(img, &mut sink, quiet)?;
-            sink.into_files()
-        }
-    };
-    if progress::interrupted() {
-        files.clear();
-        return Err(CliError::Io(
-            "interrupted by a signal; nothing was written".into(),
-        ));
-    }
-    commit_set(files).map_err(io)?;
-    Ok(paths)
+    write_set(map, out, format.set(), opts, &mut obs).map_err(cli_error)
 }
 
 /// True when `a` and `b` name the same existing file (hard links and symlinks included).
@@ -340,7 +241,7 @@ fn check_args(a: &ImageArgs) -> Result<(), CliError> {
         )));
     }
     let inputs = plan::input_files(&a.src);
-    for m in members(&a.out, a.format) {
+    for m in set_members(&a.out, a.format.set()) {
         if let Some(i) = inputs.iter().find(|i| same_file(i, &m)) {
             return Err(bad(format!(
                 "-o {s}: {} would overwrite the input {}",
@@ -350,10 +251,6 @@ fn check_args(a: &ImageArgs) -> Result<(), CliError> {
         }
     }
     Ok(())
-}
-
-fn json_str(s: &str) -> String {
-    crate::cmd_toc::json_str(s)
 }
 
 /// Runs `rawcd image`.

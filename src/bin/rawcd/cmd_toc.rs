@@ -4,6 +4,7 @@ use rawcd::layout::{CopySetting, DiscMap};
 use rawcd::units::Msf;
 
 use crate::args::TocArgs;
+use crate::json::json_str;
 use crate::{plan, CliResult};
 
 fn msf(lba: i32) -> String {
@@ -13,21 +14,6 @@ fn msf(lba: i32) -> String {
 /// CD-Text bytes as text: ISO-8859-1 and ASCII map byte for byte to characters.
 fn text(b: &[u8]) -> String {
     b.iter().map(|&c| c as char).collect()
-}
-
-/// A JSON string literal.
-pub fn json_str(s: &str) -> String {
-    let mut o = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
-            c => o.push(c),
-        }
-    }
-    o.push('"');
-    o
 }
 
 /// The `toc --json` object.
@@ -77,7 +63,7 @@ pub fn json(map: &DiscMap) -> String {
         );
     }
     s += "]";
-    if let Some(ct) = crate::cmd_image::cdtext_of(map) {
+    if let Some(ct) = map.decoded_cdtext() {
         if let Some(b) = ct.blocks.first() {
             let get = |k| text(b.disc.get(k));
             s += &format!(
@@ -170,7 +156,7 @@ pub fn run(a: TocArgs) -> CliResult {
             );
         }
     }
-    if let Some(ct) = crate::cmd_image::cdtext_of(&map) {
+    if let Some(ct) = map.decoded_cdtext() {
         for b in &ct.blocks {
             println!(
                 "CD-Text block language {:#04x}: title {:?}, performer {:?}",

@@ -26,7 +26,7 @@ pub fn check_with(
     leadin: Option<&str>,
     allow_any_path: bool,
 ) -> Result<Report, CliError> {
-    let opts = plan::load_options(allow_any_path);
+    let opts = crate::args::load_options(allow_any_path);
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -109,7 +109,7 @@ pub fn unchecked(r: &Report) -> Option<String> {
 
 /// The report as one JSON object.
 pub fn json(path: &Path, r: &Report) -> String {
-    use crate::cmd_toc::json_str;
+    use crate::json::json_str;
     let probs: Vec<String> = r
         .problems
         .iter()

@@ -15,6 +15,7 @@ mod cmd_repair;
 mod cmd_simulate;
 mod cmd_toc;
 mod cmd_verify;
+mod json;
 mod plan;
 mod progress;
 

@@ -5,11 +5,12 @@ use std::path::Path;
 use rawcd::codec::cdtext::{Block, CdText, Charset, TextKind};
 use rawcd::codec::{Mcn, SectorType};
 use rawcd::formats::convert::{plan_to_creator, ConvertOptions};
-use rawcd::formats::{load_cue_with, load_toc_with, parse_wav, LoadOptions, PathPolicy};
+use rawcd::formats::{load_cue_with, load_toc_with, parse_wav};
 use rawcd::layout::{DiscMap, ImageCreator, LayoutError};
 use rawcd::source::Source;
 
 use crate::args::SourceArgs;
+use crate::args::{latin1, load_options};
 use crate::{audio_src, CliError};
 
 fn ext(p: &Path) -> String {
@@ -39,17 +40,6 @@ fn open(p: &Path) -> Result<Source, CliError> {
 pub fn sheet(a: &SourceArgs) -> Option<&Path> {
     let first = a.sources.first()?;
     matches!(ext(first).as_str(), "cue" | "toc").then_some(first.as_path())
-}
-
-/// How sheets are loaded.
-pub fn load_options(allow_any_path: bool) -> LoadOptions {
-    LoadOptions {
-        paths: if allow_any_path {
-            PathPolicy::AnyPath
-        } else {
-            PathPolicy::SheetFolder
-        },
-    }
 }
 
 /// Reads an ECM or CHD image as a plan.
@@ -328,19 +318,6 @@ fn apply_metadata(c: &mut ImageCreator, a: &SourceArgs) -> Result<(), CliError> 
         }
     }
     Ok(())
-}
-
-/// Text as ISO-8859-1 bytes (characters outside Latin-1 become '?').
-pub fn latin1(s: &str) -> Vec<u8> {
-    s.chars()
-        .map(|c| {
-            if (c as u32) < 256 {
-                c as u32 as u8
-            } else {
-                b'?'
-            }
-        })
-        .collect()
 }
 
 /// Parses `--leadin`: imapi, none or MM:SS:FF.
