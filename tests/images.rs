@@ -567,3 +567,46 @@ fn chd_with_a_flipped_hunk_byte_is_refused_naming_the_hunk() {
     assert!(err.contains("hunk "), "{err}");
     assert!(!dir.join("out.bin").exists());
 }
+
+/// Fuzz find (chd_image): a CD-codec block whose header claims more sector data than the block
+/// holds made the `chd` crate index past its input (a panic caught as an error, but its message
+/// reached stderr). rawcd checks the header first: one line naming the hunk, no panic text.
+#[test]
+#[ignore = "needs chdman: apt-get install -y mame-tools"]
+fn chd_cd_block_claiming_too_much_data_is_refused_without_a_panic() {
+    use chd::map::{CompressionTypeV5, MapEntry};
+    assert!(have_chdman());
+    let dir = tmpdir("chdlen");
+    std::fs::write(dir.join("a0.wav"), wav(400, 9)).unwrap();
+    let (rc, _, err) = rawcd(&dir, &["image", "a0.wav", "-o", "src"]);
+    assert_eq!(rc, 0, "{err}");
+    chdman(&dir, &["createcd", "-f", "-i", "src.cue", "-o", "x.chd"]);
+    let f = std::fs::File::open(dir.join("x.chd")).unwrap();
+    let chd = chd::Chd::open(std::io::BufReader::new(f), None).unwrap();
+    let frames = chd.header().hunk_size() as usize / 2448;
+    let (hunk, offset) = (0..chd.header().hunk_count())
+        .find_map(|h| match chd.map().get_entry(h as usize) {
+            Some(MapEntry::V5Compressed(e))
+                if matches!(e.hunk_type(), Ok(CompressionTypeV5::CompressionType0)) =>
+            {
+                Some((h, e.block_offset()))
+            }
+            _ => None,
+        })
+        .unwrap();
+    let mut c = std::fs::read(dir.join("x.chd")).unwrap();
+    let at = offset as usize + frames.div_ceil(8);
+    c[at] = 0xFF;
+    c[at + 1] = 0xFF;
+    std::fs::write(dir.join("bad.chd"), &c).unwrap();
+    for args in [
+        &["verify", "bad.chd"][..],
+        &["image", "bad.chd", "-o", "out"][..],
+    ] {
+        let (rc, _, err) = rawcd(&dir, args);
+        assert_eq!(rc, 2, "{err}");
+        assert!(err.contains(&format!("hunk {hunk}")), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}

@@ -726,6 +726,7 @@ fn decode_hunk(
         what,
     };
     let n = u32::try_from(h).map_err(|_| herr("hunk number out of range".into()))?;
+    check_cd_block(chd, n, cmp).map_err(herr)?;
     guarded(path, &format!("hunk {h}"), || {
         let mut hunk = chd.hunk(n).map_err(|e| herr(format!("{e}")))?;
         hunk.read_hunk_in(cmp, &mut out).map_err(|e| match e {
@@ -736,6 +737,60 @@ fn decode_hunk(
         })
     })?;
     Ok(out)
+}
+
+/// For a hunk compressed by a CD codec (`cdlz`, `cdzl`, `cdfl`, `cdzs`): checks that the block
+/// holds the header such a block starts with (a bit per frame saying "ECC regenerated", then
+/// the big-endian length of the sector data, 2 or 3 bytes) and that this length lies inside
+/// the block, before the `chd` crate indexes by it (it panics otherwise: fuzz find).
+fn check_cd_block(chd: &mut ChdReader, n: u32, buf: &mut Vec<u8>) -> Result<(), String> {
+    use chd::header::CodecType;
+    use chd::map::{CompressionTypeV5, MapEntry};
+    let hunk_bytes = chd.header().hunk_size() as usize;
+    let codecs = chd.header().codecs();
+    let (codec, size) = match chd.map().get_entry(n as usize) {
+        Some(MapEntry::V5Compressed(e)) => {
+            let slot = match e.hunk_type() {
+                Ok(CompressionTypeV5::CompressionType0) => 0,
+                Ok(CompressionTypeV5::CompressionType1) => 1,
+                Ok(CompressionTypeV5::CompressionType2) => 2,
+                Ok(CompressionTypeV5::CompressionType3) => 3,
+                _ => return Ok(()),
+            };
+            (codecs[slot], e.block_size() as usize)
+        }
+        _ => return Ok(()),
+    };
+    if !matches!(
+        codec,
+        Some(CodecType::LzmaCdV5 | CodecType::ZLibCdV5 | CodecType::FlacCdV5 | CodecType::ZstdCdV5)
+    ) {
+        return Ok(());
+    }
+    let frames = hunk_bytes / FRAME_BYTES as usize;
+    let ecc_bytes = frames.div_ceil(8);
+    let len_bytes = if hunk_bytes < 65_536 { 2 } else { 3 };
+    let header = ecc_bytes + len_bytes;
+    if size < header {
+        return Err(format!(
+            "compressed block of {size} bytes is shorter than its {header}-byte CD header"
+        ));
+    }
+    let mut hunk = chd.hunk(n).map_err(|e| e.to_string())?;
+    let got = hunk.read_raw_in(buf).map_err(|e| e.to_string())?;
+    if got < header {
+        return Err(format!("compressed block ends after {got} of {size} bytes"));
+    }
+    let data_len = buf[ecc_bytes..header]
+        .iter()
+        .fold(0usize, |a, &b| (a << 8) | usize::from(b));
+    if data_len > got - header {
+        return Err(format!(
+            "its CD header gives {data_len} bytes of sector data, the block holds {}",
+            got - header
+        ));
+    }
+    Ok(())
 }
 
 /// A byte range of a [`ChdFile`]'s content.
