@@ -1027,7 +1027,7 @@ fn verify_says_what_a_flac_source_is_and_errors_name_the_file_once() {
     assert_eq!(
         e,
         "rawcd: 0.flac is FLAC audio, not a disc image: rawcd image makes one of it; \
-         rawcd verify reads .cue, .toc, .ccd, Nero and Alcohol images and raw streams\n"
+         rawcd verify reads .cue, .toc, .ccd, Nero, Alcohol, ECM and CHD images and raw streams\n"
     );
     // A truncated FLAC: one line that names the file once.
     let good = read(d.join("0.flac"));

@@ -19,3 +19,6 @@ pub use layout::disc_layout;
 pub use sheets::{ccd_sheet, cue_sheet, toc_file};
 pub use verify::raw_verify;
 pub use images_b::{ccd_image, mds_image, nrg_image};
+
+mod images;
+pub use images::{chd_image, ecm_stream};

@@ -181,7 +181,7 @@ pub fn plan_to_creator(
     if plan.disc_type == Some(DiscType::CdI) {
         c.set_cdi(true);
     }
-    let mut files = FileCache(HashMap::new(), decoders_for(opts));
+    let mut files = FileCache(HashMap::new(), decoders_for(opts), HashMap::new());
     for (i, t) in plan.tracks.iter().enumerate() {
         if plan.sessions.contains(&i) {
             c.new_session().map_err(layout_err)?;
@@ -300,9 +300,14 @@ fn split_subchannel(
     Ok((main, cooked))
 }
 
-/// Opened data files, by path: one memory map per file however many tracks use it; and one
-/// decoder per decoded audio file.
-struct FileCache(HashMap<PathBuf, Source>, Decoders);
+/// Opened data files, by path: one memory map per file however many tracks use it; one
+/// decoder per decoded audio file; and the content of each ECM or CHD image (a file whose
+/// content is one of them is read through its decoder: offsets are in the decoded content).
+struct FileCache(
+    HashMap<PathBuf, Source>,
+    Decoders,
+    HashMap<PathBuf, super::image::ImageContent>,
+);
 
 #[cfg(feature = "audio")]
 type Decoders = crate::formats::audio::stream::DecodeSet;
@@ -371,6 +376,29 @@ impl FileCache {
     }
 
     fn slice(&mut self, path: &Path, offset: u64, len: u64) -> Result<Source, ConvertError> {
+        if !self.0.contains_key(path) && !self.2.contains_key(path) {
+            if let Some(img) = super::image::open_content(path).map_err(|e| ConvertError::Io {
+                path: path.to_path_buf(),
+                source: e.into_io(),
+            })? {
+                self.2.insert(path.to_path_buf(), img);
+            }
+        }
+        if let Some(img) = self.2.get(path) {
+            if offset.checked_add(len).is_none_or(|e| e > img.len()) {
+                return Err(ConvertError::Io {
+                    path: path.to_path_buf(),
+                    source: io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        format!(
+                            "range {offset}+{len} past the end of the decoded content ({} bytes)",
+                            img.len()
+                        ),
+                    ),
+                });
+            }
+            return Ok(img.segment(offset, len));
+        }
         self.get(path)?
             .slice(offset, len)
             .map_err(|source| ConvertError::Io {

@@ -57,10 +57,29 @@ pub fn check_with(
             check_plan(&plan)
         }
         "ccd" => Ok(verify_clonecd(path)?),
+        _ if rawcd::formats::image::sniff_path(path).is_some() => {
+            // The container first (ECM stream EDC; CHD hunk CRCs and data SHA-1), then every
+            // stored raw data sector as for a cue sheet.
+            let notes = rawcd::formats::image::verify_container(path).map_err(bad)?;
+            let plan = plan::load_image(path)?;
+            let c = plan_to_creator(
+                &plan,
+                &ConvertOptions {
+                    relaxed: true,
+                    examine: true,
+                    ..Default::default()
+                },
+            )
+            .map_err(bad)?;
+            let map = c.build().map_err(bad)?;
+            let mut r = verify_map_sources(&map)?;
+            r.notes.extend(notes);
+            Ok(r)
+        }
         _ => {
             if let Some(what) = not_a_raw_stream(path) {
                 return Err(bad(format!(
-                    "{} {what}; rawcd verify reads .cue, .toc, .ccd, Nero and Alcohol images and raw streams",
+                    "{} {what}; rawcd verify reads .cue, .toc, .ccd, Nero, Alcohol, ECM and CHD images and raw streams",
                     path.display()
                 )));
             }
