@@ -89,7 +89,7 @@ pub enum ImageError {
     },
     /// A text control file (CloneCD `.ccd`) that does not parse; names its line and column.
     #[error(transparent)]
-    Sheet(crate::formats::ParseError),
+    Sheet(crate::formats::error::ParseError),
     /// A file could not be opened or read.
     #[error("{}: {source}", path.display())]
     Io {
@@ -275,11 +275,9 @@ pub fn load_image(path: &Path) -> Result<DiscPlan, ImageError> {
         path: path.to_path_buf(),
         source,
     };
-    let format = guess(path)
-        .map_err(io_err)?
-        .ok_or_else(|| {
-            ImageError::invalid(path, "not a Nero, Alcohol, CloneCD, ECM or CHD image")
-        })?;
+    let format = guess(path).map_err(io_err)?.ok_or_else(|| {
+        ImageError::invalid(path, "not a Nero, Alcohol, CloneCD, ECM or CHD image")
+    })?;
     match format {
         ImageFormat::Nero => {
             let src = Source::open(path).map_err(io_err)?;
