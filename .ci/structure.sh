@@ -11,4 +11,10 @@ for f in src/bin/rawcd/cmd_image.rs src/capi/image.rs; do
     echo "!! $f builds its own stream or sink: output sets are written by sink::set only"; exit 1
   fi
 done
-echo "structure ok: no import circles; image and rawcd_write_image share sink::set::write_set"
+# A reader (sheets, audio files, other tools' images) never imports a writer (test modules aside).
+for f in $(find src/formats/sheet src/formats/audio src/formats/image -name '*.rs'); do
+  if awk '/#\[cfg\(test\)\]/{exit} !/^[[:space:]]*\/\//{print}' "$f" | grep -q 'formats::write\|cue_write\|toc_write\|write_ccd'; then
+    echo "!! $f (a reader) imports a writer"; exit 1
+  fi
+done
+echo "structure ok: no import circles; readers import no writer; image and rawcd_write_image share sink::set::write_set"
