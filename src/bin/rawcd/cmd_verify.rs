@@ -31,8 +31,9 @@ pub fn check_with(
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    use rawcd::formats::image::ImageFormat;
     let image = plan::image_format(path);
-    if image.is_some_and(|f| f != rawcd::formats::image::ImageFormat::CloneCd) {
+    if image.is_some_and(|f| matches!(f, ImageFormat::Nero | ImageFormat::Alcohol)) {
         // Nero and Alcohol images: the sectors they store, checked like a cue sheet's.
         let plan = plan::load_image(path)?;
         return check_plan(&plan);
