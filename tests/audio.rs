@@ -47,19 +47,7 @@ fn flac_of(
     rate: usize,
     blocks: &[(u8, Vec<u8>)],
 ) -> Vec<u8> {
-    use flacenc::component::BitRepr;
-    use flacenc::error::Verify;
-    let config = flacenc::config::Encoder::default().into_verified().unwrap();
-    let src = flacenc::source::MemSource::from_samples(s, channels, bits, rate);
-    let stream = flacenc::encode_with_fixed_block_size(&config, src, config.block_size).unwrap();
-    let mut sink = flacenc::bitsink::ByteSink::new();
-    stream.write(&mut sink).unwrap();
-    let mut f = sink.as_slice().to_vec();
-    // flacenc counts the short last block in STREAMINFO's minimum block size, which the format
-    // excludes (RFC 9639 §8.2) and symphonia takes for variable blocking; write what `flac` does.
-    let max = [f[10], f[11]];
-    f[8..10].copy_from_slice(&max);
-    insert_blocks(&f, blocks)
+    insert_blocks(&common::flac_encode(s, channels, bits, rate), blocks)
 }
 
 fn flac16(s: &[i16], blocks: &[(u8, Vec<u8>)]) -> Vec<u8> {

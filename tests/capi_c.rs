@@ -41,23 +41,11 @@ fn lib_path() -> PathBuf {
 
 /// A 16-bit stereo 44.1 kHz FLAC of CD PCM bytes (flacenc).
 fn flac(pcm: &[u8]) -> Vec<u8> {
-    use flacenc::component::BitRepr;
-    use flacenc::error::Verify;
     let s: Vec<i32> = pcm
         .chunks_exact(2)
         .map(|b| i32::from(i16::from_le_bytes([b[0], b[1]])))
         .collect();
-    let config = flacenc::config::Encoder::default().into_verified().unwrap();
-    let src = flacenc::source::MemSource::from_samples(&s, 2, 16, 44_100);
-    let stream = flacenc::encode_with_fixed_block_size(&config, src, config.block_size).unwrap();
-    let mut sink = flacenc::bitsink::ByteSink::new();
-    stream.write(&mut sink).unwrap();
-    let mut f = sink.as_slice().to_vec();
-    // STREAMINFO's minimum block size as `flac` writes it (flacenc counts the short last
-    // block, which symphonia takes for variable blocking).
-    let max = [f[10], f[11]];
-    f[8..10].copy_from_slice(&max);
-    f
+    common::flac_encode(&s, 2, 16, 44_100)
 }
 
 /// A Nero v1 track-at-once image of `tracks` (data, Nero mode code), written from the format

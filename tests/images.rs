@@ -10,36 +10,11 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::SplitMix;
+use common::{ok, rawcd, read, SplitMix};
 
-fn rawcd(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_rawcd"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    )
-}
-
+/// A fresh folder for one test of this file.
 fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("rawcd-images-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let (code, out, err) = rawcd(dir, args);
-    assert_eq!(code, 0, "rawcd {args:?}: {err}");
-    out
-}
-
-fn read(dir: &Path, name: &str) -> Vec<u8> {
-    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    common::tmpdir("images", tag)
 }
 
 /// Asserts two sources give the same disc: the same `toc --json`, the same bin, and the same

@@ -8,6 +8,8 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failure with its location
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -16,24 +18,11 @@ use rawcd::codec::engine::Reference;
 use rawcd::codec::{finish_form1, finish_form2, finish_mode1, sector, SECTOR_SIZE};
 use rawcd::formats::image::{self, ecm, ImageError};
 
-fn rawcd(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_rawcd"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    )
-}
+use common::rawcd;
 
+/// A fresh folder for one test of this file.
 fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("rawcd-images-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::tmpdir("images-ecm", tag)
 }
 
 // ---------------------------------------------------------------------------------------------

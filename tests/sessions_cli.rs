@@ -14,30 +14,11 @@ use rawcd::codec::engine::Reference;
 use rawcd::codec::{encode_sector, SectorType};
 use rawcd::units::Lba;
 
-fn rawcd(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_rawcd"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    )
-}
+use common::{ok, rawcd, read};
 
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let (code, out, err) = rawcd(dir, args);
-    assert_eq!(code, 0, "rawcd {args:?}: {err}");
-    out
-}
-
+/// A fresh folder for one test of this file.
 fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("rawcd-msess-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::tmpdir("msess", tag)
 }
 
 /// Layout of the original disc (D24): session 1 = audio tracks 1 (400 sectors) and 2 (150
@@ -75,10 +56,6 @@ FILE \"o3.bin\" BINARY\n  TRACK 03 MODE2/2352\n    INDEX 01 00:00:00\n\
 REM SESSION 03\n\
 FILE \"o4.iso\" BINARY\n  TRACK 04 MODE1/2048\n    INDEX 01 00:00:00\n";
     std::fs::write(d.join("orig.cue"), cue).unwrap();
-}
-
-fn read(d: &Path, name: &str) -> Vec<u8> {
-    std::fs::read(d.join(name)).unwrap()
 }
 
 fn same(a: &[u8], b: &[u8], what: &str) {

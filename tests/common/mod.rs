@@ -94,6 +94,14 @@ pub fn rawcd(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     rawcd_env(dir, args, &[])
 }
 
+/// Runs `rawcd` and asserts it exits 0; its stdout.
+#[cfg(feature = "cli")]
+pub fn ok(dir: &std::path::Path, args: &[&str]) -> String {
+    let (code, out, err) = rawcd(dir, args);
+    assert_eq!(code, 0, "rawcd {args:?}: {err}");
+    out
+}
+
 // ---------------------------------------------------------------- folders and files
 
 /// A fresh, empty folder `rawcd-{suite}-{tag}-{pid}` under the system temp dir (a leftover of
@@ -103,6 +111,11 @@ pub fn tmpdir(suite: &str, tag: &str) -> std::path::PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
+}
+
+/// The bytes of the file `name` in `dir` (a panic naming it when it cannot be read).
+pub fn read(dir: &std::path::Path, name: &str) -> Vec<u8> {
+    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// The names in `d`, hidden ones included, sorted.
@@ -179,4 +192,21 @@ pub fn cdrdao_starts_ends(text: &str) -> (Vec<i32>, Vec<i32>) {
             .collect()
     };
     (of("START"), of("END"))
+}
+
+/// A FLAC file of interleaved samples (flacenc, fixed block size), with STREAMINFO's minimum
+/// block size as `flac` writes it: flacenc counts the short last block, which the format
+/// excludes (RFC 9639 §8.2) and symphonia takes for variable blocking.
+pub fn flac_encode(s: &[i32], channels: usize, bits: usize, rate: usize) -> Vec<u8> {
+    use flacenc::component::BitRepr;
+    use flacenc::error::Verify;
+    let config = flacenc::config::Encoder::default().into_verified().unwrap();
+    let src = flacenc::source::MemSource::from_samples(s, channels, bits, rate);
+    let stream = flacenc::encode_with_fixed_block_size(&config, src, config.block_size).unwrap();
+    let mut sink = flacenc::bitsink::ByteSink::new();
+    stream.write(&mut sink).unwrap();
+    let mut f = sink.as_slice().to_vec();
+    let max = [f[10], f[11]];
+    f[8..10].copy_from_slice(&max);
+    f
 }
