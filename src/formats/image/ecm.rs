@@ -563,7 +563,7 @@ fn guess_mode(path: &Path, info: &EcmInfo) -> Result<TrackMode, ImageError> {
 }
 
 /// The disc of an ECM file given directly: one track over the whole decoded stream, its mode
-/// from the content ([`guess_mode`]). A multi-track `.bin.ecm` is read through its cue sheet
+/// from the content (`guess_mode`). A multi-track `.bin.ecm` is read through its cue sheet
 /// (`FILE "x.bin"` finds `x.bin.ecm`).
 ///
 /// # Errors
