@@ -763,7 +763,8 @@ fn check_cd_block(chd: &mut ChdReader, n: u32, buf: &mut Vec<u8>) -> Result<(), 
     };
     if !matches!(
         codec,
-        Some(CodecType::LzmaCdV5 | CodecType::ZLibCdV5 | CodecType::FlacCdV5 | CodecType::ZstdCdV5)
+        // cdfl blocks have no such header (FLAC frames, then the deflated subchannel).
+        Some(CodecType::LzmaCdV5 | CodecType::ZLibCdV5 | CodecType::ZstdCdV5)
     ) {
         return Ok(());
     }
