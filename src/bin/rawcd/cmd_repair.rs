@@ -21,20 +21,7 @@ fn lbas(v: &[i32], max: usize) -> String {
 /// decoded, a CHD's hunks decompressed) as a bin/cue beside the output, repaired from there into
 /// `OUT.bin` + `OUT.cue`, and the intermediate set removed.
 fn repair_converted(a: &RepairArgs) -> Result<rawcd::verify::repair::RepairReport, CliError> {
-    use rawcd::formats::convert::{plan_to_creator, ConvertOptions};
-    let plan = crate::plan::load_image(&a.image)?;
-    let c = plan_to_creator(
-        &plan,
-        &ConvertOptions {
-            relaxed: true,
-            examine: true,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| CliError::BadInput(e.to_string()))?;
-    let map = c
-        .build()
-        .map_err(|e| CliError::BadInput(format!("{}: {e}", a.image.display())))?;
+    let map = crate::plan::examine(&crate::plan::load_image(&a.image)?)?;
     let mut tmp = a.output.as_os_str().to_owned();
     tmp.push(format!(".rawcd-repair-{}", std::process::id()));
     let tmp = std::path::PathBuf::from(tmp);

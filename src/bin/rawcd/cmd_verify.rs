@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rawcd::formats::convert::{plan_to_creator, ConvertOptions};
 use rawcd::formats::{load_cue_with, load_toc_with};
 use rawcd::source::Source;
 use rawcd::verify::{verify_clonecd, verify_map_sources, verify_raw_source, RawSub, Report};
@@ -62,17 +61,7 @@ pub fn check_with(
             // The container first (ECM stream EDC; CHD hunk CRCs and data SHA-1), then every
             // stored raw data sector as for a cue sheet.
             let notes = rawcd::formats::image::verify_container(path).map_err(bad)?;
-            let plan = plan::load_image(path)?;
-            let c = plan_to_creator(
-                &plan,
-                &ConvertOptions {
-                    relaxed: true,
-                    examine: true,
-                    ..Default::default()
-                },
-            )
-            .map_err(bad)?;
-            let map = c.build().map_err(bad)?;
+            let map = plan::examine(&plan::load_image(path)?)?;
             let mut r = verify_map_sources(&map)?;
             r.notes.extend(notes);
             Ok(r)
@@ -184,18 +173,7 @@ fn not_a_raw_stream(path: &Path) -> Option<String> {
 
 /// Checks the sectors a plan's files hold (a sheet's or an image's), as laid out.
 fn check_plan(plan: &rawcd::formats::DiscPlan) -> Result<Report, CliError> {
-    let c = plan_to_creator(
-        plan,
-        &ConvertOptions {
-            relaxed: true,
-            regenerate_edc: false,
-            examine: true,
-            ..Default::default()
-        },
-    )
-    .map_err(bad)?;
-    let map = c.build().map_err(bad)?;
-    Ok(verify_map_sources(&map)?)
+    Ok(verify_map_sources(&plan::examine(plan)?)?)
 }
 
 /// What the report could not check, in words (empty when it checked something of every
