@@ -38,7 +38,7 @@ use crate::codec::engine::Auto;
 use crate::codec::sector::{self, form1, form2, mode1};
 use crate::codec::{finish_form1, finish_form2, finish_mode1, SECTOR_SIZE};
 use crate::formats::plan::{DiscPlan, Segment, TextFields, TrackMode, TrackPlan};
-use crate::source::Source;
+use crate::source::{ReadAt, Source};
 
 /// The first four bytes of an ECM v1 file.
 pub const MAGIC: &[u8; 4] = b"ECM\0";
@@ -441,17 +441,11 @@ impl EcmFile {
 
     /// A `Read` source over `len` decoded bytes from `offset`.
     pub fn segment(&self, offset: u64, len: u64) -> Source {
-        Source::from_reader(
-            Seg {
-                file: self.clone(),
-                pos: offset,
-                end: offset.saturating_add(len),
-            },
-            len,
-            &self.path.display().to_string(),
-        )
+        Source::from_read_at(self.clone(), offset, len, &self.path.display().to_string())
     }
+}
 
+impl ReadAt for EcmFile {
     fn read_at(&self, offset: u64, out: &mut [u8]) -> io::Result<usize> {
         let mut c = self.cursor.lock().unwrap_or_else(|p| p.into_inner());
         if c.dec.is_none() || offset < c.pos {
@@ -491,25 +485,6 @@ impl EcmFile {
                 ));
             }
         }
-        Ok(n)
-    }
-}
-
-/// A byte range of an [`EcmFile`]'s decoded stream.
-struct Seg {
-    file: EcmFile,
-    pos: u64,
-    end: u64,
-}
-
-impl Read for Seg {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let want = (self.end - self.pos).min(out.len() as u64) as usize;
-        if want == 0 {
-            return Ok(0);
-        }
-        let n = self.file.read_at(self.pos, &mut out[..want])?;
-        self.pos += n as u64;
         Ok(n)
     }
 }
