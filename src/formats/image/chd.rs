@@ -33,8 +33,8 @@ use std::sync::{Arc, Mutex};
 use crossbeam_channel::{bounded, Receiver};
 use sha1::{Digest, Sha1};
 
-use super::{io_err, ImageError};
-use crate::formats::plan::{DiscPlan, Segment, SubchannelInput, TextFields, TrackMode, TrackPlan};
+use super::{io_err, new_track, tracks_only, ImageError};
+use crate::formats::plan::{DiscPlan, Segment, SubchannelInput, TrackMode, TrackPlan};
 use crate::source::{ReadAt, Source};
 
 /// The first eight bytes of a CHD file.
@@ -806,13 +806,6 @@ pub fn plan(path: &Path) -> Result<DiscPlan, ImageError> {
             (t.pregap, 0)
         };
         out.push(TrackPlan {
-            number: t.number,
-            mode: t.mode,
-            copy: false,
-            preemphasis: false,
-            four_channel: false,
-            scms: false,
-            isrc: None,
             pregap_generated: generated,
             segments: vec![Segment::File {
                 path: path.to_path_buf(),
@@ -821,25 +814,11 @@ pub fn plan(path: &Path) -> Result<DiscPlan, ImageError> {
                 swap: false,
             }],
             index1: stored,
-            indexes: Vec::new(),
             postgap_generated: t.postgap,
-            text: TextFields::default(),
-            sub: t.sub,
+            ..new_track(t.number, t.mode, t.sub)
         });
     }
-    Ok(DiscPlan {
-        sheet: path.to_path_buf(),
-        catalog: None,
-        disc_type: None,
-        first_track: 1,
-        tracks: out,
-        text: TextFields::default(),
-        warnings: Vec::new(),
-        cdtext_packs: None,
-        data_scrambled: false,
-        subchannel_as_read: None,
-        sessions: Vec::new(),
-    })
+    Ok(tracks_only(path, out))
 }
 
 /// Decompresses every hunk (each CRC checked) and compares the SHA-1 of the data with the

@@ -33,11 +33,11 @@ use std::sync::{Arc, Mutex};
 
 use crc::{Crc, Digest, Table, CRC_32_CD_ROM_EDC};
 
-use super::{io_err, ImageError};
+use super::{io_err, new_track, tracks_only, ImageError};
 use crate::codec::engine::Auto;
 use crate::codec::sector::{self, form1, form2, mode1};
 use crate::codec::{finish_form1, finish_form2, finish_mode1, SECTOR_SIZE};
-use crate::formats::plan::{DiscPlan, Segment, TextFields, TrackMode, TrackPlan};
+use crate::formats::plan::{DiscPlan, Segment, TrackMode, TrackPlan};
 use crate::source::{ReadAt, Source};
 
 /// The first four bytes of an ECM v1 file.
@@ -553,39 +553,16 @@ pub fn plan(path: &Path) -> Result<DiscPlan, ImageError> {
         });
     }
     let mode = guess_mode(path, &info)?;
-    Ok(DiscPlan {
-        sheet: path.to_path_buf(),
-        catalog: None,
-        disc_type: None,
-        first_track: 1,
-        tracks: vec![TrackPlan {
-            number: 1,
-            mode,
-            copy: false,
-            preemphasis: false,
-            four_channel: false,
-            scms: false,
-            isrc: None,
-            pregap_generated: 0,
-            segments: vec![Segment::File {
-                path: path.to_path_buf(),
-                byte_offset: 0,
-                byte_len: info.decoded_len,
-                swap: false,
-            }],
-            index1: 0,
-            indexes: Vec::new(),
-            postgap_generated: 0,
-            text: TextFields::default(),
-            sub: None,
+    let track = TrackPlan {
+        segments: vec![Segment::File {
+            path: path.to_path_buf(),
+            byte_offset: 0,
+            byte_len: info.decoded_len,
+            swap: false,
         }],
-        text: TextFields::default(),
-        warnings: Vec::new(),
-        cdtext_packs: None,
-        data_scrambled: false,
-        subchannel_as_read: None,
-        sessions: Vec::new(),
-    })
+        ..new_track(1, mode, None)
+    };
+    Ok(tracks_only(path, vec![track]))
 }
 
 /// Decodes a whole ECM file (without keeping the output) and checks its trailing EDC.
