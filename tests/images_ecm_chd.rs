@@ -450,23 +450,10 @@ fn chdman(dir: &Path, args: &[&str]) {
 
 /// A CD WAV of `sectors` sectors (588 frames each).
 fn wav(sectors: usize, seed: usize) -> Vec<u8> {
-    let data: Vec<u8> = (0..sectors * 2352)
+    let pcm: Vec<u8> = (0..sectors * 2352)
         .map(|i| ((i * (13 + seed)) % 251) as u8)
         .collect();
-    let mut v = b"RIFF".to_vec();
-    v.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
-    v.extend_from_slice(b"WAVEfmt ");
-    v.extend_from_slice(&16u32.to_le_bytes());
-    v.extend_from_slice(&1u16.to_le_bytes());
-    v.extend_from_slice(&2u16.to_le_bytes());
-    v.extend_from_slice(&44_100u32.to_le_bytes());
-    v.extend_from_slice(&176_400u32.to_le_bytes());
-    v.extend_from_slice(&4u16.to_le_bytes());
-    v.extend_from_slice(&16u16.to_le_bytes());
-    v.extend_from_slice(b"data");
-    v.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    v.extend_from_slice(&data);
-    v
+    common::cd_wav(&pcm)
 }
 
 /// rawcd makes `src.bin/.cue` from `list`; chdman compresses it (default codecs); rawcd reads
