@@ -137,9 +137,8 @@ fn decoded_file(path: &Path, ext: &str, allow_any_path: bool) -> Option<(PathBuf
 }
 
 /// What a file given to `verify` without a sheet's extension is, when its content shows it is
-/// not a raw stream: an image rawcd does not read (CHD, ECM), a file system or audio (by
-/// content, never by name).
-/// `None` lets the raw-stream checks run. One function, so that image readers can replace it.
+/// not a raw stream: a file system or audio (by content, never by name). Images of other tools
+/// never get here (`check_with` reads them). `None` lets the raw-stream checks run.
 fn not_a_raw_stream(path: &Path) -> Option<String> {
     use std::io::Read;
     let meta = std::fs::metadata(path).ok()?;
@@ -152,23 +151,18 @@ fn not_a_raw_stream(path: &Path) -> Option<String> {
     let mut f = std::fs::File::open(path).ok()?;
     let mut head = Vec::new();
     f.by_ref().take(1 << 16).read_to_end(&mut head).ok()?;
-    let starts = |m: &[u8]| head.starts_with(m);
-    // Nero and Alcohol images never get here: `check_with` reads them.
-    let what = if starts(b"MComprHD") {
-        "is a MAME CHD image (chdman extractcd makes a .cue and .bin of it)"
-    } else if starts(b"ECM\0") {
-        "is an ECM-packed image (unecm restores the original)"
-    } else if head.get(32769..32774) == Some(b"CD001") && meta.len() % 2048 == 0 {
-        "is an ISO 9660 file system (2048-byte sectors), not a disc image: rawcd image makes one of it"
-    } else if let Some(c) = rawcd::formats::audio::sniff(&head) {
-        return Some(format!(
+    if head.get(32769..32774) == Some(b"CD001") && meta.len() % 2048 == 0 {
+        return Some(
+            "is an ISO 9660 file system (2048-byte sectors), not a disc image: rawcd image makes one of it"
+                .into(),
+        );
+    }
+    rawcd::formats::audio::sniff(&head).map(|c| {
+        format!(
             "is {} audio, not a disc image: rawcd image makes one of it",
             c.name()
-        ));
-    } else {
-        return None;
-    };
-    Some(what.into())
+        )
+    })
 }
 
 /// Checks the sectors a plan's files hold (a sheet's or an image's), as laid out.
