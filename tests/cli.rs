@@ -479,3 +479,40 @@ fn engines_says_what_runs_and_rawcd_engine_forces_one() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// A track 1 whose sheet stores a pre-gap (`INDEX 00 00:00:00`, `INDEX 01 00:03:00`, sound in
+/// it): the stored pre-gap lies after LBA 0 (the 150 sectors before are generated silence), so
+/// the bin keeps every byte and no "hidden track one audio cannot be stored" warning is given.
+#[test]
+fn stored_track_one_pregap_is_kept_in_the_bin_without_a_warning() {
+    let d = tmpdir("pregap1");
+    let pcm: Vec<u8> = (0..600 * 2352).map(|i| (i % 249 + 1) as u8).collect();
+    std::fs::write(d.join("a.bin"), &pcm).unwrap();
+    std::fs::write(
+        d.join("a.cue"),
+        "FILE \"a.bin\" BINARY\n  TRACK 01 AUDIO\n    INDEX 00 00:00:00\n    INDEX 01 00:03:00\n",
+    )
+    .unwrap();
+    for format in ["bin", "clonecd", "cdrdao"] {
+        let (code, _, err) = rawcd(&d, &["image", "a.cue", "-o", format, "--format", format]);
+        assert_eq!(code, 0, "{err}");
+        assert!(!err.contains("hidden track one audio"), "{format}: {err}");
+    }
+    assert!(common::read(&d, "bin.bin") == pcm);
+    assert!(common::read(&d, "clonecd.img") == pcm);
+    let toc = common::ok(&d, &["toc", "a.cue", "--json"]);
+    assert!(toc.contains("\"start_lba\": 225"), "{toc}");
+}
+
+/// libcdio's `p1.nrg`: track 1's INDEX 01 at LBA 150 after a stored pre-gap (LBA 0..149 hold
+/// sound): written as a bin without a hidden-track warning, the bin equal to `p1.bin`.
+#[test]
+#[ignore = "needs ../shared/testdata"]
+fn p1_nrg_gives_no_hidden_track_warning() {
+    let d = tmpdir("p1htoa");
+    let nrg = std::fs::canonicalize(format!("{}/libcdio/p1.nrg", common::TESTDATA)).unwrap();
+    let (code, _, err) = rawcd(&d, &["image", nrg.to_str().unwrap(), "-o", "p1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("hidden track one audio"), "{err}");
+    assert!(common::read(&d, "p1.bin") == common::testdata("libcdio/p1.bin"));
+}
