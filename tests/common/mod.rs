@@ -102,6 +102,19 @@ pub fn ok(dir: &std::path::Path, args: &[&str]) -> String {
     out
 }
 
+/// The INDEX 01 LBA of every track, then the lead-out LBA, of a `rawcd toc --json` object.
+pub fn toc_starts(json: &str) -> Vec<i64> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut s: Vec<i64> = v["tracks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["start_lba"].as_i64().unwrap())
+        .collect();
+    s.push(v["leadout_lba"].as_i64().unwrap());
+    s
+}
+
 // ---------------------------------------------------------------- folders and files
 
 /// A fresh, empty folder `rawcd-{suite}-{tag}-{pid}` under the system temp dir (a leftover of
