@@ -10,7 +10,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use rawcd::codec::edc::edc_reference;
@@ -20,9 +20,10 @@ use rawcd::formats::image::{self, ecm, ImageError};
 
 use common::rawcd;
 
-/// A fresh folder for one test of this file.
-fn tmpdir(tag: &str) -> PathBuf {
-    common::tmpdir("images-ecm", tag)
+/// A fresh folder for one test of this file, removed when the test passes (a demo disc and its
+/// images are some 300 MB).
+fn tmpdir(tag: &str) -> common::TempDir {
+    common::TempDir::new("images-ecm", tag)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -126,6 +126,33 @@ pub fn tmpdir(suite: &str, tag: &str) -> std::path::PathBuf {
     d
 }
 
+/// A [`tmpdir`] removed when dropped, unless a panic is unwinding (a failed test's files stay
+/// for a look): suites whose fixtures are large (a demo disc and its images) leave nothing
+/// behind in the shared temp dir.
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    /// A fresh, empty folder as [`tmpdir`] makes it.
+    pub fn new(suite: &str, tag: &str) -> TempDir {
+        TempDir(tmpdir(suite, tag))
+    }
+}
+
+impl std::ops::Deref for TempDir {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
 /// The bytes of the file `name` in `dir` (a panic naming it when it cannot be read).
 pub fn read(dir: &std::path::Path, name: &str) -> Vec<u8> {
     std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
