@@ -678,18 +678,32 @@ const AHEAD: usize = 8;
 /// `(AHEAD + 1) k` hunks.
 struct HunkStream {
     rxs: Vec<Receiver<Result<Vec<u8>, ImageError>>>,
+    /// The workers, joined on drop (no decoder thread outlives the stream that started it).
+    workers: Vec<std::thread::JoinHandle<()>>,
     start: u64,
     /// The hunk `next_hunk` returns next.
     next: u64,
 }
 
+impl Drop for HunkStream {
+    fn drop(&mut self) {
+        // Closing the channels makes each worker's next send fail; it then returns, at most
+        // one hunk's decoding later.
+        self.rxs.clear();
+        for w in self.workers.drain(..) {
+            let _ = w.join();
+        }
+    }
+}
+
 impl HunkStream {
     fn start(path: &Path, start: u64, count: u64, k: usize) -> HunkStream {
         let mut rxs = Vec::with_capacity(k);
+        let mut workers = Vec::with_capacity(k);
         for i in 0..k as u64 {
             let (tx, rx) = bounded(AHEAD);
             let path = path.to_path_buf();
-            std::thread::spawn(move || {
+            workers.push(std::thread::spawn(move || {
                 let mut chd = match open_chd(&path) {
                     Ok(c) => c,
                     Err(e) => {
@@ -707,11 +721,12 @@ impl HunkStream {
                     }
                     h += k as u64;
                 }
-            });
+            }));
             rxs.push(rx);
         }
         HunkStream {
             rxs,
+            workers,
             start,
             next: start,
         }
