@@ -599,3 +599,38 @@ fn chd_cd_block_claiming_too_much_data_is_refused_without_a_panic() {
         assert_eq!(err.trim().lines().count(), 1, "{err}");
     }
 }
+
+/// Fuzz find (chd_image, seeded with small chdman CHDs): a CHD whose compressed hunk map holds
+/// a Huffman table the `chd` crate indexes past (a panic inside the crate). rawcd catches it as
+/// an error, and its message no longer reaches stderr: one line, exit 2, for every command.
+#[test]
+fn chd_whose_map_panics_the_decoder_is_one_clean_error() {
+    const HEX: [&str; 7] = [
+        "4d436f6d707248440000007c0000000563646c7a63647a6c6364666c000000000000000000017e8000000000",
+        "0000010a000000000000007c00004c80000009908d1f828002caf9ac7f40bfc69ad3c6362f47dd81549bcc8f",
+        "a966dc8399019e3c383a5bca4238179e00000000000000000000000000000000000000004348543201000055",
+        "0000000000000000545241434b3a3120545950453a415544494f20535542545950453a4e4f4e45204652414d",
+        "45533a3430205052454741503a30205047545950453a4d4f4445312050475355423a4e4f4e4520504f535447",
+        "41503a3000fff8791800092f760000000000003587fff8791801092f1d000000000000382363601805a360e4",
+        "02000000000a000000aa0000e1c8f70600000020210120210378a7bc98",
+    ];
+    let hex: String = HEX.concat();
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let dir = tmpdir("chdmap");
+    std::fs::write(dir.join("bad.chd"), &bytes).unwrap();
+    for args in [
+        &["verify", "bad.chd"][..],
+        &["toc", "bad.chd"][..],
+        &["image", "bad.chd", "-o", "out"][..],
+    ] {
+        let (rc, _, err) = rawcd(&dir, args);
+        assert_eq!(rc, 2, "{args:?}: {err}");
+        assert!(err.contains("bad.chd"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+    assert!(!dir.join("out.bin").exists() && !dir.join("out.cue").exists());
+}

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod atomic;
+mod direct;
 mod drive_sim;
 pub mod set;
 mod writer;

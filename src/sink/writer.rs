@@ -23,6 +23,7 @@ use crate::error::Error;
 use super::atomic::io_err;
 use crate::pipeline::SectorBatch;
 
+use super::direct::DirectWriter;
 use super::AtomicFile;
 
 #[cfg(unix)]
@@ -35,7 +36,7 @@ fn write_at(f: &File, buf: &[u8], at: u64) -> io::Result<usize> {
     std::os::windows::fs::FileExt::seek_write(f, buf, at)
 }
 
-fn write_all_at(f: &File, mut buf: &[u8], mut at: u64) -> io::Result<()> {
+pub(super) fn write_all_at(f: &File, mut buf: &[u8], mut at: u64) -> io::Result<()> {
     while !buf.is_empty() {
         match write_at(f, buf, at) {
             Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
@@ -98,13 +99,29 @@ impl BatchWriter {
                 let h = std::thread::Builder::new()
                     .name(format!("rawcd-write-{i}"))
                     .spawn(move || {
-                        while let Ok((at, bytes)) = rx.recv() {
-                            if let Err(e) = write_all_at(&file, &bytes, at) {
-                                if let Ok(mut slot) = error.lock() {
-                                    slot.get_or_insert(e);
-                                }
-                                return;
+                        // One helper receives the runs in file order: it may write them
+                        // direct (see `direct.rs`); several write out of order, buffered.
+                        let mut direct = if threads == 1 {
+                            DirectWriter::open(&file)
+                        } else {
+                            None
+                        };
+                        let fail = |e: io::Error| {
+                            if let Ok(mut slot) = error.lock() {
+                                slot.get_or_insert(e);
                             }
+                        };
+                        while let Ok((at, bytes)) = rx.recv() {
+                            let r = match &mut direct {
+                                Some(d) => d.write(&bytes, at),
+                                None => write_all_at(&file, &bytes, at),
+                            };
+                            if let Err(e) = r {
+                                return fail(e);
+                            }
+                        }
+                        if let Some(Err(e)) = direct.as_mut().map(DirectWriter::finish) {
+                            fail(e);
                         }
                     })
                     .map_err(|e| io_err(path, e))?;

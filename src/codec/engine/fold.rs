@@ -66,6 +66,21 @@ pub(super) const fn nibble_table(c: u8, high: bool) -> [u8; 32] {
     t
 }
 
+/// `data` as a zero-padded head and a body of whole 16-byte blocks: with r = len mod 16 > 0,
+/// the head is 16 − r zero bytes then `data[..r]`, and the body `data[r..]`. The EDC (init 0,
+/// no final XOR) of head ‖ body is the EDC of `data`, since leading zeros leave the CRC at 0;
+/// folding kernels take the head as one more 16-byte block in front and need no tail.
+#[inline(always)]
+pub(super) fn zero_padded_head(data: &[u8]) -> (Option<[u8; 16]>, &[u8]) {
+    let r = data.len() % 16;
+    if r == 0 {
+        return (None, data);
+    }
+    let mut h = [0u8; 16];
+    h[16 - r..].copy_from_slice(&data[..r]);
+    (Some(h), &data[r..])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,7 +82,11 @@ static BY128: [(u64, u64); 4] = fold_table(128);
 /// EDC of `data` folded 256 bytes at a time, or `None` when `data` is shorter than that.
 #[inline(always)]
 pub(super) fn edc<L: Lanes64>(l: L, data: &[u8]) -> Option<u32> {
-    let mut blocks = data.chunks_exact(EDC_BLOCK);
+    // The CRC has init 0 and no final XOR, so zero bytes in front do not change it: the
+    // first len mod 16 bytes are taken as a zero-padded 16-byte head, folded into the first
+    // register, and the rest is whole 16-byte blocks (no byte-at-a-time tail).
+    let (head, body) = super::fold::zero_padded_head(data);
+    let mut blocks = body.chunks_exact(EDC_BLOCK);
     let first = blocks.next()?;
     let mut a = [
         l.load(first),
@@ -90,6 +94,11 @@ pub(super) fn edc<L: Lanes64>(l: L, data: &[u8]) -> Option<u32> {
         l.load(&first[128..]),
         l.load(&first[192..]),
     ];
+    if let Some(h) = head {
+        let mut reg = [0u8; 64];
+        reg[..16].copy_from_slice(&h);
+        a[0] = l.fold(l.load(&reg), BY128[1], a[0]);
+    }
     for b in blocks.by_ref() {
         for (i, ai) in a.iter_mut().enumerate() {
             *ai = l.fold(*ai, BY512[4], l.load(&b[64 * i..]));

@@ -5,8 +5,10 @@
 //!   folded 512 bits at a time (eight measured no faster: the multiplier's throughput, not its
 //!   latency, is the limit), then one accumulator folded 128 bits at a time. The fold constants
 //!   are `x^e mod P` for P = [`EDC_POLY`](super::fold::EDC_POLY), computed by [`xpow_mod`](super::fold::xpow_mod) at compile time (no pasted
-//!   magic numbers) and checked by the tests. The last accumulator and the tail (< 16 bytes) go
-//!   through the table CRC. Inputs shorter than one block ([`FOLD_BLOCK`] bytes) use the
+//!   magic numbers) and checked by the tests. An input whose length is not a multiple of 16
+//!   starts with a zero-padded 16-byte head folded in front (zeros in front leave this CRC
+//!   unchanged), so there is no byte-at-a-time tail; the last accumulator goes through the
+//!   slice-by-16 table CRC, one step. Inputs shorter than one block ([`FOLD_BLOCK`] bytes) use the
 //!   table CRC directly. Where the CPU also has 256-bit VPCLMULQDQ (AMD Zen 3, Intel Ice Lake
 //!   and later; Rust ≥ 1.89), inputs of 128 bytes or more fold four 256-bit accumulators (two
 //!   128-bit lanes each) 128 bytes at a time first.
@@ -47,7 +49,7 @@ use core::arch::x86_64::{
     _mm_loadu_si128, _mm_set_epi64x, _mm_storeu_si128, _mm_xor_si128,
 };
 
-use super::fold::{fold_table, nibble_table};
+use super::fold::{fold_table, nibble_table, zero_padded_head};
 use super::{Engine, EngineKind};
 use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
 use crate::codec::gf::{gf256_pow_alpha_const, INV3};
@@ -194,13 +196,20 @@ mod wide {
         /// register, which [`X86::edc_finish`] completes with the rest of the data.
         #[inline(always)]
         pub(super) fn edc_fold256(self, data: &[u8]) -> u32 {
-            let mut blocks = data.chunks_exact(FOLD_BLOCK);
+            // A zero-padded head in front of whole blocks (see `fold::zero_padded_head`).
+            let (head, body) = super::super::fold::zero_padded_head(data);
+            let mut blocks = body.chunks_exact(FOLD_BLOCK);
             let Some(first) = blocks.next() else {
                 return self.edc_fold(data);
             };
             let mut a = [self.load_wide(first); LANES];
             for (i, ai) in a.iter_mut().enumerate().skip(1) {
                 *ai = self.load_wide(&first[32 * i..]);
+            }
+            if let Some(h) = head {
+                let mut reg = [0u8; 32];
+                reg[..16].copy_from_slice(&h);
+                a[0] = self.fold256(self.load_wide(&reg), super::FOLD_BY[1], a[0]);
             }
             for b in blocks.by_ref() {
                 for (i, ai) in a.iter_mut().enumerate() {
@@ -398,7 +407,9 @@ impl X86 {
 
     #[inline(always)]
     fn edc_fold(self, data: &[u8]) -> u32 {
-        let mut blocks = data.chunks_exact(FOLD_BLOCK);
+        // A zero-padded head in front of whole blocks (see `fold::zero_padded_head`).
+        let (head, body) = zero_padded_head(data);
+        let mut blocks = body.chunks_exact(FOLD_BLOCK);
         // Shorter than one block of lanes: nothing to fold.
         let Some(first) = blocks.next() else {
             return edc::edc_table(data);
@@ -406,6 +417,9 @@ impl X86 {
         let mut a = [self.load16(first); FOLD_LANES];
         for (i, ai) in a.iter_mut().enumerate().skip(1) {
             *ai = self.load16(&first[16 * i..]);
+        }
+        if let Some(h) = head {
+            a[0] = self.fold_xor(self.load16(&h), FOLD_BY[1], a[0]);
         }
         for b in blocks.by_ref() {
             for (i, ai) in a.iter_mut().enumerate() {
@@ -421,7 +435,7 @@ impl X86 {
     }
 
     /// Folds the 16-byte chunks of `rest` (< 64 bytes) into `v`, then finishes the register and
-    /// the tail (< 16 bytes) with the table CRC.
+    /// the tail (< 16 bytes; none when the caller took a zero-padded head) with the table CRC.
     #[inline(always)]
     fn edc_finish(self, mut v: __m128i, rest: &[u8]) -> u32 {
         let mut rest = rest.chunks_exact(16);

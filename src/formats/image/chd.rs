@@ -389,13 +389,38 @@ fn chd_err(path: &Path, what: &str, e: chd::Error) -> ImageError {
     }
 }
 
+thread_local! {
+    /// True while this thread runs a [`guarded`] call into the `chd` crate.
+    static IN_DECODER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Wraps the process's panic hook (once) so that a panic inside a [`guarded`] call prints
+/// nothing: it becomes a typed error naming the file, and the decoder's own message ("index
+/// out of bounds" in a Huffman table) would only confuse. Every other panic goes to the hook
+/// that was there before, unchanged (so a fuzzer's abort-on-panic hook still sees ours).
+fn quiet_decoder_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let before = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_DECODER.with(|f| f.get()) {
+                before(info);
+            }
+        }));
+    });
+}
+
 /// Runs a call into the `chd` crate, turning a panic on hostile input into an error.
 fn guarded<T>(
     path: &Path,
     what: &str,
     f: impl FnOnce() -> Result<T, ImageError>,
 ) -> Result<T, ImageError> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+    quiet_decoder_panics();
+    let outer = IN_DECODER.with(|g| g.replace(true));
+    let r = catch_unwind(AssertUnwindSafe(f));
+    IN_DECODER.with(|g| g.set(outer));
+    r.unwrap_or_else(|_| {
         Err(ImageError::Metadata {
             path: path.to_path_buf(),
             what: format!("{what}: the CHD is malformed (the decoder gave up)"),

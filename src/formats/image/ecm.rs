@@ -299,6 +299,15 @@ impl<R: Read> EcmDecoder<R> {
                             ),
                         });
                     }
+                    // The scan refuses bytes after the EDC; so does the decoder.
+                    let mut one = [0u8; 1];
+                    if self.r.fill(&mut one).map_err(io_err(&self.path))? {
+                        return Err(ImageError::Malformed {
+                            path: self.path.clone(),
+                            offset: at + 4,
+                            what: "bytes after the stream's EDC, where the file should end".into(),
+                        });
+                    }
                     self.done = true;
                     return Ok(());
                 }
@@ -628,4 +637,27 @@ pub fn verify(path: &Path) -> Result<Vec<String>, ImageError> {
         "ECM stream: {} bytes decoded, its EDC matches",
         info.decoded_len
     )])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fuzz regression (ecm_stream): an empty stream (end marker, EDC 0) followed by 39 more
+    /// bytes. The scan refused it; the decoder stopped at the EDC and accepted it. Both refuse
+    /// now, and the plain stream without the extra bytes still decodes to nothing.
+    #[test]
+    fn bytes_after_the_edc_are_refused_by_scan_and_decoder() {
+        let name = Path::new("x.bin.ecm");
+        let mut data = b"ECM\0\xfc\xff\xff\xff\x3f\0\0\0\0".to_vec();
+        assert_eq!(decode_all(&data, name).unwrap(), Vec::<u8>::new());
+        data.extend_from_slice(&[0u8; 39]);
+        let e = decode_all(&data, name).unwrap_err().to_string();
+        assert!(
+            e.contains("after the stream's EDC") && e.contains("13"),
+            "{e}"
+        );
+        let n = data.len() as u64;
+        assert!(scan_reader(std::io::Cursor::new(&data), n, name).is_err());
+    }
 }
