@@ -231,7 +231,8 @@ pub fn cooked_inputs(map: &DiscMap, first: i32, out: &mut [u8]) -> Result<(), Er
             }
             RwForm::StoredRaw => {
                 // Cooked sector k comes from raw sectors k .. k + 2 of the track (zero past its
-                // end): the de-interleaver resumed from raw k and k + 1, fed raw k + 2.
+                // end): the de-interleaver resumed from the run's first two raw sectors, then
+                // fed one raw sector per cooked sector.
                 let have = (n + 2).min((r.sectors as u64 - k0) as usize);
                 let mut raw = vec![0u8; (n + 2) * 96];
                 r.source
@@ -242,8 +243,8 @@ pub fn cooked_inputs(map: &DiscMap, first: i32, out: &mut [u8]) -> Result<(), Er
                     b.copy_from_slice(&raw[j * 96..j * 96 + 96]);
                     b
                 };
+                let mut d = RwDeinterleaver::resume(&sector(0), &sector(1));
                 for (j, cooked) in dst.chunks_exact_mut(96).enumerate() {
-                    let mut d = RwDeinterleaver::resume(&sector(j), &sector(j + 1));
                     let mut c = [0u8; 96];
                     let _ = d.decode_sector(&sector(j + 2), &mut c);
                     for (o, v) in cooked.iter_mut().zip(c) {
