@@ -1,5 +1,7 @@
 //! Where a track's bytes come from: a memory-mapped file (the fast path), `Bytes`, or any
-//! `Read` with a declared length behind a sequential cursor.
+//! `Read` with a declared length behind a sequential cursor; and a strided view of a mapped
+//! file or `Bytes` ([`Source::strided`]: every 2448-byte record's 2352 main-channel bytes, or
+//! its 96 subchannel bytes), read from the file with `pread` as the stream goes.
 //!
 //! The memory map is opened in exactly one function, `Source::map_file`; it is the only
 //! `unsafe` in this module.
