@@ -201,6 +201,17 @@ impl Source {
         }
     }
 
+    /// A source over the `len` bytes from `offset` of content read piece by piece
+    /// ([`ReadAt`]): read once, front to back, as [`Source::from_reader`].
+    pub(crate) fn from_read_at(content: impl ReadAt, offset: u64, len: u64, name: &str) -> Source {
+        let range = ReadAtRange {
+            content,
+            pos: offset,
+            end: offset.saturating_add(len),
+        };
+        Source::from_reader(range, len, name)
+    }
+
     /// Opens a file: memory-mapped (read-only, advised sequential) when possible, else read into
     /// memory.
     ///
@@ -556,6 +567,32 @@ impl Source {
                 Ok(())
             }
         }
+    }
+}
+
+/// Content read piece by piece at byte offsets (a decoded container, a decoding audio file).
+pub(crate) trait ReadAt: Send + 'static {
+    /// Copies what it can of `out.len()` bytes from byte `offset` into `out`; returns the
+    /// count, 0 at the end of the content.
+    fn read_at(&self, offset: u64, out: &mut [u8]) -> io::Result<usize>;
+}
+
+/// A byte range of [`ReadAt`] content ([`Source::from_read_at`]), read front to back.
+struct ReadAtRange<R> {
+    content: R,
+    pos: u64,
+    end: u64,
+}
+
+impl<R: ReadAt> Read for ReadAtRange<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let want = (self.end - self.pos).min(out.len() as u64) as usize;
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = self.content.read_at(self.pos, &mut out[..want])?;
+        self.pos += n as u64;
+        Ok(n)
     }
 }
 

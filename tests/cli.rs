@@ -479,3 +479,118 @@ fn engines_says_what_runs_and_rawcd_engine_forces_one() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// A track 1 whose sheet stores a pre-gap (`INDEX 00 00:00:00`, `INDEX 01 00:03:00`, sound in
+/// it): the stored pre-gap lies after LBA 0 (the 150 sectors before are generated silence), so
+/// the bin keeps every byte and no "hidden track one audio cannot be stored" warning is given.
+#[test]
+fn stored_track_one_pregap_is_kept_in_the_bin_without_a_warning() {
+    let d = tmpdir("pregap1");
+    let pcm: Vec<u8> = (0..600 * 2352).map(|i| (i % 249 + 1) as u8).collect();
+    std::fs::write(d.join("a.bin"), &pcm).unwrap();
+    std::fs::write(
+        d.join("a.cue"),
+        "FILE \"a.bin\" BINARY\n  TRACK 01 AUDIO\n    INDEX 00 00:00:00\n    INDEX 01 00:03:00\n",
+    )
+    .unwrap();
+    for format in ["bin", "clonecd", "cdrdao"] {
+        let (code, _, err) = rawcd(&d, &["image", "a.cue", "-o", format, "--format", format]);
+        assert_eq!(code, 0, "{err}");
+        assert!(!err.contains("hidden track one audio"), "{format}: {err}");
+    }
+    assert!(common::read(&d, "bin.bin") == pcm);
+    assert!(common::read(&d, "clonecd.img") == pcm);
+    let toc = common::ok(&d, &["toc", "a.cue", "--json"]);
+    assert!(toc.contains("\"start_lba\": 225"), "{toc}");
+}
+
+/// libcdio's `p1.nrg`: track 1's INDEX 01 at LBA 150 after a stored pre-gap (LBA 0..149 hold
+/// sound): written as a bin without a hidden-track warning, the bin equal to `p1.bin`.
+#[test]
+#[ignore = "needs ../shared/testdata"]
+fn p1_nrg_gives_no_hidden_track_warning() {
+    let d = tmpdir("p1htoa");
+    let nrg = std::fs::canonicalize(format!("{}/libcdio/p1.nrg", common::TESTDATA)).unwrap();
+    let (code, _, err) = rawcd(&d, &["image", nrg.to_str().unwrap(), "-o", "p1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("hidden track one audio"), "{err}");
+    assert!(common::read(&d, "p1.bin") == common::testdata("libcdio/p1.bin"));
+}
+
+/// A `MODE2/2336` cue (sectors stored without sync and header): `verify` checks every sector as
+/// Mode 2 by its subheader (Form 1: EDC and ECC; Form 2: EDC), reports them as data sectors,
+/// and names the LBA of a damaged one.
+#[test]
+fn verify_checks_mode2_2336_sectors_by_their_subheader() {
+    use rawcd::codec::engine::Reference;
+    use rawcd::codec::{finish_form1, finish_form2, SECTOR_SIZE};
+    let d = tmpdir("m2336");
+    let mut file = Vec::new();
+    for i in 0..400usize {
+        let mut s = [0u8; SECTOR_SIZE];
+        s[15] = 2;
+        let form2 = i % 3 == 0;
+        let sub = if form2 {
+            [0, 0, 0x20, 0]
+        } else {
+            [0, 0, 0x08, 0]
+        };
+        s[16..20].copy_from_slice(&sub);
+        s[20..24].copy_from_slice(&sub);
+        let end = if form2 { 2348 } else { 2072 };
+        for (k, b) in s[24..end].iter_mut().enumerate() {
+            *b = ((i * 7 + k) % 251) as u8;
+        }
+        if form2 {
+            finish_form2(&Reference, &mut s);
+        } else {
+            finish_form1(&Reference, &mut s);
+        }
+        file.extend_from_slice(&s[16..]);
+    }
+    std::fs::write(d.join("x.bin"), &file).unwrap();
+    std::fs::write(
+        d.join("x.cue"),
+        "FILE \"x.bin\" BINARY\n  TRACK 01 MODE2/2336\n    INDEX 01 00:00:00\n",
+    )
+    .unwrap();
+    let (code, out, err) = rawcd(&d, &["verify", "x.cue"]);
+    assert_eq!(code, 0, "{out}{err}");
+    for want in [
+        "400 sectors, 400 data sectors checked",
+        "400 Mode 2 sectors are stored as 2336 bytes",
+    ] {
+        assert!(out.contains(want), "{want}: {out}");
+    }
+    // A user data byte of Form 1 sector 10 and of Form 2 sector 30.
+    file[10 * 2336 + 8 + 100] ^= 1;
+    file[30 * 2336 + 8 + 500] ^= 1;
+    std::fs::write(d.join("x.bin"), &file).unwrap();
+    let (code, out, err) = rawcd(&d, &["verify", "x.cue"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("x.cue: LBA 10: EDC mismatch"), "{out}");
+    assert!(out.contains("x.cue: LBA 30: EDC mismatch"), "{out}");
+    assert!(
+        !out.contains("LBA 11:") && !out.contains("LBA 29:"),
+        "{out}"
+    );
+}
+
+/// libcdio's `videocd.nrg` (VCDImager, TAO, Nero mode 3: 2336-byte Mode 2 sectors): its 226
+/// Form 1 and 900 Form 2 sectors are checked as data, all sound (an independent checker found
+/// the same, PROVENANCE.md).
+#[test]
+#[ignore = "needs ../shared/testdata"]
+fn videocd_nrg_mode2_sectors_are_checked_as_data() {
+    let d = tmpdir("vcdverify");
+    let nrg = std::fs::canonicalize(format!("{}/libcdio/videocd.nrg", common::TESTDATA)).unwrap();
+    let (code, out, err) = rawcd(&d, &["verify", nrg.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    for want in [
+        "1726 sectors, 1126 data sectors checked",
+        "1126 Mode 2 sectors are stored as 2336 bytes",
+    ] {
+        assert!(out.contains(want), "{want}: {out}");
+    }
+    assert!(!out.contains("formless"), "{out}");
+}

@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{ok, rawcd, read, SplitMix};
+use common::{ok, rawcd, read, toc_starts as starts, SplitMix};
 
 /// A fresh folder for one test of this file.
 fn tmpdir(tag: &str) -> PathBuf {
@@ -573,18 +573,6 @@ fn libcdio(name: &str) -> String {
     .unwrap()
     .display()
     .to_string()
-}
-
-fn starts(json: &str) -> Vec<i64> {
-    let v: serde_json::Value = serde_json::from_str(json).unwrap();
-    let mut s: Vec<i64> = v["tracks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["start_lba"].as_i64().unwrap())
-        .collect();
-    s.push(v["leadout_lba"].as_i64().unwrap());
-    s
 }
 
 #[test]

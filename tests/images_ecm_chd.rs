@@ -10,7 +10,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use rawcd::codec::edc::edc_reference;
@@ -20,9 +20,10 @@ use rawcd::formats::image::{self, ecm, ImageError};
 
 use common::rawcd;
 
-/// A fresh folder for one test of this file.
-fn tmpdir(tag: &str) -> PathBuf {
-    common::tmpdir("images-ecm", tag)
+/// A fresh folder for one test of this file, removed when the test passes (a demo disc and its
+/// images are some 300 MB).
+fn tmpdir(tag: &str) -> common::TempDir {
+    common::TempDir::new("images-ecm", tag)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -351,6 +352,81 @@ fn chd_header_that_lies_is_refused_before_decoding() {
     assert!(err.contains("x.chd: byte 40"), "{err}");
 }
 
+/// `bin` with bytes 300..305 of each of `sectors` (2352-byte sectors) changed: Mode 1 user
+/// data damage the ECC corrects.
+fn damaged(bin: &[u8], sectors: &[usize]) -> Vec<u8> {
+    let mut b = bin.to_vec();
+    for &s in sectors {
+        for x in &mut b[s * SECTOR_SIZE + 300..s * SECTOR_SIZE + 305] {
+            *x ^= 0xA5;
+        }
+    }
+    b
+}
+
+#[test]
+fn repair_of_an_ecm_whose_raw_record_holds_a_damaged_mode1_sector_gives_the_original() {
+    let dir = tmpdir("repair");
+    std::fs::write(dir.join("d.iso"), common::iso(300)).unwrap();
+    common::ok(&dir, &["image", "d.iso", "-o", "d"]);
+    let bin = common::read(&dir, "d.bin");
+    let bad = damaged(&bin, &[0, 77, 299]);
+    // The encoder keeps a damaged sector whole, as a type 0 (raw) record.
+    let s77 = &bad[77 * SECTOR_SIZE..78 * SECTOR_SIZE];
+    assert_eq!(classify(s77), vec![(0, s77.to_vec())]);
+    std::fs::write(dir.join("bad.bin.ecm"), ecm_encode(&bad)).unwrap();
+    let (rc, out, err) = rawcd(&dir, &["repair", "bad.bin.ecm", "-o", "fixed"]);
+    assert_eq!(rc, 0, "{out}{err}");
+    for want in [
+        "300 data sectors checked, 3 corrected (0 headers rebuilt, 15 bytes changed), 0 uncorrectable",
+        "bad.bin.ecm: repaired as bin/cue (rawcd writes no ECM images)",
+    ] {
+        assert!(out.contains(want), "{want}: {out}");
+    }
+    assert!(common::read(&dir, "fixed.bin") == bin);
+    let cue = String::from_utf8(common::read(&dir, "fixed.cue")).unwrap();
+    assert!(
+        cue.contains("FILE \"fixed.bin\" BINARY") && cue.contains("MODE1/2352"),
+        "{cue}"
+    );
+    assert!(common::ok(&dir, &["verify", "fixed.cue"]).contains(": OK"));
+    // The intermediate set is gone: only the inputs and the repaired pair remain.
+    assert_eq!(
+        common::names(&dir),
+        [
+            "bad.bin.ecm",
+            "d.bin",
+            "d.cue",
+            "d.iso",
+            "fixed.bin",
+            "fixed.cue"
+        ]
+    );
+}
+
+#[test]
+fn repair_of_a_cue_whose_bin_is_only_there_as_ecm_writes_the_repaired_bin() {
+    let dir = tmpdir("repaircue");
+    let (bin, cue) = demo(&dir);
+    // Mode 1 sectors of track 1 (LBA 0..449: the ISO, then its post-gap).
+    std::fs::write(
+        dir.join("disc.bin.ecm"),
+        ecm_encode(&damaged(&bin, &[16, 400])),
+    )
+    .unwrap();
+    std::fs::write(dir.join("disc.cue"), cue.replace("demo.bin", "disc.bin")).unwrap();
+    let (rc, out, err) = rawcd(&dir, &["repair", "disc.cue", "-o", "fixed"]);
+    assert_eq!(rc, 0, "{out}{err}");
+    assert!(out.contains("2 corrected"), "{out}");
+    assert!(
+        common::read(&dir, "fixed.bin") == bin,
+        "the decoded, repaired bin"
+    );
+    let fixed = String::from_utf8(common::read(&dir, "fixed.cue")).unwrap();
+    assert_eq!(fixed, cue.replace("demo.bin", "fixed.bin"));
+    assert!(!dir.join("fixed.ecm").exists());
+}
+
 // ---------------------------------------------------------------------------------------------
 // CHD against chdman (Debian mame-tools).
 
@@ -373,23 +449,10 @@ fn chdman(dir: &Path, args: &[&str]) {
 
 /// A CD WAV of `sectors` sectors (588 frames each).
 fn wav(sectors: usize, seed: usize) -> Vec<u8> {
-    let data: Vec<u8> = (0..sectors * 2352)
+    let pcm: Vec<u8> = (0..sectors * 2352)
         .map(|i| ((i * (13 + seed)) % 251) as u8)
         .collect();
-    let mut v = b"RIFF".to_vec();
-    v.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
-    v.extend_from_slice(b"WAVEfmt ");
-    v.extend_from_slice(&16u32.to_le_bytes());
-    v.extend_from_slice(&1u16.to_le_bytes());
-    v.extend_from_slice(&2u16.to_le_bytes());
-    v.extend_from_slice(&44_100u32.to_le_bytes());
-    v.extend_from_slice(&176_400u32.to_le_bytes());
-    v.extend_from_slice(&4u16.to_le_bytes());
-    v.extend_from_slice(&16u16.to_le_bytes());
-    v.extend_from_slice(b"data");
-    v.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    v.extend_from_slice(&data);
-    v
+    common::cd_wav(&pcm)
 }
 
 /// rawcd makes `src.bin/.cue` from `list`; chdman compresses it (default codecs); rawcd reads
@@ -598,6 +661,41 @@ fn chd_cd_block_claiming_too_much_data_is_refused_without_a_panic() {
         assert!(!err.contains("panicked"), "{err}");
         assert_eq!(err.trim().lines().count(), 1, "{err}");
     }
+}
+
+/// chdman keeps damaged sectors as they are (their ECC is not stripped), so `rawcd repair` of
+/// the CHD corrects what the repair of the bin/cue it was made from corrects, into the same
+/// bin, with the same tracks.
+#[test]
+#[ignore = "needs chdman: apt-get install -y mame-tools"]
+fn chd_of_a_disc_with_damaged_data_sectors_repairs_like_its_bin_cue() {
+    assert!(have_chdman());
+    let dir = tmpdir("chdrepair");
+    let (bin, cue) = demo(&dir);
+    std::fs::write(dir.join("bad.bin"), damaged(&bin, &[3, 150, 299, 420])).unwrap();
+    std::fs::write(dir.join("bad.cue"), cue.replace("demo.bin", "bad.bin")).unwrap();
+    chdman(&dir, &["createcd", "-f", "-i", "bad.cue", "-o", "bad.chd"]);
+    let (rc, from_cue, err) = rawcd(&dir, &["repair", "bad.cue", "-o", "c"]);
+    assert_eq!(rc, 0, "{from_cue}{err}");
+    let (rc, from_chd, err) = rawcd(&dir, &["repair", "bad.chd", "-o", "h"]);
+    assert_eq!(rc, 0, "{from_chd}{err}");
+    assert!(from_cue.contains("4 corrected"), "{from_cue}");
+    let counts = |out: &str, name: &str| {
+        out.lines()
+            .filter_map(|l| l.strip_prefix(name))
+            .filter(|l| !l.contains("repaired as"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(counts(&from_chd, "bad.chd"), counts(&from_cue, "bad.cue"));
+    assert!(
+        from_chd.contains("bad.chd: repaired as bin/cue (rawcd writes no MAME CHD images)"),
+        "{from_chd}"
+    );
+    assert!(common::read(&dir, "c.bin") == bin);
+    assert!(common::read(&dir, "h.bin") == bin);
+    let starts = |sheet: &str| common::toc_starts(&common::ok(&dir, &["toc", sheet, "--json"]));
+    assert_eq!(starts("h.cue"), starts("c.cue"));
 }
 
 /// Fuzz find (chd_image, seeded with small chdman CHDs): a CHD whose compressed hunk map holds

@@ -150,31 +150,8 @@ pub unsafe extern "C" fn rawcd_stream_open(
     opts: *const rawcd_stream_options,
     out: *mut *mut rawcd_stream,
 ) -> rawcd_status {
-    guard(|| {
-        // SAFETY: writable by the contract; checked for NULL.
-        unsafe { write_out(out, std::ptr::null_mut(), "out") }?;
-        // SAFETY: `get` checks the disc is live; not freed during the call.
-        let d = unsafe { handle::get(d) }?;
-        // SAFETY: NULL or readable by the contract.
-        let opts = unsafe { rawcd_stream_options::read(opts) }?;
-        let map = d.map_for(&opts, None)?;
-        let img = ResultImage::new(&map, opts.pipeline())?;
-        let s = rawcd_stream {
-            progress: img.progress(),
-            cancelled: AtomicBool::new(false),
-            sector_size: img.form().sector_bytes(),
-            first_lba: map.leadin_start(),
-            map: map.clone(),
-            delivered: AtomicU64::new(0),
-            state: Mutex::new(ReadState {
-                img,
-                current: None,
-                failed: None,
-            }),
-        };
-        // SAFETY: as above.
-        unsafe { write_out(out, handle::into_raw(s), "out") }
-    })
+    // SAFETY: the caller's contract is `open_stream`'s.
+    unsafe { open_stream(d, None, opts, out) }
 }
 
 /// The stream of one session (1-based): that session's lead-in through its lead-out, what a
@@ -193,6 +170,21 @@ pub unsafe extern "C" fn rawcd_stream_open_session(
     opts: *const rawcd_stream_options,
     out: *mut *mut rawcd_stream,
 ) -> rawcd_status {
+    // SAFETY: the caller's contract is `open_stream`'s.
+    unsafe { open_stream(d, Some(session), opts, out) }
+}
+
+/// Starts the stream of the whole disc (`session` `None`) or of one session into `*out`
+/// (NULL on failure): what `rawcd_stream_open` and `rawcd_stream_open_session` do.
+///
+/// # Safety
+/// `opts` is NULL or readable; `out` points to a writable `rawcd_stream *`.
+unsafe fn open_stream(
+    d: *const rawcd_disc,
+    session: Option<u32>,
+    opts: *const rawcd_stream_options,
+    out: *mut *mut rawcd_stream,
+) -> rawcd_status {
     guard(|| {
         // SAFETY: writable by the contract; checked for NULL.
         unsafe { write_out(out, std::ptr::null_mut(), "out") }?;
@@ -201,8 +193,16 @@ pub unsafe extern "C" fn rawcd_stream_open_session(
         // SAFETY: NULL or readable by the contract.
         let opts = unsafe { rawcd_stream_options::read(opts) }?;
         let map = d.map_for(&opts, None)?;
-        let first_lba = map.session(session)?.leadin_lba;
-        let img = ResultImage::new_session(&map, session, opts.pipeline())?;
+        let (img, first_lba) = match session {
+            None => (ResultImage::new(&map, opts.pipeline())?, map.leadin_start()),
+            Some(n) => {
+                let first_lba = map.session(n)?.leadin_lba;
+                (
+                    ResultImage::new_session(&map, n, opts.pipeline())?,
+                    first_lba,
+                )
+            }
+        };
         let s = rawcd_stream {
             progress: img.progress(),
             cancelled: AtomicBool::new(false),

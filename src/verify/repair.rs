@@ -285,6 +285,24 @@ fn open(p: &Path) -> Result<Source, Error> {
     Source::open(p).map_err(|e| write_err(p, e))
 }
 
+/// A data file a sheet names, as the sheet means it: the decoded content of an ECM file
+/// (`FILE "x.bin"` found as `x.bin.ecm`), else the file itself.
+fn open_data(p: &Path) -> Result<Source, Error> {
+    // Container errors and reads of a decoded source already name the file.
+    match crate::formats::image::open_content(p).map_err(|e| io_err("", e.into_io()))? {
+        Some(c) => Ok(c.segment(0, c.len())),
+        None => open(p),
+    }
+}
+
+/// The name a data file has in its sheet: `x.bin` for an `x.bin.ecm` read decoded.
+fn sheet_name(p: &Path) -> PathBuf {
+    match crate::formats::image::sniff_path(p) {
+        Some(_) => p.with_extension(""),
+        None => p.to_path_buf(),
+    }
+}
+
 /// `out` with its extension replaced by `ext`.
 fn with_ext(out: &Path, ext: &str) -> PathBuf {
     let mut s = out.as_os_str().to_owned();
@@ -532,7 +550,8 @@ fn cue_file_name(line: &str) -> Option<(usize, usize)> {
 
 /// Repairs a cue image: every data file is copied with its raw 2352-byte data sectors
 /// repaired, as `OUT.<ext>` (one file) or `OUT-<n>.<ext>` (several), and the sheet is written
-/// as `OUT.cue` naming them.
+/// as `OUT.cue` naming them. A `FILE "x.bin"` found as `x.bin.ecm` is read decoded and written
+/// as a plain `OUT.bin`.
 ///
 /// # Errors
 /// As [`repair_image`].
@@ -591,7 +610,7 @@ pub fn repair_cue(cue: &Path, out: &Path) -> Result<RepairReport, Error> {
         .iter()
         .enumerate()
         .map(|(k, p)| {
-            let ext = p
+            let ext = sheet_name(p)
                 .extension()
                 .map(|e| e.to_string_lossy().to_string())
                 .unwrap_or_else(|| "bin".into());
@@ -606,17 +625,25 @@ pub fn repair_cue(cue: &Path, out: &Path) -> Result<RepairReport, Error> {
     let mut pending = Vec::new();
     let mut buf = Vec::new();
     for (p, dst) in order.iter().zip(&names) {
-        let src = open(p)?;
-        let bytes = src.bytes().cloned().unwrap_or_default();
+        let src = open_data(p)?;
+        let total = src.len() as usize;
         let mut f = AtomicFile::create(dst)?;
         let file_runs = runs.get(p).cloned().unwrap_or_default();
-        // Copy in windows of whole 2352-byte units; data runs are repaired on the way.
+        // Copy in windows of whole 2352-byte units, front to back (an ECM file decodes as it
+        // is read); data runs are repaired on the way.
         let mut at = 0usize;
         let chunk = super::walk::WINDOW * SECTOR_SIZE;
-        while at < bytes.len() {
-            let end = (at + chunk).min(bytes.len());
+        while at < total {
+            let end = (at + chunk).min(total);
             buf.clear();
-            buf.extend_from_slice(&bytes[at..end]);
+            buf.resize(end - at, 0);
+            src.read_at(at as u64, &mut buf).map_err(|e| {
+                if src.is_reader() {
+                    io_err("", e)
+                } else {
+                    write_err(p, e)
+                }
+            })?;
             for &(off, n, lba0, mode) in &file_runs {
                 // The part of this run inside the window, in whole sectors.
                 let rs = off.max(at as u64);

@@ -102,6 +102,19 @@ pub fn ok(dir: &std::path::Path, args: &[&str]) -> String {
     out
 }
 
+/// The INDEX 01 LBA of every track, then the lead-out LBA, of a `rawcd toc --json` object.
+pub fn toc_starts(json: &str) -> Vec<i64> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut s: Vec<i64> = v["tracks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["start_lba"].as_i64().unwrap())
+        .collect();
+    s.push(v["leadout_lba"].as_i64().unwrap());
+    s
+}
+
 // ---------------------------------------------------------------- folders and files
 
 /// A fresh, empty folder `rawcd-{suite}-{tag}-{pid}` under the system temp dir (a leftover of
@@ -111,6 +124,33 @@ pub fn tmpdir(suite: &str, tag: &str) -> std::path::PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
+}
+
+/// A [`tmpdir`] removed when dropped, unless a panic is unwinding (a failed test's files stay
+/// for a look): suites whose fixtures are large (a demo disc and its images) leave nothing
+/// behind in the shared temp dir.
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    /// A fresh, empty folder as [`tmpdir`] makes it.
+    pub fn new(suite: &str, tag: &str) -> TempDir {
+        TempDir(tmpdir(suite, tag))
+    }
+}
+
+impl std::ops::Deref for TempDir {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 /// The bytes of the file `name` in `dir` (a panic naming it when it cannot be read).

@@ -21,11 +21,12 @@ pub enum Command {
     Image(ImageArgs),
     /// Print the layout: tracks, indexes, LBAs/MSF, flags, ISRC, MCN, lead-out.
     Toc(TocArgs),
-    /// Check an image (.cue, .toc, .ccd, Nero .nrg, Alcohol .mds or .raw): sync, address, mode,
-    /// EDC, ECC, Q CRC and positions.
+    /// Check an image (.cue, .toc, .ccd, Nero .nrg, Alcohol .mds, ECM, CHD or .raw): sync,
+    /// address, mode, EDC, ECC, Q CRC and positions.
     Verify(VerifyArgs),
-    /// Write a corrected copy of an image (.cue, .ccd or .raw): ECC-correct data sectors,
-    /// rebuild headers, regenerate damaged Q frames. The input is not modified.
+    /// Write a corrected copy of an image (.cue, .ccd, .raw; Nero, Alcohol, ECM and CHD images
+    /// as bin/cue): ECC-correct data sectors, rebuild headers, regenerate damaged Q frames. The
+    /// input is not modified.
     Repair(RepairArgs),
     /// Synthesise a small mixed-mode disc, write it in all four formats (bin/cue, CloneCD, raw,
     /// cdrdao TOC) and verify each.
@@ -219,7 +220,10 @@ pub struct VerifyArgs {
 /// `repair` arguments.
 #[derive(Debug, Args)]
 pub struct RepairArgs {
-    /// A .cue (with its files), a .ccd (with .img and .sub) or a .raw stream.
+    /// A .cue (with its files), a .ccd (with .img and .sub), a .raw stream, or a Nero, Alcohol,
+    /// ECM or CHD image. Those four are repaired as bin/cue: rawcd writes none of their formats,
+    /// and bin/cue keeps every stored sector as it is (CloneCD would add a .sub the image never
+    /// had) and is the form every burner and reader takes.
     pub image: PathBuf,
     /// Output prefix: writes OUT.cue + OUT.bin, OUT.ccd/.img/.sub, or OUT.raw.
     #[arg(short, long)]

@@ -120,6 +120,29 @@ fn cli_error(e: rawcd::Error) -> CliError {
     }
 }
 
+/// True when the disc holds hidden track one audio before LBA 0 (cd-format §10.6: a special
+/// pre-gap, whose first 150 sectors are LBA −150..−1), which a bin, CloneCD or cdrdao set
+/// cannot store: they start at LBA 0. Track 1's standard 150-sector pre-gap is generated
+/// silence; a longer pre-gap that a sheet or image stores (`INDEX 01` after `00:00:00`, as in
+/// libcdio's `p1.nrg`) lies after LBA 0, so the set keeps it. A special pre-gap whose first
+/// 150 sectors are digital silence loses nothing either (when its bytes can be looked at; a
+/// read-once source is taken to hold audio).
+fn audio_before_lba0(map: &DiscMap) -> bool {
+    let Some(s) = map.sector(-150) else {
+        return false;
+    };
+    let rawcd::layout::MainSource::Source { source, offset, .. } = s.main else {
+        return false;
+    };
+    let Some(bytes) = map.sources()[source].bytes() else {
+        return true;
+    };
+    let end = offset.saturating_add(150 * 2352).min(bytes.len() as u64);
+    bytes
+        .get(offset as usize..end as usize)
+        .is_none_or(|b| b.iter().any(|&x| x != 0))
+}
+
 /// Writes `map` in `format` under the prefix `out` (`-` with `Raw`: stdout). Every file of
 /// the set appears together, or none does.
 pub fn write_image(
@@ -129,7 +152,7 @@ pub fn write_image(
     opts: PipelineOptions,
     quiet: bool,
 ) -> Result<Vec<PathBuf>, CliError> {
-    if map.tracks()[0].index01 > 0 && format != Format::Raw {
+    if format != Format::Raw && audio_before_lba0(map) {
         eprintln!(
             "rawcd: warning: hidden track one audio before LBA 0 cannot be stored in a {} image; it is in the raw stream only",
             match format {
@@ -355,4 +378,30 @@ pub fn run(a: ImageArgs) -> CliResult {
         );
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::audio_before_lba0;
+    use rawcd::codec::SectorType;
+    use rawcd::layout::ImageCreator;
+    use rawcd::source::Source;
+
+    fn disc(special_pregap: Option<u8>) -> rawcd::layout::DiscMap {
+        let mut c = ImageCreator::new();
+        if let Some(b) = special_pregap {
+            c.add_special_pregap(Source::from_bytes(vec![b; 200 * 2352]))
+                .unwrap();
+        }
+        c.add_track(SectorType::Audio, Source::from_bytes(vec![7u8; 300 * 2352]))
+            .unwrap();
+        c.build().unwrap()
+    }
+
+    #[test]
+    fn only_a_special_pregap_holding_sound_is_audio_before_lba_0() {
+        assert!(audio_before_lba0(&disc(Some(1))));
+        assert!(!audio_before_lba0(&disc(Some(0))), "digital silence");
+        assert!(!audio_before_lba0(&disc(None)));
+    }
 }

@@ -1,4 +1,5 @@
-//! `rawcd repair`: a corrected copy of a .cue, .ccd or .raw image.
+//! `rawcd repair`: a corrected copy of a .cue, .ccd or .raw image, or of a Nero, Alcohol,
+//! ECM or CHD image as a bin/cue.
 
 use rawcd::verify::repair::repair_image;
 
@@ -13,25 +14,14 @@ fn lbas(v: &[i32], max: usize) -> String {
     s.join(", ")
 }
 
-/// A Nero or Alcohol image is repaired as a bin/cue: rawcd writes no Nero or Alcohol files,
-/// and bin/cue is the form every burner and reader takes. The image's sectors are first
-/// written unchanged (raw sectors pass through as stored, D23) as a bin/cue beside the
-/// output, repaired from there into `OUT.bin` + `OUT.cue`, and the intermediate set removed.
+/// A Nero, Alcohol, ECM or CHD image is repaired as a bin/cue: rawcd writes none of those
+/// formats, and bin/cue keeps every stored sector as it is (a CloneCD set would add a `.sub`
+/// the image never had) and is the form every burner and reader takes. The image's
+/// sectors are first written unchanged (raw sectors pass through as stored, D23; an ECM file
+/// decoded, a CHD's hunks decompressed) as a bin/cue beside the output, repaired from there into
+/// `OUT.bin` + `OUT.cue`, and the intermediate set removed.
 fn repair_converted(a: &RepairArgs) -> Result<rawcd::verify::repair::RepairReport, CliError> {
-    use rawcd::formats::convert::{plan_to_creator, ConvertOptions};
-    let plan = crate::plan::load_image(&a.image)?;
-    let c = plan_to_creator(
-        &plan,
-        &ConvertOptions {
-            relaxed: true,
-            examine: true,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| CliError::BadInput(e.to_string()))?;
-    let map = c
-        .build()
-        .map_err(|e| CliError::BadInput(format!("{}: {e}", a.image.display())))?;
+    let map = crate::plan::examine(&crate::plan::load_image(&a.image)?)?;
     let mut tmp = a.output.as_os_str().to_owned();
     tmp.push(format!(".rawcd-repair-{}", std::process::id()));
     let tmp = std::path::PathBuf::from(tmp);
@@ -59,9 +49,11 @@ pub fn run(a: RepairArgs) -> CliResult {
             a.output.display()
         )));
     }
-    let r = match crate::plan::image_format(&a.image) {
-        Some(f) if f != rawcd::formats::image::ImageFormat::CloneCd => repair_converted(&a)?,
-        _ => repair_image(&a.image, &a.output)?,
+    let converted = crate::plan::image_format(&a.image)
+        .filter(|&f| f != rawcd::formats::image::ImageFormat::CloneCd);
+    let r = match converted {
+        Some(_) => repair_converted(&a)?,
+        None => repair_image(&a.image, &a.output)?,
     };
     let p = a.image.display();
     println!(
@@ -87,6 +79,14 @@ pub fn run(a: RepairArgs) -> CliResult {
         println!(
             "{p}: Q frames not certain enough to regenerate at LBA {}",
             lbas(&r.q_unrepaired, a.max_problems)
+        );
+    }
+    if let Some(f) = converted {
+        println!(
+            "{p}: repaired as bin/cue (rawcd writes no {} images): bin/cue keeps every stored \
+             sector as it is (a CloneCD set would add a .sub the image never had) and every \
+             burner and reader takes it",
+            f.name()
         );
     }
     for o in &r.outputs {

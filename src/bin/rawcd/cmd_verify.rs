@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rawcd::formats::convert::{plan_to_creator, ConvertOptions};
 use rawcd::formats::{load_cue_with, load_toc_with};
 use rawcd::source::Source;
 use rawcd::verify::{verify_clonecd, verify_map_sources, verify_raw_source, RawSub, Report};
@@ -62,17 +61,7 @@ pub fn check_with(
             // The container first (ECM stream EDC; CHD hunk CRCs and data SHA-1), then every
             // stored raw data sector as for a cue sheet.
             let notes = rawcd::formats::image::verify_container(path).map_err(bad)?;
-            let plan = plan::load_image(path)?;
-            let c = plan_to_creator(
-                &plan,
-                &ConvertOptions {
-                    relaxed: true,
-                    examine: true,
-                    ..Default::default()
-                },
-            )
-            .map_err(bad)?;
-            let map = c.build().map_err(bad)?;
+            let map = plan::examine(&plan::load_image(path)?)?;
             let mut r = verify_map_sources(&map)?;
             r.notes.extend(notes);
             Ok(r)
@@ -148,9 +137,8 @@ fn decoded_file(path: &Path, ext: &str, allow_any_path: bool) -> Option<(PathBuf
 }
 
 /// What a file given to `verify` without a sheet's extension is, when its content shows it is
-/// not a raw stream: an image rawcd does not read (CHD, ECM), a file system or audio (by
-/// content, never by name).
-/// `None` lets the raw-stream checks run. One function, so that image readers can replace it.
+/// not a raw stream: a file system or audio (by content, never by name). Images of other tools
+/// never get here (`check_with` reads them). `None` lets the raw-stream checks run.
 fn not_a_raw_stream(path: &Path) -> Option<String> {
     use std::io::Read;
     let meta = std::fs::metadata(path).ok()?;
@@ -163,39 +151,23 @@ fn not_a_raw_stream(path: &Path) -> Option<String> {
     let mut f = std::fs::File::open(path).ok()?;
     let mut head = Vec::new();
     f.by_ref().take(1 << 16).read_to_end(&mut head).ok()?;
-    let starts = |m: &[u8]| head.starts_with(m);
-    // Nero and Alcohol images never get here: `check_with` reads them.
-    let what = if starts(b"MComprHD") {
-        "is a MAME CHD image (chdman extractcd makes a .cue and .bin of it)"
-    } else if starts(b"ECM\0") {
-        "is an ECM-packed image (unecm restores the original)"
-    } else if head.get(32769..32774) == Some(b"CD001") && meta.len() % 2048 == 0 {
-        "is an ISO 9660 file system (2048-byte sectors), not a disc image: rawcd image makes one of it"
-    } else if let Some(c) = rawcd::formats::audio::sniff(&head) {
-        return Some(format!(
+    if head.get(32769..32774) == Some(b"CD001") && meta.len() % 2048 == 0 {
+        return Some(
+            "is an ISO 9660 file system (2048-byte sectors), not a disc image: rawcd image makes one of it"
+                .into(),
+        );
+    }
+    rawcd::formats::audio::sniff(&head).map(|c| {
+        format!(
             "is {} audio, not a disc image: rawcd image makes one of it",
             c.name()
-        ));
-    } else {
-        return None;
-    };
-    Some(what.into())
+        )
+    })
 }
 
 /// Checks the sectors a plan's files hold (a sheet's or an image's), as laid out.
 fn check_plan(plan: &rawcd::formats::DiscPlan) -> Result<Report, CliError> {
-    let c = plan_to_creator(
-        plan,
-        &ConvertOptions {
-            relaxed: true,
-            regenerate_edc: false,
-            examine: true,
-            ..Default::default()
-        },
-    )
-    .map_err(bad)?;
-    let map = c.build().map_err(bad)?;
-    Ok(verify_map_sources(&map)?)
+    Ok(verify_map_sources(&plan::examine(plan)?)?)
 }
 
 /// What the report could not check, in words (empty when it checked something of every

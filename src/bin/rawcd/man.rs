@@ -97,10 +97,18 @@ fn extra(sub: Option<&str>) -> Extra {
                 ),
                 BAD_INPUT,
             ],
-            examples: &[(
-                "rawcd repair disc.ccd -o fixed",
-                "fixed.ccd + fixed.img + fixed.sub; disc.* is untouched",
-            )],
+            examples: &[
+                (
+                    "rawcd repair disc.ccd -o fixed",
+                    "fixed.ccd + fixed.img + fixed.sub; disc.* is untouched",
+                ),
+                (
+                    "rawcd repair game.chd -o fixed",
+                    "fixed.bin + fixed.cue: Nero, Alcohol, ECM and CHD images are repaired as \
+                     bin/cue, since rawcd writes none of those formats and bin/cue keeps every \
+                     stored sector as it is (CloneCD would add a .sub the image never had)",
+                ),
+            ],
         },
         Some("demo") => Extra {
             exit: &[

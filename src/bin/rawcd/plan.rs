@@ -64,6 +64,20 @@ pub fn load_image(p: &Path) -> Result<rawcd::formats::DiscPlan, CliError> {
     })
 }
 
+/// The disc of an existing image's plan (a sheet's or another tool's image), to examine it
+/// (`verify`, `repair`): short tracks are warnings, and a damaged raw sector is left for the
+/// checks to report by its LBA instead of refusing the image.
+pub fn examine(plan: &rawcd::formats::DiscPlan) -> Result<DiscMap, CliError> {
+    let opts = ConvertOptions {
+        relaxed: true,
+        examine: true,
+        ..Default::default()
+    };
+    let c = plan_to_creator(plan, &opts).map_err(|e| CliError::BadInput(e.to_string()))?;
+    c.build()
+        .map_err(|e| CliError::BadInput(format!("{}: {e}", plan.sheet.display())))
+}
+
 /// Every input file of the disc: the sheet, the data files it names, the CD-Text file and
 /// the listed files (so that no output can overwrite one of them).
 pub fn input_files(a: &SourceArgs) -> Vec<std::path::PathBuf> {

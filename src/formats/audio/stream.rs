@@ -19,7 +19,7 @@
 #![forbid(unsafe_code)]
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
 
@@ -35,7 +35,7 @@ use super::decode::{
 };
 use super::pcm::{append_cd, Dither};
 use super::resample::{downmix, to_i32, Resample};
-use crate::source::Source;
+use crate::source::{ReadAt, Source};
 
 pub use super::decode::CHUNK_BYTES;
 
@@ -587,18 +587,16 @@ impl DecodedFile {
 
     /// A `Read` source over `len` bytes of the file's CD PCM from byte `offset`.
     pub fn segment(&self, offset: u64, len: u64) -> Source {
-        let name = self.shared.info.path.display().to_string();
-        Source::from_reader(
-            Segment {
-                file: self.clone(),
-                pos: offset,
-                end: offset.saturating_add(len),
-            },
+        Source::from_read_at(
+            self.clone(),
+            offset,
             len,
-            &name,
+            &self.shared.info.path.display().to_string(),
         )
     }
+}
 
+impl ReadAt for DecodedFile {
     /// Reads into `out` from byte `offset` of the PCM; returns the bytes read (0 at the end).
     fn read_at(&self, offset: u64, out: &mut [u8]) -> io::Result<usize> {
         let mut c = lock(&self.shared.cursor);
@@ -771,24 +769,5 @@ impl DecodeSet {
         let f = DecodedFile::with_depth(info, convert, self.budget.depth(), Some((g.clone(), i)));
         lock(&g.files).push(Arc::downgrade(&f.shared));
         self.files.entry(info.path.clone()).or_insert(f)
-    }
-}
-
-/// A track's byte range of a decoded file, read front to back.
-struct Segment {
-    file: DecodedFile,
-    pos: u64,
-    end: u64,
-}
-
-impl Read for Segment {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let want = (self.end - self.pos).min(out.len() as u64) as usize;
-        if want == 0 {
-            return Ok(0);
-        }
-        let n = self.file.read_at(self.pos, &mut out[..want])?;
-        self.pos += n as u64;
-        Ok(n)
     }
 }

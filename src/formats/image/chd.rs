@@ -33,9 +33,9 @@ use std::sync::{Arc, Mutex};
 use crossbeam_channel::{bounded, Receiver};
 use sha1::{Digest, Sha1};
 
-use super::{io_err, ImageError};
-use crate::formats::plan::{DiscPlan, Segment, SubchannelInput, TextFields, TrackMode, TrackPlan};
-use crate::source::Source;
+use super::{io_err, new_track, tracks_only, ImageError};
+use crate::formats::plan::{DiscPlan, Segment, SubchannelInput, TrackMode, TrackPlan};
+use crate::source::{ReadAt, Source};
 
 /// The first eight bytes of a CHD file.
 pub const MAGIC: &[u8; 8] = b"MComprHD";
@@ -594,17 +594,11 @@ impl ChdFile {
 
     /// A `Read` source over `len` bytes of content from `offset`.
     pub fn segment(&self, offset: u64, len: u64) -> Source {
-        Source::from_reader(
-            Seg {
-                file: self.clone(),
-                pos: offset,
-                end: offset.saturating_add(len),
-            },
-            len,
-            &self.path.display().to_string(),
-        )
+        Source::from_read_at(self.clone(), offset, len, &self.path.display().to_string())
     }
+}
 
+impl ReadAt for ChdFile {
     /// Copies content bytes from `offset` into `out` (within one frame at most); returns the
     /// count.
     fn read_at(&self, offset: u64, out: &mut [u8]) -> io::Result<usize> {
@@ -819,36 +813,6 @@ fn check_cd_block(chd: &mut ChdReader, n: u32, buf: &mut Vec<u8>) -> Result<(), 
     Ok(())
 }
 
-/// A byte range of a [`ChdFile`]'s content.
-struct Seg {
-    file: ChdFile,
-    pos: u64,
-    end: u64,
-}
-
-impl Read for Seg {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let mut done = 0;
-        while done < out.len() && self.pos < self.end {
-            let want = ((self.end - self.pos) as usize).min(out.len() - done);
-            let n = self.file.read_at(self.pos, &mut out[done..done + want])?;
-            if n == 0 {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    format!(
-                        "{}: content ends at byte {}",
-                        self.file.path.display(),
-                        self.pos
-                    ),
-                ));
-            }
-            done += n;
-            self.pos += n as u64;
-        }
-        Ok(done)
-    }
-}
-
 /// The disc a CHD describes: one track per metadata entry; a stored pre-gap (`PGTYPE` `V…`)
 /// becomes INDEX 00 in the content, a generated one and the post-gap are generated; stored
 /// subchannel is the track's (TOC `RW`/`RW_RAW`-like).
@@ -867,13 +831,6 @@ pub fn plan(path: &Path) -> Result<DiscPlan, ImageError> {
             (t.pregap, 0)
         };
         out.push(TrackPlan {
-            number: t.number,
-            mode: t.mode,
-            copy: false,
-            preemphasis: false,
-            four_channel: false,
-            scms: false,
-            isrc: None,
             pregap_generated: generated,
             segments: vec![Segment::File {
                 path: path.to_path_buf(),
@@ -882,25 +839,11 @@ pub fn plan(path: &Path) -> Result<DiscPlan, ImageError> {
                 swap: false,
             }],
             index1: stored,
-            indexes: Vec::new(),
             postgap_generated: t.postgap,
-            text: TextFields::default(),
-            sub: t.sub,
+            ..new_track(t.number, t.mode, t.sub)
         });
     }
-    Ok(DiscPlan {
-        sheet: path.to_path_buf(),
-        catalog: None,
-        disc_type: None,
-        first_track: 1,
-        tracks: out,
-        text: TextFields::default(),
-        warnings: Vec::new(),
-        cdtext_packs: None,
-        data_scrambled: false,
-        subchannel_as_read: None,
-        sessions: Vec::new(),
-    })
+    Ok(tracks_only(path, out))
 }
 
 /// Decompresses every hunk (each CRC checked) and compares the SHA-1 of the data with the

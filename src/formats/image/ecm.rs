@@ -33,12 +33,12 @@ use std::sync::{Arc, Mutex};
 
 use crc::{Crc, Digest, Table, CRC_32_CD_ROM_EDC};
 
-use super::{io_err, ImageError};
+use super::{io_err, new_track, tracks_only, ImageError};
 use crate::codec::engine::Auto;
 use crate::codec::sector::{self, form1, form2, mode1};
 use crate::codec::{finish_form1, finish_form2, finish_mode1, SECTOR_SIZE};
-use crate::formats::plan::{DiscPlan, Segment, TextFields, TrackMode, TrackPlan};
-use crate::source::Source;
+use crate::formats::plan::{DiscPlan, Segment, TrackMode, TrackPlan};
+use crate::source::{ReadAt, Source};
 
 /// The first four bytes of an ECM v1 file.
 pub const MAGIC: &[u8; 4] = b"ECM\0";
@@ -450,17 +450,11 @@ impl EcmFile {
 
     /// A `Read` source over `len` decoded bytes from `offset`.
     pub fn segment(&self, offset: u64, len: u64) -> Source {
-        Source::from_reader(
-            Seg {
-                file: self.clone(),
-                pos: offset,
-                end: offset.saturating_add(len),
-            },
-            len,
-            &self.path.display().to_string(),
-        )
+        Source::from_read_at(self.clone(), offset, len, &self.path.display().to_string())
     }
+}
 
+impl ReadAt for EcmFile {
     fn read_at(&self, offset: u64, out: &mut [u8]) -> io::Result<usize> {
         let mut c = self.cursor.lock().unwrap_or_else(|p| p.into_inner());
         if c.dec.is_none() || offset < c.pos {
@@ -500,25 +494,6 @@ impl EcmFile {
                 ));
             }
         }
-        Ok(n)
-    }
-}
-
-/// A byte range of an [`EcmFile`]'s decoded stream.
-struct Seg {
-    file: EcmFile,
-    pos: u64,
-    end: u64,
-}
-
-impl Read for Seg {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let want = (self.end - self.pos).min(out.len() as u64) as usize;
-        if want == 0 {
-            return Ok(0);
-        }
-        let n = self.file.read_at(self.pos, &mut out[..want])?;
-        self.pos += n as u64;
         Ok(n)
     }
 }
@@ -587,39 +562,16 @@ pub fn plan(path: &Path) -> Result<DiscPlan, ImageError> {
         });
     }
     let mode = guess_mode(path, &info)?;
-    Ok(DiscPlan {
-        sheet: path.to_path_buf(),
-        catalog: None,
-        disc_type: None,
-        first_track: 1,
-        tracks: vec![TrackPlan {
-            number: 1,
-            mode,
-            copy: false,
-            preemphasis: false,
-            four_channel: false,
-            scms: false,
-            isrc: None,
-            pregap_generated: 0,
-            segments: vec![Segment::File {
-                path: path.to_path_buf(),
-                byte_offset: 0,
-                byte_len: info.decoded_len,
-                swap: false,
-            }],
-            index1: 0,
-            indexes: Vec::new(),
-            postgap_generated: 0,
-            text: TextFields::default(),
-            sub: None,
+    let track = TrackPlan {
+        segments: vec![Segment::File {
+            path: path.to_path_buf(),
+            byte_offset: 0,
+            byte_len: info.decoded_len,
+            swap: false,
         }],
-        text: TextFields::default(),
-        warnings: Vec::new(),
-        cdtext_packs: None,
-        data_scrambled: false,
-        subchannel_as_read: None,
-        sessions: Vec::new(),
-    })
+        ..new_track(1, mode, None)
+    };
+    Ok(tracks_only(path, vec![track]))
 }
 
 /// Decodes a whole ECM file (without keeping the output) and checks its trailing EDC.

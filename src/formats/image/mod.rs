@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use super::plan::DiscPlan;
+use super::plan::{DiscPlan, SubchannelInput, TextFields, TrackMode, TrackPlan};
 use crate::source::Source;
 
 /// An error of an image reader: one line naming the file and the problem.
@@ -477,6 +477,45 @@ impl<'a> At<'a> {
         let mut a = [0u8; 8];
         a.copy_from_slice(b);
         Ok(u64::from_be_bytes(a))
+    }
+}
+
+/// A track as an image reader starts it: its number, mode and stored subchannel; no flags,
+/// ISRC, gaps, indexes, text or content yet.
+pub(crate) fn new_track(number: u8, mode: TrackMode, sub: Option<SubchannelInput>) -> TrackPlan {
+    TrackPlan {
+        number,
+        mode,
+        copy: false,
+        preemphasis: false,
+        four_channel: false,
+        scms: false,
+        isrc: None,
+        pregap_generated: 0,
+        segments: Vec::new(),
+        index1: 0,
+        indexes: Vec::new(),
+        postgap_generated: 0,
+        text: TextFields::default(),
+        sub,
+    }
+}
+
+/// The plan of an image that stores its tracks and nothing else (no catalogue number, text,
+/// sessions or subchannel as read): ECM, CHD.
+pub(crate) fn tracks_only(path: &Path, tracks: Vec<TrackPlan>) -> DiscPlan {
+    DiscPlan {
+        sheet: path.to_path_buf(),
+        catalog: None,
+        disc_type: None,
+        first_track: 1,
+        tracks,
+        text: TextFields::default(),
+        warnings: Vec::new(),
+        cdtext_packs: None,
+        data_scrambled: false,
+        subchannel_as_read: None,
+        sessions: Vec::new(),
     }
 }
 

@@ -299,24 +299,7 @@ fn read_cues(at: &At<'_>, c: Chunk, v2: bool) -> Result<Vec<Cue>, ImageError> {
 
 type Tracks = (Option<crate::codec::Mcn>, u8, Vec<TrackPlan>);
 
-fn new_track(number: u8, mode: TrackMode, sub: Option<SubchannelInput>) -> TrackPlan {
-    TrackPlan {
-        number,
-        mode,
-        copy: false,
-        preemphasis: false,
-        four_channel: false,
-        scms: false,
-        isrc: None,
-        pregap_generated: 0,
-        segments: Vec::new(),
-        index1: 0,
-        indexes: Vec::new(),
-        postgap_generated: 0,
-        text: Default::default(),
-        sub,
-    }
-}
+use super::new_track;
 
 fn read_dao(
     at: &At<'_>,

@@ -15,8 +15,8 @@ use super::lex::{parse_msf, parse_u64, tokenize, Flavor, Tok, Token};
 use crate::codec::{Isrc, Mcn};
 use crate::formats::error::{ParseError, ParseErrorKind};
 use crate::formats::plan::{
-    DiscPlan, DiscType, FileKind, Segment, SubchannelInput, TextBlock, TextFields, TextKey,
-    TrackMode, TrackPlan,
+    DiscPlan, DiscType, FileInfo, FileKind, Segment, SubchannelInput, TextBlock, TextFields,
+    TextKey, TrackMode, TrackPlan,
 };
 
 /// A length or position as written.
@@ -634,6 +634,39 @@ pub fn parse_toc(text: &str, path: &Path) -> Result<TocSheet, ParseError> {
     Ok(sheet)
 }
 
+/// The piece of a file's data from byte `from`: `stated` bytes (0: to the end of the data),
+/// both ends checked against the data's length (libcdio's `t9.toc` starts past the end).
+fn file_segment(
+    info: FileInfo,
+    from: u64,
+    stated: u64,
+    swap: bool,
+) -> Result<Segment, ParseErrorKind> {
+    let past = |what, position| ParseErrorKind::PastEnd {
+        file: info.path.clone(),
+        what,
+        position,
+        len: info.data_len,
+    };
+    if from > info.data_len {
+        return Err(past("start", from));
+    }
+    let n = if stated > 0 {
+        stated
+    } else {
+        info.data_len - from
+    };
+    if from.saturating_add(n) > info.data_len {
+        return Err(past("end", from.saturating_add(n)));
+    }
+    Ok(Segment::File {
+        byte_offset: info.data_offset + from,
+        path: info.path,
+        byte_len: n,
+        swap,
+    })
+}
+
 fn len_bytes(l: TocLen, sector: u64, count_unit: u64) -> u64 {
     match l {
         TocLen::Msf(f) => f as u64 * sector,
@@ -717,70 +750,21 @@ pub fn resolve(
                     };
                     let info = stat(&base_dir.join(name), kind).map_err(err)?;
                     let from = offset.saturating_add(len_bytes(*st, unit_sector, unit_count));
-                    if from > info.data_len {
-                        return Err(err(ParseErrorKind::PastEnd {
-                            file: info.path.clone(),
-                            what: "start",
-                            position: from,
-                            len: info.data_len,
-                        }));
-                    }
-                    let n = match len {
-                        Some(l) if len_bytes(*l, unit_sector, unit_count) > 0 => {
-                            len_bytes(*l, unit_sector, unit_count)
-                        }
-                        _ => info.data_len - from,
-                    };
-                    if from.saturating_add(n) > info.data_len {
-                        return Err(err(ParseErrorKind::PastEnd {
-                            file: info.path.clone(),
-                            what: "end",
-                            position: from.saturating_add(n),
-                            len: info.data_len,
-                        }));
-                    }
+                    let stated = len.map_or(0, |l| len_bytes(l, unit_sector, unit_count));
                     let swap = t.mode.is_audio() && (*swap == is_wav);
                     for w in &info.warnings {
                         warnings.push(format!("{}: {w}", info.path.display()));
                     }
-                    bytes = bytes.saturating_add(n);
-                    plan.segments.push(Segment::File {
-                        path: info.path,
-                        byte_offset: info.data_offset + from,
-                        byte_len: n,
-                        swap,
-                    });
+                    let seg = file_segment(info, from, stated, swap).map_err(err)?;
+                    bytes = bytes.saturating_add(seg.byte_len());
+                    plan.segments.push(seg);
                 }
                 TocItemKind::DataFile { name, offset, len } => {
                     let info = stat(&base_dir.join(name), FileKind::Binary).map_err(err)?;
-                    let from = *offset;
-                    if from > info.data_len {
-                        return Err(err(ParseErrorKind::PastEnd {
-                            file: info.path.clone(),
-                            what: "start",
-                            position: from,
-                            len: info.data_len,
-                        }));
-                    }
-                    let n = match len {
-                        Some(l) if len_bytes(*l, sector, 1) > 0 => len_bytes(*l, sector, 1),
-                        _ => info.data_len - from,
-                    };
-                    if from.saturating_add(n) > info.data_len {
-                        return Err(err(ParseErrorKind::PastEnd {
-                            file: info.path.clone(),
-                            what: "end",
-                            position: from.saturating_add(n),
-                            len: info.data_len,
-                        }));
-                    }
-                    bytes = bytes.saturating_add(n);
-                    plan.segments.push(Segment::File {
-                        path: info.path,
-                        byte_offset: info.data_offset + from,
-                        byte_len: n,
-                        swap: false,
-                    });
+                    let stated = len.map_or(0, |l| len_bytes(l, sector, 1));
+                    let seg = file_segment(info, *offset, stated, false).map_err(err)?;
+                    bytes = bytes.saturating_add(seg.byte_len());
+                    plan.segments.push(seg);
                 }
                 TocItemKind::Silence(l) | TocItemKind::Zero(l) => {
                     let n = len_bytes(*l, sector, 4);
