@@ -1,5 +1,7 @@
 //! Where a track's bytes come from: a memory-mapped file (the fast path), `Bytes`, or any
-//! `Read` with a declared length behind a sequential cursor.
+//! `Read` with a declared length behind a sequential cursor; and a strided view of a mapped
+//! file or `Bytes` ([`Source::strided`]: every 2448-byte record's 2352 main-channel bytes, or
+//! its 96 subchannel bytes), read from the file with `pread` as the stream goes.
 //!
 //! The memory map is opened in exactly one function, `Source::map_file`; it is the only
 //! `unsafe` in this module.
@@ -31,6 +33,78 @@ enum Inner {
         len: u64,
         name: String,
     },
+    /// Every `stride` bytes of a mapped or in-memory source, `take` bytes ([`Source::strided`]).
+    Strided(Arc<Strided>),
+}
+
+/// The geometry of a strided view: record k is `take` bytes at `start + k·stride` of `base`;
+/// bytes past the end of `base` read as zero.
+struct Strided {
+    base: Source,
+    start: u64,
+    take: u64,
+    stride: u64,
+    count: u64,
+}
+
+impl Strided {
+    /// Where logical byte `o` lies in `base`.
+    fn phys(&self, o: u64) -> u64 {
+        self.start + o / self.take * self.stride + o % self.take
+    }
+
+    /// The range of `base` that holds logical bytes `offset..offset + len` (`len` > 0), gaps
+    /// between records included, not clipped to the end of `base`.
+    fn span(&self, offset: u64, len: u64) -> (u64, u64) {
+        (self.phys(offset), self.phys(offset + len - 1) + 1)
+    }
+
+    /// Copies logical bytes from `offset` into `out`, each record's piece read by `read` (its
+    /// offset in `base`, the destination); pieces past the end of `base` are zero.
+    fn gather(
+        &self,
+        offset: u64,
+        out: &mut [u8],
+        mut read: impl FnMut(u64, &mut [u8]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let base_len = self.base.len();
+        let mut o = offset;
+        let mut rest = out;
+        while !rest.is_empty() {
+            let n = ((self.take - o % self.take) as usize).min(rest.len());
+            let (piece, tail) = std::mem::take(&mut rest).split_at_mut(n);
+            let p = self.phys(o);
+            let avail = base_len.saturating_sub(p).min(n as u64) as usize;
+            piece[avail..].fill(0);
+            if avail > 0 {
+                read(p, &mut piece[..avail])?;
+            }
+            o += n as u64;
+            rest = tail;
+        }
+        Ok(())
+    }
+
+    /// [`Strided::gather`] with one positioned read of the whole span on the file handle of a
+    /// mapped `base` (nothing is mapped in, so nothing stays resident); `Ok(false)` when `base`
+    /// is not a mapped file.
+    fn gather_pread(&self, offset: u64, out: &mut [u8]) -> io::Result<bool> {
+        if out.is_empty() {
+            return Ok(self.base.is_mapped());
+        }
+        let (p0, p1) = self.span(offset, out.len() as u64);
+        let end = p1.min(self.base.len());
+        let mut span = vec![0u8; end.saturating_sub(p0) as usize];
+        if !self.base.pread(p0, &mut span)? {
+            return Ok(false);
+        }
+        self.gather(offset, out, |p, piece| {
+            let at = (p - p0) as usize;
+            piece.copy_from_slice(&span[at..at + piece.len()]);
+            Ok(())
+        })?;
+        Ok(true)
+    }
 }
 
 struct ReaderState {
@@ -81,6 +155,50 @@ impl Source {
             len,
             name: name.to_string(),
         })
+    }
+
+    /// A view of every `stride`-th run of `take` bytes of this source, from byte `start`:
+    /// `count` records, `count × take` bytes long, record k being bytes `start + k·stride ..
+    /// start + k·stride + take`. No copy: the bytes are read from this source when the view
+    /// is read (from the file with `pread` when it is mapped, so nothing stays resident), and
+    /// bytes past its end read as zero. This is how a track stored with its subchannel after
+    /// each sector (2352 + 96 bytes) is read as two streams: the main channel
+    /// (`take` 2352) and the subchannel (`start` + 2352, `take` 96), both with `stride` 2448.
+    ///
+    /// # Errors
+    /// The source is a reader or itself a view, or `take` is 0 or larger than `stride`.
+    pub fn strided(&self, start: u64, take: u32, stride: u32, count: u64) -> io::Result<Source> {
+        let bad = |why: &str| {
+            Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{}: {why}", self.name()),
+            ))
+        };
+        if !matches!(self.0, Inner::Bytes { .. }) {
+            return bad("only a file or bytes in memory can be read with a stride");
+        }
+        if take == 0 || take > stride {
+            return bad("a strided view takes 1..=stride bytes of each record");
+        }
+        if count.checked_mul(u64::from(stride)).is_none() {
+            return bad("a strided view longer than 2^64 bytes");
+        }
+        Ok(Source(Inner::Strided(Arc::new(Strided {
+            base: self.clone(),
+            start,
+            take: u64::from(take),
+            stride: u64::from(stride),
+            count,
+        }))))
+    }
+
+    /// True for a memory-mapped file (or a view of one).
+    pub fn is_mapped(&self) -> bool {
+        match &self.0 {
+            Inner::Bytes { map, .. } => map.is_some(),
+            Inner::Reader { .. } => false,
+            Inner::Strided(v) => v.base.is_mapped(),
+        }
     }
 
     /// A source over the `len` bytes from `offset` of content read piece by piece
@@ -140,6 +258,7 @@ impl Source {
         match &self.0 {
             Inner::Bytes { bytes, .. } => bytes.len() as u64,
             Inner::Reader { len, .. } => *len,
+            Inner::Strided(v) => v.count * v.take,
         }
     }
 
@@ -154,14 +273,16 @@ impl Source {
             Inner::Bytes { path: Some(p), .. } => p.display().to_string(),
             Inner::Bytes { path: None, .. } => "<memory>".to_string(),
             Inner::Reader { name, .. } => name.clone(),
+            Inner::Strided(v) => v.base.name(),
         }
     }
 
-    /// The bytes, when the source is in memory or mapped (zero-copy slicing possible).
+    /// The bytes, when the source is in memory or mapped (zero-copy slicing possible); `None`
+    /// for a reader and for a strided view (its bytes are not contiguous).
     pub fn bytes(&self) -> Option<&Bytes> {
         match &self.0 {
             Inner::Bytes { bytes, .. } => Some(bytes),
-            Inner::Reader { .. } => None,
+            Inner::Reader { .. } | Inner::Strided(_) => None,
         }
     }
 
@@ -193,6 +314,10 @@ impl Source {
                 io::ErrorKind::Unsupported,
                 "a reader source cannot be sliced",
             )),
+            Inner::Strided(_) => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "a strided view cannot be sliced",
+            )),
         }
     }
 
@@ -207,6 +332,15 @@ impl Source {
     /// # Errors
     /// The file shrank below the range (truncated after mapping).
     pub fn check_available(&self, offset: u64, len: u64) -> io::Result<()> {
+        if let Inner::Strided(v) = &self.0 {
+            let len = len.min(self.len().saturating_sub(offset));
+            if len == 0 {
+                return Ok(());
+            }
+            let (p0, p1) = v.span(offset, len);
+            let end = p1.min(v.base.len());
+            return v.base.check_available(p0, end.saturating_sub(p0));
+        }
         if let Inner::Bytes {
             map: Some((m, base)),
             ..
@@ -231,6 +365,14 @@ impl Source {
     /// this source are no longer needed, so resident memory stays flat behind the stream.
     /// Reading them again later is still correct (they are re-read from the file).
     pub fn release(&self, offset: u64, len: u64) {
+        if let Inner::Strided(v) = &self.0 {
+            let len = len.min(self.len().saturating_sub(offset));
+            if len > 0 {
+                let (p0, p1) = v.span(offset, len);
+                v.base.release(p0, p1 - p0);
+            }
+            return;
+        }
         if let Inner::Bytes {
             map: Some((m, base)),
             ..
@@ -261,6 +403,9 @@ impl Source {
     /// # Errors
     /// The read fails or the file ends first (it shrank after mapping).
     pub fn pread(&self, offset: u64, out: &mut [u8]) -> io::Result<bool> {
+        if let Inner::Strided(v) = &self.0 {
+            return v.gather_pread(offset, out);
+        }
         let Inner::Bytes {
             map: Some((m, base)),
             ..
@@ -290,6 +435,20 @@ impl Source {
     /// # Errors
     /// The read fails or the file ends first (it shrank after mapping).
     pub fn pread_scatter(&self, offset: u64, slots: &mut [&mut [u8]]) -> io::Result<bool> {
+        if let Inner::Strided(v) = &self.0 {
+            // One read of the span into a buffer, then a copy into the slots.
+            let mut buf = vec![0u8; slots.iter().map(|s| s.len()).sum()];
+            if !v.gather_pread(offset, &mut buf)? {
+                return Ok(false);
+            }
+            let mut rest = &buf[..];
+            for s in slots.iter_mut() {
+                let (head, tail) = rest.split_at(s.len());
+                s.copy_from_slice(head);
+                rest = tail;
+            }
+            return Ok(true);
+        }
         let Inner::Bytes {
             map: Some((m, base)),
             ..
@@ -365,6 +524,15 @@ impl Source {
                 let o = offset as usize;
                 out[..avail].copy_from_slice(&bytes[o..o + avail]);
                 Ok(())
+            }
+            Inner::Strided(v) => {
+                // A mapped file is read with `pread` (nothing mapped in stays resident).
+                if v.gather_pread(offset, &mut out[..avail])? {
+                    return Ok(());
+                }
+                v.gather(offset, &mut out[..avail], |p, piece| {
+                    v.base.read_at(p, piece)
+                })
             }
             Inner::Reader { reader, name, .. } => {
                 let mut st = reader
@@ -475,6 +643,73 @@ mod tests {
                 .contains("cursor: a reader (or C read callback) source is read once"),
             "{e}"
         );
+    }
+
+    /// The logical bytes of a strided view, straight from the definition.
+    fn strided_oracle(base: &[u8], start: u64, take: u64, stride: u64, count: u64) -> Vec<u8> {
+        (0..count * take)
+            .map(|o| {
+                let p = (start + o / take * stride + o % take) as usize;
+                base.get(p).copied().unwrap_or(0)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn strided_views_read_every_record_in_memory_and_mapped() {
+        // 7 records of 2448 bytes and a partial eighth (its tail, and the subchannel of it,
+        // read as zero).
+        let data: Vec<u8> = (0..7 * 2448 + 1000u32)
+            .map(|i| (i.wrapping_mul(31) >> 3) as u8)
+            .collect();
+        let path = std::env::temp_dir().join(format!("rawcd-strided-{}", std::process::id()));
+        std::fs::write(&path, &data).unwrap();
+        let mapped = Source::open(&path).unwrap();
+        let memory = Source::from_bytes(data.clone());
+        for src in [&mapped, &memory] {
+            for (start, take) in [(0u64, 2352u32), (2352, 96)] {
+                let v = src.strided(start, take, 2448, 8).unwrap();
+                let want = strided_oracle(&data, start, u64::from(take), 2448, 8);
+                assert_eq!(v.len(), want.len() as u64);
+                assert!(v.bytes().is_none());
+                assert_eq!(v.is_mapped(), src.is_mapped());
+                for (off, n) in [
+                    (0u64, 1usize),
+                    (0, want.len()),
+                    (95, 200),
+                    (2351, 2),
+                    (5000, 9000),
+                ] {
+                    let off = off % want.len() as u64;
+                    let n = n.min(want.len() - off as usize);
+                    let mut got = vec![0xEEu8; n];
+                    v.read_at(off, &mut got).unwrap();
+                    assert!(got[..] == want[off as usize..off as usize + n], "{off}+{n}");
+                    let mut got = vec![0xEEu8; n];
+                    assert_eq!(v.pread(off, &mut got).unwrap(), src.is_mapped());
+                    if src.is_mapped() {
+                        assert!(got[..] == want[off as usize..off as usize + n], "{off}+{n}");
+                    }
+                }
+                // The batch path: one slot per record.
+                let mut buf = vec![0xEEu8; want.len()];
+                let mut slots: Vec<&mut [u8]> = buf.chunks_mut(take as usize).collect();
+                if v.pread_scatter(0, &mut slots).unwrap() {
+                    assert!(buf == want);
+                }
+                v.check_available(0, v.len()).unwrap();
+                v.release(0, v.len());
+            }
+        }
+        assert!(Source::from_bytes(vec![1u8; 10])
+            .strided(0, 0, 8, 1)
+            .is_err());
+        assert!(Source::from_bytes(vec![1u8; 10])
+            .strided(0, 9, 8, 1)
+            .is_err());
+        let r = Source::from_reader(std::io::Cursor::new(vec![0u8; 10]), 10, "r");
+        assert!(r.strided(0, 4, 8, 1).is_err());
+        std::fs::remove_file(&path).unwrap();
     }
 
     #[test]

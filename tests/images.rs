@@ -18,13 +18,15 @@ fn tmpdir(tag: &str) -> PathBuf {
 }
 
 /// Asserts two sources give the same disc: the same `toc --json`, the same bin, and the same
-/// CloneCD `.sub` (the subchannel rawcd generates, stored R–W included).
+/// CloneCD `.sub` (the subchannel rawcd generates, stored R–W included: a Nero or Alcohol
+/// track's stored P–W is otherwise carried as read, see `nero_clone_mode_carries_the_pw_as_read`).
 fn same_disc(dir: &Path, a: &str, b: &str) {
     let ta = ok(dir, &["toc", a, "--json"]);
     let tb = ok(dir, &["toc", b, "--json"]);
     assert_eq!(ta, tb, "toc of {a} vs {b}");
-    ok(dir, &["image", a, "-o", "a", "--format", "clonecd"]);
-    ok(dir, &["image", b, "-o", "b", "--format", "clonecd"]);
+    let regen = "--regenerate-subchannel";
+    ok(dir, &["image", a, "-o", "a", "--format", "clonecd", regen]);
+    ok(dir, &["image", b, "-o", "b", "--format", "clonecd", regen]);
     assert!(
         read(dir, "a.img") == read(dir, "b.img"),
         "{a} vs {b}: .img differs"
@@ -101,7 +103,7 @@ fn nrg_dao(p: &Payload, v2: bool, t1_pregap: bool) -> Vec<u8> {
     offs.push((t3, t3, f.len() as u64, 2448, 0x10));
     let list = f.len() as u64;
     // Cue entries: (ctl/adr, track, index, lba).
-    let cues: [(u8, u8, u8, i32); 8] = [
+    let cues = [
         (0x41, 0, 0, -150),
         (0x41, 1, 0, -150),
         (0x41, 1, 1, 0),
@@ -111,9 +113,26 @@ fn nrg_dao(p: &Payload, v2: bool, t1_pregap: bool) -> Vec<u8> {
         (0x01, 3, 2, 825),
         (0x01, 0xAA, 1, 1060),
     ];
+    f.extend(nrg_trailer(list, &cues, &offs, v2, b"0123456789012\0", 1));
+    f
+}
+
+/// A Nero DAO image's chunk list and footer, for sectors stored before `list`: `cues` as
+/// (ctl/adr, track, index, LBA), per track (pre-gap offset, INDEX 01 offset, end offset, bytes
+/// per sector, mode code), the 14-byte catalogue field, and the track (index) given the ISRC
+/// `USABC2400001`.
+fn nrg_trailer(
+    list: u64,
+    cues: &[(u8, u8, u8, i32)],
+    offs: &[(u64, u64, u64, u16, u8)],
+    v2: bool,
+    catalog: &[u8; 14],
+    isrc_track: usize,
+) -> Vec<u8> {
+    let mut f = Vec::new();
     f.extend_from_slice(if v2 { b"CUEX" } else { b"CUES" });
-    be32(&mut f, 64);
-    for (ctl, t, i, lba) in cues {
+    be32(&mut f, 8 * cues.len() as u32);
+    for &(ctl, t, i, lba) in cues {
         f.push(ctl);
         f.push(if t == 0xAA { 0xAA } else { bcd(t) });
         f.push(bcd(i));
@@ -129,13 +148,14 @@ fn nrg_dao(p: &Payload, v2: bool, t1_pregap: bool) -> Vec<u8> {
         }
     }
     let block = if v2 { 42 } else { 30 };
+    let n = offs.len() as u32;
     f.extend_from_slice(if v2 { b"DAOX" } else { b"DAOI" });
-    be32(&mut f, 22 + 3 * block);
-    be32(&mut f, 22 + 3 * block);
-    f.extend_from_slice(b"0123456789012\0");
-    f.extend_from_slice(&[0, 0, 1, 3]);
+    be32(&mut f, 22 + n * block);
+    be32(&mut f, 22 + n * block);
+    f.extend_from_slice(catalog);
+    f.extend_from_slice(&[0, 0, 1, n as u8]);
     for (k, (pre, start, end, size, mode)) in offs.iter().enumerate() {
-        if k == 1 {
+        if k == isrc_track {
             f.extend_from_slice(b"USABC2400001");
         } else {
             f.extend_from_slice(&[0; 12]);
@@ -152,7 +172,7 @@ fn nrg_dao(p: &Payload, v2: bool, t1_pregap: bool) -> Vec<u8> {
     }
     f.extend_from_slice(b"SINF");
     be32(&mut f, 4);
-    be32(&mut f, 3);
+    be32(&mut f, n);
     f.extend_from_slice(b"END!");
     be32(&mut f, 0);
     if v2 {
@@ -993,4 +1013,314 @@ fn other_commands_take_the_images() {
         .filter(|n| n.contains("rawcd-repair"))
         .collect();
     assert!(left.is_empty(), "intermediate files left: {left:?}");
+}
+
+// --- Nero and Alcohol tracks stored with 96 bytes of P–W: clone mode, streaming ---
+
+/// The fixture disc's track 3 (2352 + 96 bytes per sector in the Nero and Alcohol fixtures):
+/// its first LBA and length.
+const T3: usize = 750;
+const N3: usize = 310;
+
+/// Checks clone mode for an image whose track 3 stores P–W: `write(dir, name, payload)` writes
+/// the image `name` (with its data file) of the fixture disc from `payload`, and returns the
+/// path to give rawcd.
+fn clone_mode_case(tag: &str, write: &dyn Fn(&Path, &str, &Payload) -> String) {
+    use rawcd::codec::subchannel::{linear_from_raw, raw_from_linear};
+    use rawcd::codec::{Mcn, QFrame};
+    let d = tmpdir(tag);
+    let p = payload();
+    let std_img = write(&d, "std", &p);
+    // The standard subchannel of the disc (P and Q generated, track 3's R–W from its file).
+    let raw_args = ["--format", "raw", "--leadin", "none", "-q", "-o"];
+    let image = |src: &str, extra: &[&str], out: &str| {
+        let mut a = vec!["image", src];
+        a.extend_from_slice(extra);
+        a.extend_from_slice(&raw_args);
+        a.push(out);
+        ok(&d, &a);
+        read(&d, &format!("{out}.raw"))
+    };
+    let std_raw = image(&std_img, &["--regenerate-subchannel"], "s");
+    let sub_at = |raw: &[u8], lba: usize| -> [u8; 96] {
+        raw[(lba + 150) * 2448 + 2352..(lba + 151) * 2448]
+            .try_into()
+            .unwrap()
+    };
+    // Track 3 stored again with that subchannel, altered as a drive may read it (in the
+    // linear form: 12 bytes per channel).
+    let mut lin: Vec<[u8; 96]> = (0..N3)
+        .map(|k| linear_from_raw(&sub_at(&std_raw, T3 + k)))
+        .collect();
+    for k in [5usize, 100, 300] {
+        lin[k][12 + 11] ^= 0x5A; // a bad Q CRC
+    }
+    let mcn = QFrame::mcn(0, &Mcn::parse("9876543210987").unwrap(), 0);
+    lin[200][12..24].copy_from_slice(&mcn.0); // an MCN frame where none belongs
+    let mut r = SplitMix::new(6);
+    for l in &mut lin[250..290] {
+        r.fill(&mut l[24..]); // CD+G: arbitrary R..W
+    }
+    let stored: Vec<[u8; 96]> = lin.iter().map(raw_from_linear).collect();
+    let mut p2 = payload();
+    for (rec, s) in p2.cdg.chunks_exact_mut(2448).zip(&stored) {
+        rec[2352..].copy_from_slice(s);
+    }
+    let img = write(&d, "x", &p2);
+
+    // raw: track 3 carries the stored bytes as they are; every main channel, and every other
+    // sector's subchannel, is the standard one. (The two sectors after the track would carry
+    // its R–W delayed by the interleaver only when rawcd generates that R–W.)
+    let raw = image(&img, &[], "r");
+    assert_eq!(raw.len(), std_raw.len());
+    for lba in 0..(raw.len() / 2448 - 150) {
+        let (a, b) = (&raw[(lba + 150) * 2448..], &std_raw[(lba + 150) * 2448..]);
+        assert!(a[..2352] == b[..2352], "main channel of LBA {lba}");
+        if (T3..T3 + N3).contains(&lba) {
+            assert!(
+                sub_at(&raw, lba) == stored[lba - T3],
+                "LBA {lba}: not as read"
+            );
+        } else if !(T3 + N3..T3 + N3 + 2).contains(&lba) {
+            assert!(sub_at(&raw, lba) == sub_at(&std_raw, lba), "LBA {lba}");
+        }
+    }
+    // clonecd: the .sub holds the same bytes in linear order.
+    ok(&d, &["image", &img, "--format", "clonecd", "-o", "y", "-q"]);
+    let ysub = read(&d, "y.sub");
+    for k in 0..N3 {
+        assert!(
+            ysub[(T3 + k) * 96..(T3 + k + 1) * 96] == lin[k],
+            "y.sub LBA {}",
+            T3 + k
+        );
+    }
+    // pq16: P and Q as read (the bad CRC stays bad, the stray MCN frame stays).
+    let pq = {
+        let mut a = vec!["image", img.as_str(), "--subchannel", "pq16"];
+        a.extend_from_slice(&raw_args);
+        a.push("q");
+        ok(&d, &a);
+        read(&d, "q.raw")
+    };
+    for k in [5usize, 100, 200, 300] {
+        let at = (T3 + k + 150) * 2368 + 2352;
+        assert_eq!(&pq[at..at + 12], &lin[k][12..24], "pq16 LBA {}", T3 + k);
+    }
+    // --regenerate-subchannel: P and Q are the standard ones again; R–W as stored (through
+    // rawcd's de-interleave and interleave), so outside the CD+G sectors the standard stream.
+    let g = image(&img, &["--regenerate-subchannel"], "g");
+    assert_eq!(g.len(), std_raw.len());
+    for lba in 0..(g.len() / 2448 - 150) {
+        let (a, b) = (sub_at(&g, lba), sub_at(&std_raw, lba));
+        let pq_bits = |s: &[u8; 96]| s.iter().map(|x| x & 0xC0).collect::<Vec<u8>>();
+        assert!(pq_bits(&a) == pq_bits(&b), "P/Q of LBA {lba}");
+        // Differences: the CD+G sectors and the two the interleaver spreads them over; the
+        // track's last sector and the two after it (the stored file cannot hold the symbols
+        // delayed past the track's end, cue CDG's case in tests/rw_stream.rs).
+        if !(T3 + 248..T3 + 292).contains(&lba) && !(T3 + N3 - 1..T3 + N3 + 2).contains(&lba) {
+            assert!(a == b, "LBA {lba}");
+        }
+    }
+    // packed96 cannot carry R–W as read: refused with the way out named.
+    let (code, _, err) = rawcd(
+        &d,
+        &[
+            "image",
+            &img,
+            "--format",
+            "raw",
+            "--subchannel",
+            "packed96",
+            "-o",
+            "pk",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("regenerate"), "{err}");
+}
+
+#[test]
+fn nero_clone_mode_carries_the_pw_as_read() {
+    clone_mode_case("nrgclone", &|d: &Path, name: &str, p: &Payload| {
+        let f = format!("{name}.nrg");
+        std::fs::write(d.join(&f), nrg_dao(p, true, true)).unwrap();
+        f
+    });
+}
+
+#[test]
+fn alcohol_clone_mode_carries_the_pw_as_read() {
+    clone_mode_case("mdsclone", &|d: &Path, name: &str, p: &Payload| {
+        let mut mdf = p.mode1.clone();
+        mdf.extend_from_slice(&p.audio[150 * 2352..]);
+        mdf.extend_from_slice(&p.cdg);
+        std::fs::write(d.join(format!("{name}.mdf")), &mdf).unwrap();
+        let m = mds(&[
+            (0xAA, 0, 2048, 150, 300, 0x4),
+            (0xA9, 0, 2352, 150, 300, 0x2),
+            (0xA9, 8, 2448, 0, N3 as u32, 0x0),
+        ]);
+        let f = format!("{name}.mds");
+        std::fs::write(d.join(&f), &m).unwrap();
+        f
+    });
+}
+
+#[test]
+fn stored_subchannel_read_with_a_stride_or_in_memory_gives_the_same_disc() {
+    // The same 2448-byte records as one file (read with a stride from the map) and split over
+    // two files (joined in memory): cue CDG and TOC RW_RAW / RW give identical outputs.
+    let d = tmpdir("stride");
+    let mut r = SplitMix::new(2448);
+    let records = r.take(2448 * 400);
+    std::fs::write(d.join("ab.bin"), &records).unwrap();
+    std::fs::write(d.join("a.bin"), &records[..2448 * 250]).unwrap();
+    std::fs::write(d.join("b.bin"), &records[2448 * 250..]).unwrap();
+    std::fs::write(
+        d.join("one.cue"),
+        "FILE \"ab.bin\" BINARY\n  TRACK 01 CDG\n    INDEX 01 00:00:00\n",
+    )
+    .unwrap();
+    for sub in ["RW_RAW", "RW"] {
+        std::fs::write(
+            d.join("one.toc"),
+            format!("CD_DA\nTRACK AUDIO {sub}\nAUDIOFILE \"ab.bin\" SWAP 0\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("two.toc"),
+            format!(
+                "CD_DA\nTRACK AUDIO {sub}\nAUDIOFILE \"a.bin\" SWAP 0\n\
+                 AUDIOFILE \"b.bin\" SWAP 0\n"
+            ),
+        )
+        .unwrap();
+        let mut pairs = vec![("one.toc", "two.toc")];
+        if sub == "RW_RAW" {
+            pairs.push(("one.cue", "two.toc"));
+        }
+        for (a, b) in pairs {
+            for f in ["raw", "clonecd", "bin"] {
+                ok(&d, &["image", a, "--format", f, "-o", "x", "-q"]);
+                ok(&d, &["image", b, "--format", f, "-o", "y", "-q"]);
+                let ext = match f {
+                    "raw" => "raw",
+                    "clonecd" => "sub",
+                    _ => "bin",
+                };
+                assert!(
+                    read(&d, &format!("x.{ext}")) == read(&d, &format!("y.{ext}")),
+                    "{sub}: {a} vs {b}: .{ext} differs"
+                );
+            }
+        }
+    }
+}
+
+/// Peak resident memory (KiB) of `rawcd args` in `dir`, measured by GNU time; stdout to null.
+fn peak_rss_kib(dir: &Path, args: &[&str]) -> (u64, f64) {
+    let t0 = std::time::Instant::now();
+    let o = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("RSS_KIB=%M")
+        .arg(common::BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .expect("/usr/bin/time (apt-get install -y time)");
+    let secs = t0.elapsed().as_secs_f64();
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "rawcd {args:?}: {err}");
+    let kib = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("RSS_KIB="))
+        .next_back()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no RSS in {err}"));
+    (kib, secs)
+}
+
+#[test]
+#[ignore = "writes an 80-minute Nero image (880 MB, sparse) and its outputs; run by .ci/run in release"]
+fn eighty_minute_nero_with_subchannel_streams_in_64_mib() {
+    // 80 minutes of audio stored as 2352 + 96 bytes per sector (Nero mode 0x10), written
+    // sparse: the sectors read as zero (silence, an all-zero subchannel), the chunk list
+    // after them. Converted to bin and to the raw drive stream, in clone mode and with the
+    // subchannel regenerated, rawcd's peak resident memory stays under 64 MiB.
+    use std::io::{Seek, SeekFrom, Write};
+    let d = tmpdir("rss80");
+    let sectors: u64 = 80 * 60 * 75;
+    let data = sectors * 2448;
+    let cues = [
+        (0x01, 0, 0, -150),
+        (0x01, 1, 0, -150),
+        (0x01, 1, 1, 0),
+        (0x01, 0xAA, 1, sectors as i32),
+    ];
+    let offs = [(0u64, 0u64, data, 2448u16, 0x10u8)];
+    let mut f = std::fs::File::create(d.join("x.nrg")).unwrap();
+    f.set_len(data).unwrap();
+    f.seek(SeekFrom::Start(data)).unwrap();
+    f.write_all(&nrg_trailer(data, &cues, &offs, true, &[0; 14], 99))
+        .unwrap();
+    drop(f);
+    let limit = 64 * 1024;
+    let mut report = Vec::new();
+    for (what, args) in [
+        ("bin", vec!["image", "x.nrg", "-o", "out", "-q"]),
+        (
+            "raw",
+            vec!["image", "x.nrg", "--format", "raw", "-o", "-", "-q"],
+        ),
+        (
+            "raw, regenerated",
+            vec![
+                "image",
+                "x.nrg",
+                "--format",
+                "raw",
+                "--regenerate-subchannel",
+                "-o",
+                "-",
+                "-q",
+            ],
+        ),
+    ] {
+        let (kib, secs) = peak_rss_kib(&d, &args);
+        report.push(format!("{what}: peak RSS {kib} KiB, {secs:.1} s"));
+        let _ = std::fs::remove_file(d.join("out.bin"));
+        assert!(kib < limit, "{what}: peak RSS {kib} KiB over {limit} KiB");
+    }
+    eprintln!("80-minute Nero 2352+96: {}", report.join("; "));
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+#[ignore = "writes an 80-minute cue CDG image (880 MB, sparse) and its output; run by .ci/run in release"]
+fn eighty_minute_cue_cdg_streams_in_64_mib() {
+    // The cue `CDG` (and TOC `RW_RAW`) form of the same: 2448-byte records, sparse.
+    let d = tmpdir("rss80cdg");
+    let sectors: u64 = 80 * 60 * 75;
+    let f = std::fs::File::create(d.join("x.bin")).unwrap();
+    f.set_len(sectors * 2448).unwrap();
+    drop(f);
+    std::fs::write(
+        d.join("x.cue"),
+        "FILE \"x.bin\" BINARY\n  TRACK 01 CDG\n    INDEX 01 00:00:00\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("x.toc"),
+        "CD_DA\nTRACK AUDIO RW_RAW\nAUDIOFILE \"x.bin\" SWAP 0\n",
+    )
+    .unwrap();
+    let limit = 64 * 1024;
+    for sheet in ["x.cue", "x.toc"] {
+        let (kib, secs) = peak_rss_kib(&d, &["image", sheet, "--format", "raw", "-o", "-", "-q"]);
+        eprintln!("80-minute {sheet} (2448-byte records) to raw: peak RSS {kib} KiB, {secs:.1} s");
+        assert!(kib < limit, "{sheet}: peak RSS {kib} KiB over {limit} KiB");
+    }
+    std::fs::remove_dir_all(&d).unwrap();
 }

@@ -199,3 +199,157 @@ fn brother_john_cdg_as_a_track_rw_stream() {
     // The file's packs already carry correct parity (4763/4763), so they come back unchanged.
     assert_eq!(back, cooked);
 }
+
+/// The cooked R–W a decoder gets from a track's stored raw P–W: bits 7 and 6 dropped, the
+/// de-interleaver run over the track from an empty delay line (lag 2 sectors, zero past the
+/// end), single symbol errors corrected. The oracle of `RwForm::StoredRaw`.
+fn cooked_of_stored_raw(raw: &[u8]) -> Vec<u8> {
+    let n = raw.len() / 96;
+    let mut d = RwDeinterleaver::new();
+    let mut out = Vec::new();
+    for k in 0..n + 2 {
+        let mut r = [0u8; 96];
+        if k < n {
+            for (x, b) in r.iter_mut().zip(&raw[k * 96..k * 96 + 96]) {
+                *x = b & 0x3F;
+            }
+        }
+        let mut c = [0u8; 96];
+        let _ = d.decode_sector(&r, &mut c);
+        if k >= 2 {
+            out.extend(c.iter().map(|b| b & 0x3F));
+        }
+    }
+    out
+}
+
+fn stream_with(map: &DiscMap, batch: usize) -> Vec<u8> {
+    let opts = PipelineOptions {
+        batch_sectors: batch,
+        threads: 2,
+        ..Default::default()
+    };
+    let mut img = ResultImage::new(map, opts).unwrap();
+    let mut v = Vec::new();
+    img.read_to_end(&mut v).unwrap();
+    v
+}
+
+#[test]
+fn stored_subchannel_forms_give_the_stream_of_their_cooked_packs() {
+    use rawcd::layout::RwForm;
+    // A track stored as 2352 audio + 96 subchannel bytes per sector (random P and Q bits too):
+    // read as strided views of that one buffer, the stored raw R–W must give exactly the
+    // stream of the cooked packs a sequential decoder gets from them, in every batch size (a
+    // batch decodes its sectors without state), and so must the sequential reference.
+    let sectors = 333;
+    let records = common::SplitMix::new(96).take(sectors * 2448);
+    let whole = Source::from_bytes(records.clone());
+    let main = whole.strided(0, 2352, 2448, sectors as u64).unwrap();
+    let sub = whole.strided(2352, 96, 2448, sectors as u64).unwrap();
+    let raw: Vec<u8> = records
+        .chunks_exact(2448)
+        .flat_map(|r| r[2352..].to_vec())
+        .collect();
+    let audio: Vec<u8> = records
+        .chunks_exact(2448)
+        .flat_map(|r| r[..2352].to_vec())
+        .collect();
+    for (form, cooked) in [
+        (RwForm::StoredRaw, cooked_of_stored_raw(&raw)),
+        (
+            RwForm::StoredPacked,
+            raw.iter().map(|b| b & 0x3F).collect::<Vec<u8>>(),
+        ),
+    ] {
+        let mut want = ImageCreator::new();
+        want.set_leadin(LeadIn::None);
+        want.add_track(SectorType::Audio, Source::from_bytes(audio.clone()))
+            .unwrap();
+        want.set_track_rw(1, Source::from_bytes(cooked)).unwrap();
+        let want = raw96(&want.build().unwrap());
+        let mut c = ImageCreator::new();
+        c.set_leadin(LeadIn::None);
+        c.add_track(SectorType::Audio, main.clone()).unwrap();
+        c.set_track_rw_as(1, sub.clone(), form).unwrap();
+        let map = c.build().unwrap();
+        for batch in [1, 2, 3, 7, 64] {
+            assert!(stream_with(&map, batch) == want, "{form:?}, batch {batch}");
+        }
+        let reference = rawcd::layout::reference::raw_stream(&map, &rawcd::codec::engine::Table);
+        assert!(reference.unwrap() == want, "{form:?}: reference");
+    }
+}
+
+#[test]
+fn a_track_subchannel_as_read_is_carried_byte_for_byte() {
+    use rawcd::codec::subchannel::linear_from_raw;
+    use rawcd::pipeline::SectorForm;
+    // Clone mode for one stored track: its sectors carry the 96 bytes as given in every
+    // subchannel form; the other track and the gaps keep the generated subchannel.
+    let sectors = 320;
+    let pw = common::SplitMix::new(97).take(sectors * 96);
+    let build = |as_read: bool| {
+        let mut c = ImageCreator::new();
+        c.set_leadin(LeadIn::None);
+        c.add_track(SectorType::Audio, Source::from_bytes(vec![1u8; 300 * 2352]))
+            .unwrap();
+        c.add_track(
+            SectorType::Audio,
+            Source::from_bytes(vec![2u8; sectors * 2352]),
+        )
+        .unwrap();
+        if as_read {
+            c.set_track_subchannel_as_read(2, Source::from_bytes(pw.clone()))
+                .unwrap();
+        }
+        c.build().unwrap()
+    };
+    let (plain, clone) = (build(false), build(true));
+    let start = clone.tracks()[1].index01;
+    assert_eq!(start, plain.tracks()[1].index01);
+    for (form, size) in [(SectorForm::Raw96, 2448usize), (SectorForm::Linear96, 2448)] {
+        let opts = |batch| PipelineOptions {
+            form: Some(form),
+            batch_sectors: batch,
+            ..Default::default()
+        };
+        let mut a = Vec::new();
+        ResultImage::new(&plain, opts(64))
+            .unwrap()
+            .read_to_end(&mut a)
+            .unwrap();
+        for batch in [5, 64] {
+            let mut b = Vec::new();
+            ResultImage::new(&clone, opts(batch))
+                .unwrap()
+                .read_to_end(&mut b)
+                .unwrap();
+            assert_eq!(a.len(), b.len());
+            for i in 0..a.len() / size {
+                let lba = i as i32 - 150;
+                let (x, y) = (&a[i * size..(i + 1) * size], &b[i * size..(i + 1) * size]);
+                assert!(x[..2352] == y[..2352], "main channel of LBA {lba}");
+                let k = lba - start;
+                if (0..sectors as i32).contains(&k) {
+                    let given: &[u8; 96] = pw[k as usize * 96..][..96].try_into().unwrap();
+                    let want = match form {
+                        SectorForm::Linear96 => linear_from_raw(given),
+                        _ => *given,
+                    };
+                    assert!(y[2352..] == want[..], "{form:?} LBA {lba}");
+                } else {
+                    assert!(x[2352..] == y[2352..], "{form:?} LBA {lba} (generated)");
+                }
+            }
+        }
+    }
+    // packed96 cannot carry it.
+    let mut c = ImageCreator::new();
+    c.add_track(SectorType::Audio, Source::from_bytes(vec![0u8; 300 * 2352]))
+        .unwrap();
+    c.set_track_subchannel_as_read(1, Source::from_bytes(vec![0u8; 96 * 300]))
+        .unwrap();
+    c.set_result_type(SubchannelFormat::Packed96);
+    assert!(c.build().is_err());
+}

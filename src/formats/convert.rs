@@ -27,11 +27,13 @@ use thiserror::Error;
 use crate::codec::cdtext::{Block, CdText, CdTextError, Charset, Genre, Pack, TextKind, Texts};
 use crate::codec::engine::Table;
 use crate::codec::{finish_form1, finish_form2, sector, SECTOR_SIZE};
-use crate::layout::{CopySetting, ImageCreator, LayoutError, TrackLayout, TrackPiece};
+use crate::layout::{CopySetting, ImageCreator, LayoutError, RwForm, TrackLayout, TrackPiece};
 use crate::source::Source;
 
 use super::error::ParseError;
-use super::plan::{DiscPlan, DiscType, Segment, TextFields, TextKey, TrackMode, TrackPlan};
+use super::plan::{
+    DiscPlan, DiscType, Segment, SubchannelInput, TextFields, TextKey, TrackMode, TrackPlan,
+};
 use super::sheet::cdt::{read_cdt, CdtError};
 
 /// How to convert.
@@ -187,7 +189,7 @@ pub fn plan_to_creator(
             c.new_session().map_err(layout_err)?;
         }
         if t.sub.is_some() || t.mode == TrackMode::Cdg {
-            let (main, cooked) = split_subchannel(t, &mut files)?;
+            let (main, sub) = split_subchannel(t, &mut files)?;
             let layout = TrackLayout {
                 pregap_generated: t.pregap_generated,
                 pregap_stored: t.index1,
@@ -198,13 +200,23 @@ pub fn plan_to_creator(
             let n = c
                 .add_track_explicit(
                     t.mode.sector_type(),
-                    vec![TrackPiece::Source(Source::from_bytes(main))],
+                    vec![TrackPiece::Source(main)],
                     layout,
                     unscrambled,
                 )
                 .map_err(layout_err)?;
-            c.set_track_rw(u32::from(n), Source::from_bytes(cooked))
-                .map_err(layout_err)?;
+            if t.sub == Some(SubchannelInput::RawAsRead) && !opts.regenerate_subchannel {
+                c.set_track_subchannel_as_read(u32::from(n), sub)
+                    .map_err(layout_err)?;
+            } else {
+                let form = if t.sub == Some(SubchannelInput::Packed) {
+                    RwForm::StoredPacked
+                } else {
+                    RwForm::StoredRaw
+                };
+                c.set_track_rw_as(u32::from(n), sub, form)
+                    .map_err(layout_err)?;
+            }
             set_flags(&mut c, t, n).map_err(layout_err)?;
             continue;
         }
@@ -252,52 +264,80 @@ fn set_flags(c: &mut ImageCreator, t: &TrackPlan, n: u8) -> Result<(), LayoutErr
     Ok(())
 }
 
-/// A track stored with its subchannel (cue `CDG`: 2352 audio + 96 raw interleaved P–W, D20;
-/// TOC `RW_RAW`: the same after any mode; TOC `RW`: 96 packed bytes): the main channel and the
-/// track's cooked R–W, both in memory. Raw R–W is de-interleaved (the decoder lags 2 sectors,
-/// so its output is shifted back by 2); P and Q bits are dropped (rawcd regenerates them).
+/// A track stored with its subchannel after each sector (cue `CDG`: 2352 audio + 96 raw
+/// interleaved P–W, D20; TOC `RW_RAW`: the same after any mode; TOC `RW`: 96 packed bytes;
+/// Nero and Alcohol: raw P–W as read): its main channel and its 96 subchannel bytes per
+/// sector as stored, as two sources. When the track is one run of a mapped (or in-memory)
+/// file, both are [`Source::strided`] views of it, read as the stream goes (nothing of the
+/// track is copied); otherwise (silence pieces, several files, a piece that ends inside a
+/// sector, a decoded ECM or CHD stream) the track is read into memory and split. The caller
+/// says how the subchannel is used ([`RwForm`], clone mode).
 fn split_subchannel(
     t: &TrackPlan,
     files: &mut FileCache,
-) -> Result<(Vec<u8>, Vec<u8>), ConvertError> {
-    use crate::codec::rw::RwDeinterleaver;
-    use crate::formats::plan::SubchannelInput;
-    let total = t.sector_bytes() as usize;
+) -> Result<(Source, Source), ConvertError> {
+    let total = t.sector_bytes();
     let main_size = total - 96;
+    if let Some((path, offset, len)) = one_file_run(t) {
+        let whole = files.slice(path, offset, len)?;
+        if !whole.is_reader() {
+            let count = len.div_ceil(u64::from(total));
+            let view = |start, take| {
+                whole
+                    .strided(start, take, total, count)
+                    .map_err(|source| ConvertError::Io {
+                        path: path.to_path_buf(),
+                        source,
+                    })
+            };
+            return Ok((view(0, main_size)?, view(u64::from(main_size), 96)?));
+        }
+    }
+    let total = total as usize;
     let mut all = Vec::new();
     for seg in &t.segments {
         read_segment(seg, files, &mut all)?;
     }
     let sectors = all.len().div_ceil(total);
     all.resize(sectors * total, 0);
-    let mut main = Vec::with_capacity(sectors * main_size);
+    let mut main = Vec::with_capacity(sectors * (total - 96));
     let mut sub = Vec::with_capacity(sectors * 96);
     for s in all.chunks_exact(total) {
-        main.extend_from_slice(&s[..main_size]);
-        sub.extend(s[main_size..].iter().map(|b| b & 0x3F));
+        main.extend_from_slice(&s[..total - 96]);
+        sub.extend_from_slice(&s[total - 96..]);
     }
-    let raw = t.mode == TrackMode::Cdg || t.sub == Some(SubchannelInput::Raw);
-    if !raw {
-        return Ok((main, sub));
-    }
-    let mut d = RwDeinterleaver::new();
-    let mut cooked = vec![0u8; sectors * 96];
-    let zero = [0u8; 96];
-    for k in 0..sectors + 2 {
-        let mut r = [0u8; 96];
-        if k < sectors {
-            r.copy_from_slice(&sub[96 * k..96 * k + 96]);
+    Ok((Source::from_bytes(main), Source::from_bytes(sub)))
+}
+
+/// The track's content as one run of one file, `(path, offset, length)`, when its pieces are
+/// adjacent ranges of the same file stored as they are (no silence, no byte swap, no decoded
+/// audio), each but the last whole sectors.
+fn one_file_run(t: &TrackPlan) -> Option<(&Path, u64, u64)> {
+    let size = u64::from(t.sector_bytes());
+    let mut run: Option<(&Path, u64, u64)> = None;
+    let pieces: Vec<&Segment> = t.segments.iter().filter(|s| s.byte_len() > 0).collect();
+    for (i, seg) in pieces.iter().enumerate() {
+        let Segment::File {
+            path,
+            byte_offset,
+            byte_len,
+            swap: false,
+        } = seg
+        else {
+            return None;
+        };
+        if i + 1 < pieces.len() && byte_len % size != 0 {
+            return None;
         }
-        let mut out = [0u8; 96];
-        let _ = d.decode_sector(if k < sectors { &r } else { &zero }, &mut out);
-        if k >= 2 {
-            cooked[96 * (k - 2)..96 * (k - 1)].copy_from_slice(&out);
-        }
+        run = match run {
+            None => Some((path.as_path(), *byte_offset, *byte_len)),
+            Some((p, o, l)) if p == path.as_path() && o + l == *byte_offset => {
+                Some((p, o, l + byte_len))
+            }
+            Some(_) => return None,
+        };
     }
-    for b in &mut cooked {
-        *b &= 0x3F;
-    }
-    Ok((main, cooked))
+    run
 }
 
 /// Opened data files, by path: one memory map per file however many tracks use it; one

@@ -93,6 +93,13 @@ pub enum SubchannelInput {
     Packed,
     /// TOC `RW_RAW` and cue `CDG`: 96 bytes of raw interleaved P–W per sector; R–W used as is.
     Raw,
+    /// Nero (mode codes 0x0F, 0x10, 0x11) and Alcohol (subchannel mode 8): 96 bytes of raw
+    /// interleaved P–W per sector as the drive read them (bit 7 P, bit 6 Q, bits 5..0 R–W; the
+    /// form of rawcd's `raw96`, not CloneCD's linear `.sub`). Clone mode: outputs carry the
+    /// whole P–W as stored, unless
+    /// [`ConvertOptions::regenerate_subchannel`](super::ConvertOptions::regenerate_subchannel),
+    /// which keeps the R–W as [`SubchannelInput::Raw`] does and generates P and Q.
+    RawAsRead,
 }
 
 /// One piece of a track's content.

@@ -10,8 +10,8 @@ use crate::source::Source;
 use super::gaps;
 use super::map::DiscMap;
 use super::plan::{
-    CopySetting, DiscSettings, LeadIn, Piece, Plan, SubchannelFormat, TrackLayout, TrackSettings,
-    TrackSpec,
+    CopySetting, DiscSettings, LeadIn, Piece, Plan, RwForm, SubchannelFormat, TrackLayout,
+    TrackSettings, TrackSpec,
 };
 use super::LayoutError;
 
@@ -244,6 +244,7 @@ impl ImageCreator {
             settings: TrackSettings::default(),
             unscrambled_raw,
             rw: None,
+            pw_as_read: None,
         });
         Ok(number)
     }
@@ -288,8 +289,46 @@ impl ImageCreator {
     /// # Errors
     /// No such track.
     pub fn set_track_rw(&mut self, n: u32, source: Source) -> Result<(), LayoutError> {
+        self.set_track_rw_as(n, source, RwForm::Cooked)
+    }
+
+    /// Gives track `n` its own R–W stream in `form`: 96 bytes per sector from the track's
+    /// first content sector, cooked packs ([`ImageCreator::set_track_rw`]) or the subchannel
+    /// stored after each sector (P and Q ignored, raw R–W de-interleaved; [`RwForm`]). A
+    /// stored subchannel is typically a [`Source::strided`] view of the image file, read as
+    /// the stream goes.
+    ///
+    /// # Errors
+    /// No such track.
+    pub fn set_track_rw_as(
+        &mut self,
+        n: u32,
+        source: Source,
+        form: RwForm,
+    ) -> Result<(), LayoutError> {
         let i = self.index_of(n)?;
-        self.tracks[i].rw = Some(source);
+        self.tracks[i].rw = Some((source, form));
+        Ok(())
+    }
+
+    /// Clone mode for one track: its P–W as read, raw order ([`PwOrder::Raw`](super::PwOrder::Raw): interleaved
+    /// as a drive returns it, P in bit 7, Q in bit 6), 96 bytes per sector from the track's
+    /// first content sector (a Nero or Alcohol track stored with 2352 + 96 bytes per sector).
+    /// Every output with a subchannel carries these bytes for those sectors (a Q frame with a
+    /// bad CRC stays bad, R–W stay as read); the other sectors (generated pre-gaps, other
+    /// tracks, lead-in, lead-out) keep the subchannel rawcd generates. Sectors past the
+    /// stream's end are generated. As with [`ImageCreator::set_subchannel_as_read`], the
+    /// `packed96` result type cannot carry it.
+    ///
+    /// # Errors
+    /// No such track.
+    pub fn set_track_subchannel_as_read(
+        &mut self,
+        n: u32,
+        source: Source,
+    ) -> Result<(), LayoutError> {
+        let i = self.index_of(n)?;
+        self.tracks[i].pw_as_read = Some(source);
         Ok(())
     }
 

@@ -12,8 +12,8 @@ use crate::source::Source;
 use crate::units::{to_bcd, Msf};
 
 use super::plan::{
-    CopySetting, DiscSettings, LeadIn, Piece, Plan, PlannedSession, SegKind, SubchannelFormat,
-    TrackSpec, LATER_LEADIN,
+    CopySetting, DiscSettings, LeadIn, Piece, Plan, PlannedSession, PwOrder, RwForm, SegKind,
+    SubchannelFormat, TrackSpec, LATER_LEADIN,
 };
 use super::LayoutError;
 
@@ -115,6 +115,25 @@ pub(crate) struct Extent {
     pub(crate) ty: SectorType,
     /// Main source of the extent's first sector; offsets advance by the input size.
     pub(crate) main: MainSource,
+}
+
+/// A track's own R–W stream: 96 bytes per sector for `sectors` sectors from LBA `start`.
+#[derive(Debug, Clone)]
+pub(crate) struct TrackRw {
+    pub(crate) start: i32,
+    pub(crate) sectors: u32,
+    pub(crate) source: Source,
+    pub(crate) form: RwForm,
+}
+
+/// Sectors `start .. start + sectors` whose P–W is given as read: 96 bytes each from byte 0
+/// of `source`, in `order`.
+#[derive(Debug, Clone)]
+pub(crate) struct PwRun {
+    pub(crate) start: i32,
+    pub(crate) sectors: u32,
+    pub(crate) source: Source,
+    pub(crate) order: PwOrder,
 }
 
 /// The facts of one track on the finished disc (what `rawcd toc` shows).
@@ -248,10 +267,11 @@ struct Inner {
     tocs: Vec<(Vec<TocEntry>, i32)>,
     format: SubchannelFormat,
     rw: Option<Source>,
-    /// Per-track R–W streams (CD+G): (first LBA, sectors, source).
-    track_rw: Vec<(i32, u32, Source)>,
-    /// Clone mode: P–W of LBA 0 .. lead-out as read, linear, 96 bytes per sector.
-    pw_as_read: Option<Source>,
+    /// Per-track R–W streams (CD+G), in disc order.
+    track_rw: Vec<TrackRw>,
+    /// Clone mode: runs of sectors whose P–W is given as read, sorted and disjoint (CloneCD:
+    /// one run, LBA 0 .. lead-out, linear; Nero and Alcohol: one per stored track, raw).
+    pw_as_read: Vec<PwRun>,
     cdtext: Option<LeadinCdText>,
     warnings: Vec<String>,
 }
@@ -590,7 +610,7 @@ impl DiscMap {
         // Per-track R–W streams (CD+G).
         let mut track_rw = Vec::new();
         for (i, spec) in specs.iter().enumerate() {
-            if let Some(src) = &spec.rw {
+            if let Some((src, form)) = &spec.rw {
                 let number = tracks[i].number;
                 if disc.rw.is_some() {
                     return Err(LayoutError::RwBothForms { track: number });
@@ -604,18 +624,25 @@ impl DiscMap {
                         bytes: src.len(),
                     });
                 }
-                if let Some(b) = src.bytes() {
-                    if let Some(pos) = b.iter().position(|&x| x & 0xC0 != 0) {
-                        return Err(LayoutError::RwPqBits {
-                            offset: pos as u64,
-                            value: b[pos],
-                        });
+                if *form == RwForm::Cooked {
+                    if let Some(b) = src.bytes() {
+                        if let Some(pos) = b.iter().position(|&x| x & 0xC0 != 0) {
+                            return Err(LayoutError::RwPqBits {
+                                offset: pos as u64,
+                                value: b[pos],
+                            });
+                        }
                     }
                 }
                 let start = content_start[i].unwrap_or(tracks[i].index01);
                 let room = (tracks[i].end - start).max(0) as u64;
                 let sectors = (src.len() / 96).min(room) as u32;
-                track_rw.push((start, sectors, src.clone()));
+                track_rw.push(TrackRw {
+                    start,
+                    sectors,
+                    source: src.clone(),
+                    form: *form,
+                });
             }
         }
         // R–W stream checks.
@@ -640,10 +667,8 @@ impl DiscMap {
                 }
             }
         }
+        let mut pw_as_read = Vec::new();
         if let Some(pw) = disc.pw_as_read {
-            if disc.format == SubchannelFormat::Packed96 {
-                return Err(LayoutError::PwAsReadPacked);
-            }
             let sectors = leadout.max(0) as u64;
             if pw.len() != sectors * 96 {
                 return Err(LayoutError::PwAsReadLength {
@@ -652,6 +677,33 @@ impl DiscMap {
                     sectors,
                 });
             }
+            pw_as_read.push(PwRun {
+                start: 0,
+                sectors: sectors as u32,
+                source: pw.clone(),
+                order: PwOrder::Linear,
+            });
+        } else {
+            // Per stored track (the disc-wide stream, when given, covers them all).
+            for (i, spec) in specs.iter().enumerate() {
+                if let Some(src) = &spec.pw_as_read {
+                    let start = content_start[i].unwrap_or(tracks[i].index01);
+                    let room = (tracks[i].end - start).max(0) as u64;
+                    let sectors = (src.len() / 96).min(room) as u32;
+                    if sectors > 0 {
+                        pw_as_read.push(PwRun {
+                            start,
+                            sectors,
+                            source: src.clone(),
+                            order: PwOrder::Raw,
+                        });
+                    }
+                }
+            }
+            pw_as_read.sort_by_key(|r| r.start);
+        }
+        if !pw_as_read.is_empty() && disc.format == SubchannelFormat::Packed96 {
+            return Err(LayoutError::PwAsReadPacked);
         }
         Ok(DiscMap(Arc::new(Inner {
             sources,
@@ -669,7 +721,7 @@ impl DiscMap {
             format: disc.format,
             rw: disc.rw.cloned(),
             track_rw,
-            pw_as_read: disc.pw_as_read.cloned(),
+            pw_as_read,
             cdtext: disc.cdtext.cloned(),
             warnings,
         })))
@@ -777,17 +829,45 @@ impl DiscMap {
         &self.0.sources
     }
 
-    /// Clone mode: the source and byte offset of sector `lba`'s P–W as read (linear, 96
-    /// bytes), for LBA 0 up to the lead-out; `None` elsewhere or without such a stream
-    /// ([`ImageCreator::set_subchannel_as_read`](super::ImageCreator::set_subchannel_as_read)).
-    pub fn pw_as_read_at(&self, lba: i32) -> Option<(&Source, u64)> {
-        let src = self.0.pw_as_read.as_ref()?;
-        (lba >= 0 && lba < self.0.leadout).then(|| (src, lba as u64 * 96))
+    /// Clone mode: the source, byte offset and order of sector `lba`'s P–W as read (96
+    /// bytes); `None` for a sector whose subchannel is generated
+    /// ([`ImageCreator::set_subchannel_as_read`](super::ImageCreator::set_subchannel_as_read):
+    /// LBA 0 up to the lead-out, linear;
+    /// [`ImageCreator::set_track_subchannel_as_read`](super::ImageCreator::set_track_subchannel_as_read):
+    /// a track's stored sectors, raw).
+    pub fn pw_as_read_at(&self, lba: i32) -> Option<(&Source, u64, PwOrder)> {
+        let runs = &self.0.pw_as_read;
+        let i = runs.partition_point(|r| r.start <= lba).checked_sub(1)?;
+        let r = &runs[i];
+        let k = lba - r.start;
+        (k < r.sectors as i32).then(|| (&r.source, k as u64 * 96, r.order))
     }
 
-    /// True when the program area's subchannel is given as read (clone mode).
+    /// The runs of sectors with P–W as read that overlap `first .. end`, clipped to it: (first
+    /// LBA, sectors, source, byte offset of the first sector's 96 bytes, order).
+    pub(crate) fn pw_as_read_runs(
+        &self,
+        first: i32,
+        end: i32,
+    ) -> Vec<(i32, u32, &Source, u64, PwOrder)> {
+        let runs = &self.0.pw_as_read;
+        let from = runs.partition_point(|r| r.start <= first).saturating_sub(1);
+        runs[from..]
+            .iter()
+            .take_while(|r| r.start < end)
+            .filter_map(|r| {
+                let (a, b) = (r.start.max(first), (r.start + r.sectors as i32).min(end));
+                (a < b).then(|| {
+                    let off = (a - r.start) as u64 * 96;
+                    (a, (b - a) as u32, &r.source, off, r.order)
+                })
+            })
+            .collect()
+    }
+
+    /// True when some sector's subchannel is given as read (clone mode).
     pub fn has_pw_as_read(&self) -> bool {
-        self.0.pw_as_read.is_some()
+        !self.0.pw_as_read.is_empty()
     }
 
     /// The caller's R–W stream, if any.
@@ -800,7 +880,10 @@ impl DiscMap {
         self.0.rw.is_some() || !self.0.track_rw.is_empty()
     }
 
-    /// The caller R–W input of sector `lba`: the source and byte offset of its 96 bytes.
+    /// The caller R–W input of sector `lba`: the source and byte offset of its 96 bytes (as
+    /// stored: for a track's [`RwForm::StoredPacked`] or [`RwForm::StoredRaw`] stream, the
+    /// subchannel stored with the sector, which [`reference::cooked_input`](super::reference::cooked_input)
+    /// turns into cooked packs).
     pub fn rw_input_at(&self, lba: i32) -> Option<(&Source, u64)> {
         if let Some(src) = &self.0.rw {
             if lba >= self.0.leadin_start && lba < self.0.end {
@@ -808,11 +891,16 @@ impl DiscMap {
             }
             return None;
         }
+        self.track_rw_at(lba)
+            .map(|r| (&r.source, (lba - r.start) as u64 * 96))
+    }
+
+    /// The track R–W stream that holds sector `lba`, if any.
+    pub(crate) fn track_rw_at(&self, lba: i32) -> Option<&TrackRw> {
         self.0
             .track_rw
             .iter()
-            .find(|(s, n, _)| lba >= *s && lba < *s + *n as i32)
-            .map(|(s, _, src)| (src, (lba - s) as u64 * 96))
+            .find(|r| lba >= r.start && lba < r.start + r.sectors as i32)
     }
 
     /// CD-Text for the lead-in, if any.

@@ -20,7 +20,9 @@ pub mod reference;
 
 pub use creator::{ImageCreator, TrackInfo, TrackPiece};
 pub use map::{Area, DiscMap, MainSource, SectorInfo, SessionInfo, TocEntry, TrackEntry};
-pub use plan::{CopySetting, LeadIn, SubchannelFormat, TrackLayout, TrackSettings};
+pub use plan::{
+    CopySetting, LeadIn, PwOrder, RwForm, SubchannelFormat, TrackLayout, TrackSettings,
+};
 
 use thiserror::Error;
 

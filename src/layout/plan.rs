@@ -171,8 +171,39 @@ pub(super) struct TrackSpec {
     pub(super) settings: TrackSettings,
     /// 2352-byte data input that is not scrambled (cue/toc raw tracks, D23).
     pub(super) unscrambled_raw: bool,
-    /// This track's own cooked R–W (CD+G), from its first content sector.
-    pub(super) rw: Option<Source>,
+    /// This track's own R–W (CD+G), from its first content sector, in the form given.
+    pub(super) rw: Option<(Source, RwForm)>,
+    /// Clone mode: this track's P–W as read (raw order, 96 bytes per content sector), from its
+    /// first content sector.
+    pub(super) pw_as_read: Option<Source>,
+}
+
+/// How a track's own R–W input ([`ImageCreator::set_track_rw_as`](super::ImageCreator::set_track_rw_as))
+/// is stored, 96 bytes per sector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RwForm {
+    /// Cooked packs with bits 7 and 6 zero (a `.cdg` file): used as they are.
+    #[default]
+    Cooked,
+    /// The subchannel stored after each sector with packed R–W (cdrdao `RW`): bits 7 and 6
+    /// (P, Q) are ignored, the R–W symbols are the cooked packs.
+    StoredPacked,
+    /// The subchannel stored after each sector as a drive reads it raw (cue `CDG`, cdrdao
+    /// `RW_RAW`, Nero, Alcohol): P–W interleaved, bit 7 P, bit 6 Q, bits 5..0 the raw R–W
+    /// symbols. P and Q are ignored; the R–W are de-interleaved as a decoder does (cooked
+    /// sector k from raw sectors k, k + 1 and k + 2 of the track, zero past its end; single
+    /// symbol errors corrected), so that rawcd's interleaver gives back the same raw symbols.
+    StoredRaw,
+}
+
+/// The order of the 96 bytes of a sector's P–W as read (clone mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PwOrder {
+    /// 12 bytes of P, then Q, R … W (a CloneCD `.sub`).
+    Linear,
+    /// Interleaved as a drive returns raw P–W: byte i holds bit i of every channel, P in
+    /// bit 7 (Nero and Alcohol images, rawcd's `raw96` output).
+    Raw,
 }
 
 impl TrackSpec {

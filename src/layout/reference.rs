@@ -5,13 +5,13 @@
 #![forbid(unsafe_code)]
 
 use crate::codec::engine::Engine;
-use crate::codec::rw::RwInterleaver;
+use crate::codec::rw::{RwDeinterleaver, RwInterleaver};
 use crate::codec::subchannel::{pq16, write_pw_reference};
 use crate::codec::{check_raw, encode_sector, generated_sector, SECTOR_SIZE};
 use crate::error::Error;
 
 use super::map::{DiscMap, MainSource, SectorInfo};
-use super::{LayoutError, SubchannelFormat};
+use super::{LayoutError, RwForm, SubchannelFormat};
 
 /// Fills `out` with the unscrambled main channel of the sector `info` describes.
 ///
@@ -169,20 +169,93 @@ impl RwState {
 /// A read fails or a byte has P/Q bits set.
 pub fn cooked_input(map: &DiscMap, lba: i32) -> Result<[u8; 96], Error> {
     let mut b = [0u8; 96];
-    let Some((src, off)) = map.rw_input_at(lba) else {
-        return Ok(b);
-    };
-    src.read_at(off, &mut b).map_err(|e| Error::Io {
+    cooked_inputs(map, lba, &mut b)?;
+    Ok(b)
+}
+
+/// The caller's cooked R–W input of the sectors from `first` on, 96 bytes each, into `out`
+/// (zero where there is none), with one read per stream: an image-wide stream and a track's
+/// cooked stream as given (bits 7 and 6 must be zero), a track's stored subchannel with P and
+/// Q dropped and raw R–W de-interleaved ([`RwForm`]). Stateless: any range gives the bytes the
+/// same sectors get in a whole-disc run.
+///
+/// # Errors
+/// A read fails or a byte of a cooked stream has P/Q bits set.
+pub fn cooked_inputs(map: &DiscMap, first: i32, out: &mut [u8]) -> Result<(), Error> {
+    out.fill(0);
+    let end = first + (out.len() / 96) as i32;
+    let io = |src: &crate::source::Source, e| Error::Io {
         path: src.name(),
         source: e,
-    })?;
-    if let Some(i) = b.iter().position(|&x| x & 0xC0 != 0) {
-        return Err(Error::Layout(LayoutError::RwPqBits {
-            offset: off + i as u64,
-            value: b[i],
-        }));
+    };
+    let pq_bits = |bytes: &[u8], offset: u64| match bytes.iter().position(|&x| x & 0xC0 != 0) {
+        Some(i) => Err(Error::Layout(LayoutError::RwPqBits {
+            offset: offset + i as u64,
+            value: bytes[i],
+        })),
+        None => Ok(()),
+    };
+    if let Some(src) = map.rw_source() {
+        let (lo, hi) = (first.max(map.leadin_start()), end.min(map.end()));
+        if lo < hi {
+            let off = (lo - map.leadin_start()) as u64 * 96;
+            let dst = &mut out[(lo - first) as usize * 96..(hi - first) as usize * 96];
+            src.read_at(off, dst).map_err(|e| io(src, e))?;
+            pq_bits(dst, off)?;
+        }
+        return Ok(());
     }
-    Ok(b)
+    let mut lba = first;
+    while lba < end {
+        let Some(r) = map.track_rw_at(lba) else {
+            lba += 1;
+            continue;
+        };
+        let k0 = (lba - r.start) as u64;
+        let n = ((r.start + r.sectors as i32).min(end) - lba) as usize;
+        let dst = &mut out[(lba - first) as usize * 96..][..n * 96];
+        match r.form {
+            RwForm::Cooked => {
+                r.source
+                    .read_at(k0 * 96, dst)
+                    .map_err(|e| io(&r.source, e))?;
+                pq_bits(dst, k0 * 96)?;
+            }
+            RwForm::StoredPacked => {
+                r.source
+                    .read_at(k0 * 96, dst)
+                    .map_err(|e| io(&r.source, e))?;
+                for b in dst.iter_mut() {
+                    *b &= 0x3F;
+                }
+            }
+            RwForm::StoredRaw => {
+                // Cooked sector k comes from raw sectors k .. k + 2 of the track (zero past its
+                // end): the de-interleaver resumed from the run's first two raw sectors, then
+                // fed one raw sector per cooked sector.
+                let have = (n + 2).min((r.sectors as u64 - k0) as usize);
+                let mut raw = vec![0u8; (n + 2) * 96];
+                r.source
+                    .read_at(k0 * 96, &mut raw[..have * 96])
+                    .map_err(|e| io(&r.source, e))?;
+                let sector = |j: usize| -> [u8; 96] {
+                    let mut b = [0u8; 96];
+                    b.copy_from_slice(&raw[j * 96..j * 96 + 96]);
+                    b
+                };
+                let mut d = RwDeinterleaver::resume(&sector(0), &sector(1));
+                for (j, cooked) in dst.chunks_exact_mut(96).enumerate() {
+                    let mut c = [0u8; 96];
+                    let _ = d.decode_sector(&sector(j + 2), &mut c);
+                    for (o, v) in cooked.iter_mut().zip(c) {
+                        *o = v & 0x3F;
+                    }
+                }
+            }
+        }
+        lba += n as i32;
+    }
+    Ok(())
 }
 
 /// Cooked history for the interleaver: empty before LBA −150 (D16).

@@ -9,7 +9,7 @@ use crate::codec::subchannel::{linear_from_raw, pq16, raw_from_linear, read_pq, 
 use crate::codec::{check_raw, start_sector_in_place, SECTOR_SIZE};
 use crate::error::Error;
 use crate::layout::reference::{encode_main_input, RwSector, RwState};
-use crate::layout::{DiscMap, MainSource, SectorInfo};
+use crate::layout::{DiscMap, MainSource, PwOrder, SectorInfo};
 
 use super::SectorForm;
 
@@ -305,10 +305,11 @@ fn extent_of(map: &DiscMap, mut ei: usize, lba: i32) -> usize {
     ei
 }
 
-/// Pass 4, clone mode only: the program-area sectors whose subchannel was given as read get
-/// those bytes instead of the generated ones (linear input; raw order for `Raw96`, P and Q
-/// for `Pq16`). The build refused `Packed96`. The batch's bytes are read with one `pread` on
-/// the file (not through the map: nothing stays resident), else from the source's bytes.
+/// Pass 4, clone mode only: the sectors whose subchannel was given as read get those bytes
+/// instead of the generated ones (linear or raw input; raw order for `Raw96`, linear for
+/// `Linear96`, P and Q for `Pq16`). The build refused `Packed96`. Each run's bytes are read
+/// with one `pread` on the file (not through the map: nothing stays resident), else from the
+/// source's bytes.
 fn write_pw_as_read(
     map: &DiscMap,
     form: SectorForm,
@@ -317,31 +318,28 @@ fn write_pw_as_read(
 ) -> Result<(), Error> {
     let sb = form.sector_bytes();
     let end = input.first + input.count as i32;
-    // The batch's sectors that have P–W as read: one run [lo, hi).
-    let (lo, hi) = (input.first.max(0), end);
-    let Some((src, at)) = map.pw_as_read_at(lo) else {
-        return Ok(());
-    };
-    let hi = (lo..hi)
-        .rev()
-        .find(|&l| map.pw_as_read_at(l).is_some())
-        .map_or(lo, |l| l + 1);
-    let mut buf = vec![0u8; (hi - lo) as usize * 96];
-    if !src.pread(at, &mut buf).map_err(|e| io_at(src, lo, e))? {
-        src.read_at(at, &mut buf).map_err(|e| io_at(src, lo, e))?;
-    }
-    for (k, lin) in buf.chunks_exact(96).enumerate() {
-        let lin: &[u8; 96] = lin.try_into().unwrap_or(&[0; 96]);
-        let i = (lo - input.first) as usize + k;
-        let sub = &mut out[i * sb + SECTOR_SIZE..(i + 1) * sb];
-        match form {
-            SectorForm::Linear96 => sub.copy_from_slice(lin),
-            SectorForm::Raw96 | SectorForm::Packed96 => sub.copy_from_slice(&raw_from_linear(lin)),
-            SectorForm::Pq16 => {
-                let (p, q) = read_pq(&raw_from_linear(lin));
-                sub.copy_from_slice(&pq16(p, &q));
+    for (lo, n, src, at, order) in map.pw_as_read_runs(input.first, end) {
+        let mut buf = vec![0u8; n as usize * 96];
+        if !src.pread(at, &mut buf).map_err(|e| io_at(src, lo, e))? {
+            src.read_at(at, &mut buf).map_err(|e| io_at(src, lo, e))?;
+        }
+        for (k, pw) in buf.chunks_exact(96).enumerate() {
+            let pw: &[u8; 96] = pw.try_into().unwrap_or(&[0; 96]);
+            let raw = match order {
+                PwOrder::Linear => raw_from_linear(pw),
+                PwOrder::Raw => *pw,
+            };
+            let i = (lo - input.first) as usize + k;
+            let sub = &mut out[i * sb + SECTOR_SIZE..(i + 1) * sb];
+            match form {
+                SectorForm::Linear96 => sub.copy_from_slice(&linear_from_raw(&raw)),
+                SectorForm::Raw96 | SectorForm::Packed96 => sub.copy_from_slice(&raw),
+                SectorForm::Pq16 => {
+                    let (p, q) = read_pq(&raw);
+                    sub.copy_from_slice(&pq16(p, &q));
+                }
+                SectorForm::Main => {}
             }
-            SectorForm::Main => {}
         }
     }
     Ok(())

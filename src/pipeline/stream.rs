@@ -13,7 +13,7 @@ use crossbeam_channel::{bounded, Receiver, Sender};
 
 use crate::codec::engine::Auto;
 use crate::error::Error;
-use crate::layout::reference::cooked_input;
+use crate::layout::reference::{cooked_input, cooked_inputs};
 use crate::layout::{DiscMap, MainSource};
 
 use super::batch::{encode_batch, io_at, BatchInput};
@@ -493,9 +493,9 @@ fn schedule(
                         });
                     }
                 }
-                for l in first..first + count as i32 {
-                    v.extend_from_slice(&cooked_input(map, l)?);
-                }
+                let at = v.len();
+                v.resize(at + count as usize * 96, 0);
+                cooked_inputs(map, first, &mut v[at..])?;
                 rw_hist = v[v.len() - 192..].to_vec();
                 for (i, l) in [first + count as i32 - 2, first + count as i32 - 1]
                     .iter()

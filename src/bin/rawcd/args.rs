@@ -89,8 +89,9 @@ pub struct SourceArgs {
     /// For cue MODE2/2336: recompute EDC/ECC from each subheader instead of passing through.
     #[arg(long)]
     pub regenerate_edc: bool,
-    /// For a CloneCD image (clone mode): generate P–W as for any other input instead of
-    /// carrying the `.sub` bytes as read.
+    /// For a CloneCD image, and Nero or Alcohol tracks stored with their subchannel (clone
+    /// mode): generate P–W as for any other input instead of carrying the bytes as read (a
+    /// Nero/Alcohol track keeps its R–W).
     #[arg(long)]
     pub regenerate_subchannel: bool,
     /// Accept tracks shorter than 4 seconds (300 sectors) with a warning (real discs have them).

@@ -18,6 +18,13 @@
 //!   the data file; track 1's is the standard 150 sectors before LBA 0.
 //! * File-name block, 16 bytes: offset of the name (u32), 1 when the name is UTF-16 (u32).
 //!   The name `*.mdf` means the descriptor's own base name with extension `mdf`.
+//! * Subchannel mode 8: the 96 bytes after each sector are the P–W as the drive returned it
+//!   in raw mode, interleaved (byte i holds bit i of every channel: P in bit 7, Q in bit 6,
+//!   R–W in bits 5..0), as in a Nero image and rawcd's `raw96`, not a CloneCD `.sub`'s
+//!   channel-by-channel order (libmirage reads them as interleaved P–W96 too). rawcd carries
+//!   them as given (clone mode, [`SubchannelInput::RawAsRead`]) unless told to regenerate the
+//!   subchannel; main channel and subchannel are read from the `.mdf` with a stride, as the
+//!   stream goes.
 #![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
@@ -170,7 +177,7 @@ pub fn parse_mds(path: &Path, bytes: &[u8]) -> Result<DiscPlan, ImageError> {
         let names = u64::from(at.u32_le(o + 52, "file-name block offset")?);
         let (main, sub) = match subcode {
             0 => (size, None),
-            8 if size > 96 => (size - 96, Some(SubchannelInput::Raw)),
+            8 if size > 96 => (size - 96, Some(SubchannelInput::RawAsRead)),
             _ => {
                 return Err(ImageError::malformed(
                     path,

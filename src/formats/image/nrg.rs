@@ -19,6 +19,14 @@
 //! * Mode codes: 0x00 Mode 1 (2048), 0x02 Mode 2 Form 1 (2048), 0x03 Mode 2 (2336, subheader
 //!   and data as stored), 0x05 Mode 1 raw (2352), 0x06 Mode 2 raw (2352), 0x07 audio (2352);
 //!   0x0F, 0x10, 0x11: Mode 1 raw, audio, Mode 2 raw each followed by 96 bytes of raw P–W.
+//! * Those 96 bytes are the subchannel as the drive returned it in raw mode: P–W interleaved,
+//!   byte i holding bit i of every channel (P in bit 7, Q in bit 6, R–W in bits 5..0; the
+//!   form of rawcd's `raw96` output and of cdrdao's `RW_RAW`), not de-interleaved per channel
+//!   as in a CloneCD `.sub` (libmirage reads them as interleaved P–W96 too). So a track
+//!   stored this way is a copy of what a drive read: rawcd carries its P–W as given (clone
+//!   mode, [`SubchannelInput::RawAsRead`]) unless told to regenerate the subchannel. Its
+//!   main channel and subchannel are read from the file with a stride of 2448 bytes, as the
+//!   stream goes (nothing of the track is held in memory).
 #![forbid(unsafe_code)]
 
 use std::path::Path;
@@ -39,9 +47,9 @@ fn mode_of(code: u8) -> Option<(TrackMode, Option<SubchannelInput>)> {
         0x05 => (TrackMode::Mode1Raw, None),
         0x06 => (TrackMode::Mode2Raw, None),
         0x07 => (TrackMode::Audio, None),
-        0x0F => (TrackMode::Mode1Raw, Some(SubchannelInput::Raw)),
-        0x10 => (TrackMode::Audio, Some(SubchannelInput::Raw)),
-        0x11 => (TrackMode::Mode2Raw, Some(SubchannelInput::Raw)),
+        0x0F => (TrackMode::Mode1Raw, Some(SubchannelInput::RawAsRead)),
+        0x10 => (TrackMode::Audio, Some(SubchannelInput::RawAsRead)),
+        0x11 => (TrackMode::Mode2Raw, Some(SubchannelInput::RawAsRead)),
         _ => return None,
     })
 }
