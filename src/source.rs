@@ -110,7 +110,13 @@ impl Strided {
 struct ReaderState {
     reader: Box<dyn Read + Send>,
     pos: u64,
+    /// The last bytes read (up to [`READER_TAIL`]), ending at `pos`: a read may start that
+    /// far back (a stored subchannel's de-interleave reads two records past each batch).
+    tail: Vec<u8>,
 }
+
+/// How far back a read-once source can still be read ([`ReaderState::tail`]).
+const READER_TAIL: usize = 4096;
 
 impl std::fmt::Debug for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -151,6 +157,7 @@ impl Source {
             reader: std::sync::Arc::new(Mutex::new(ReaderState {
                 reader: Box::new(reader),
                 pos: 0,
+                tail: Vec::new(),
             })),
             len,
             name: name.to_string(),
@@ -538,25 +545,35 @@ impl Source {
                 let mut st = reader
                     .lock()
                     .map_err(|_| io::Error::other(format!("{name}: reader lock poisoned")))?;
+                let mut got = 0;
                 if offset < st.pos {
-                    return Err(io::Error::new(
-                        io::ErrorKind::Unsupported,
-                        read_again(name, offset, st.pos),
-                    ));
+                    let back = st.pos - offset;
+                    if back > st.tail.len() as u64 {
+                        return Err(io::Error::new(
+                            io::ErrorKind::Unsupported,
+                            read_again(name, offset, st.pos),
+                        ));
+                    }
+                    // Still in the tail: copy from it, then read on.
+                    let from = st.tail.len() - back as usize;
+                    got = (back as usize).min(avail);
+                    out[..got].copy_from_slice(&st.tail[from..from + got]);
                 }
-                let skip = offset - st.pos;
+                let skip = (offset + got as u64).saturating_sub(st.pos);
                 if skip > 0 {
+                    // The tail must end at `pos`: skipped bytes are not kept.
+                    st.tail.clear();
                     let copied = io::copy(&mut (&mut st.reader).take(skip), &mut io::sink())?;
                     st.pos += copied;
                     if copied < skip {
                         return Err(eof(name, st.pos, len));
                     }
                 }
-                let mut got = 0;
                 while got < avail {
                     match st.reader.read(&mut out[got..avail]) {
                         Ok(0) => return Err(eof(name, st.pos, len)),
                         Ok(n) => {
+                            keep_tail(&mut st.tail, &out[got..got + n]);
                             got += n;
                             st.pos += n as u64;
                         }
@@ -596,6 +613,14 @@ impl<R: ReadAt> Read for ReadAtRange<R> {
     }
 }
 
+/// Appends `read` to a reader's tail, keeping its last [`READER_TAIL`] bytes.
+fn keep_tail(tail: &mut Vec<u8>, read: &[u8]) {
+    let read = &read[read.len().saturating_sub(READER_TAIL)..];
+    let drop = (tail.len() + read.len()).saturating_sub(READER_TAIL);
+    tail.drain(..drop);
+    tail.extend_from_slice(read);
+}
+
 /// The words for a second read of a read-once source (a second stream of a disc whose track
 /// comes from a reader or a C read callback).
 fn read_again(name: &str, offset: u64, pos: u64) -> String {
@@ -622,6 +647,31 @@ fn eof(name: &str, pos: u64, len: u64) -> io::Error {
 
 #[cfg(test)]
 mod tests {
+
+    /// A read-once source may be read again up to 4 KiB behind its position (overlapping
+    /// batches), with the right bytes; further back, or after a skip, is an error, never
+    /// wrong bytes.
+    #[test]
+    fn reader_rereads_its_tail_only() {
+        let data: Vec<u8> = (0..20_000u32).map(|i| (i * 31 % 251) as u8).collect();
+        let src = Source::from_reader(std::io::Cursor::new(data.clone()), 20_000, "r");
+        let mut out = vec![0u8; 3000];
+        src.read_at(0, &mut out).unwrap();
+        assert_eq!(out, data[..3000]);
+        // 192 bytes back and 2808 new ones.
+        src.read_at(2808, &mut out).unwrap();
+        assert_eq!(out, data[2808..5808]);
+        let mut small = [0u8; 100];
+        src.read_at(5808 - 4096, &mut small).unwrap();
+        assert_eq!(small[..], data[1712..1812]);
+        assert!(src.read_at(5808 - 4097, &mut small).is_err());
+        // Skip ahead: the skipped bytes are not in the tail.
+        src.read_at(9000, &mut small).unwrap();
+        assert_eq!(small[..], data[9000..9100]);
+        assert!(src.read_at(8999, &mut small).is_err());
+        src.read_at(9050, &mut small).unwrap();
+        assert_eq!(small[..], data[9050..9150]);
+    }
     use super::*;
 
     #[test]

@@ -270,7 +270,8 @@ fn set_flags(c: &mut ImageCreator, t: &TrackPlan, n: u8) -> Result<(), LayoutErr
 /// sector as stored, as two sources. When the track is one run of a mapped (or in-memory)
 /// file, both are [`Source::strided`] views of it, read as the stream goes (nothing of the
 /// track is copied); otherwise (silence pieces, several files, a piece that ends inside a
-/// sector, a decoded ECM or CHD stream) the track is read into memory and split. The caller
+/// sector, a decoded ECM stream) the track is read into memory and split; a CHD track is two
+/// strided views of its decoded content, read front to back. The caller
 /// says how the subchannel is used ([`RwForm`], clone mode).
 fn split_subchannel(
     t: &TrackPlan,
@@ -280,8 +281,19 @@ fn split_subchannel(
     let main_size = total - 96;
     if let Some((path, offset, len)) = one_file_run(t) {
         let whole = files.slice(path, offset, len)?;
+        let count = len.div_ceil(u64::from(total));
+        // A CHD track's frames: two views of its content, which share the decoders and
+        // their recent hunks.
+        if let Some(img) = files.2.get(path) {
+            let views = (
+                img.strided(offset, main_size, total, count),
+                img.strided(offset + u64::from(main_size), 96, total, count),
+            );
+            if let (Some(main), Some(sub)) = views {
+                return Ok((main, sub));
+            }
+        }
         if !whole.is_reader() {
-            let count = len.div_ceil(u64::from(total));
             let view = |start, take| {
                 whole
                     .strided(start, take, total, count)

@@ -361,6 +361,16 @@ impl ImageContent {
         }
     }
 
+    /// A strided view of the content (record k: `take` bytes at `start + k·stride`, `count`
+    /// records), read front to back; `None` where the content has no such view (ECM, whose
+    /// one decoder would restart for every switch between two views).
+    pub fn strided(&self, start: u64, take: u32, stride: u32, count: u64) -> Option<Source> {
+        match self {
+            ImageContent::Ecm(_) => None,
+            ImageContent::Chd(f) => Some(f.strided_segment(start, take, stride, count)),
+        }
+    }
+
     /// Bytes of content.
     pub fn len(&self) -> u64 {
         match self {
