@@ -1218,30 +1218,6 @@ fn stored_subchannel_read_with_a_stride_or_in_memory_gives_the_same_disc() {
     }
 }
 
-/// Peak resident memory (KiB) of `rawcd args` in `dir`, measured by GNU time; stdout to null.
-fn peak_rss_kib(dir: &Path, args: &[&str]) -> (u64, f64) {
-    let t0 = std::time::Instant::now();
-    let o = Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("RSS_KIB=%M")
-        .arg(common::BIN)
-        .args(args)
-        .current_dir(dir)
-        .stdout(std::process::Stdio::null())
-        .output()
-        .expect("/usr/bin/time (apt-get install -y time)");
-    let secs = t0.elapsed().as_secs_f64();
-    let err = String::from_utf8_lossy(&o.stderr).to_string();
-    assert!(o.status.success(), "rawcd {args:?}: {err}");
-    let kib = err
-        .lines()
-        .filter_map(|l| l.strip_prefix("RSS_KIB="))
-        .next_back()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no RSS in {err}"));
-    (kib, secs)
-}
-
 #[test]
 #[ignore = "writes an 80-minute Nero image (880 MB, sparse) and its outputs; run by .ci/run in release"]
 fn eighty_minute_nero_with_subchannel_streams_in_64_mib() {
@@ -1288,7 +1264,7 @@ fn eighty_minute_nero_with_subchannel_streams_in_64_mib() {
             ],
         ),
     ] {
-        let (kib, secs) = peak_rss_kib(&d, &args);
+        let (kib, secs) = common::peak_rss_kib(&d, &args);
         report.push(format!("{what}: peak RSS {kib} KiB, {secs:.1} s"));
         let _ = std::fs::remove_file(d.join("out.bin"));
         assert!(kib < limit, "{what}: peak RSS {kib} KiB over {limit} KiB");
@@ -1318,7 +1294,8 @@ fn eighty_minute_cue_cdg_streams_in_64_mib() {
     .unwrap();
     let limit = 64 * 1024;
     for sheet in ["x.cue", "x.toc"] {
-        let (kib, secs) = peak_rss_kib(&d, &["image", sheet, "--format", "raw", "-o", "-", "-q"]);
+        let (kib, secs) =
+            common::peak_rss_kib(&d, &["image", sheet, "--format", "raw", "-o", "-", "-q"]);
         eprintln!("80-minute {sheet} (2448-byte records) to raw: peak RSS {kib} KiB, {secs:.1} s");
         assert!(kib < limit, "{sheet}: peak RSS {kib} KiB over {limit} KiB");
     }

@@ -732,3 +732,50 @@ fn chd_whose_map_panics_the_decoder_is_one_clean_error() {
     }
     assert!(!dir.join("out.bin").exists() && !dir.join("out.cue").exists());
 }
+
+/// Issue 19: bounded memory for every format, CHD tracks with a stored subchannel included.
+/// An 80-minute CD+G track (2352 + 96 bytes per sector, a repeating pattern so chdman packs it
+/// small) through `chdman createcd`; `rawcd image` to raw and to bin stays under 64 MiB
+/// (before: the track was read into memory, 1.76 GB). Same bytes as the source: the small
+/// `chd_of_a_cdg_toc_keeps_its_subchannel`.
+#[test]
+#[ignore = "needs chdman: apt-get install -y mame-tools; writes 880 MB"]
+fn chd_of_an_eighty_minute_cdg_track_streams_in_64_mib() {
+    assert!(have_chdman());
+    let dir = tmpdir("chd80");
+    let sectors = 80 * 60 * 75;
+    let rec: Vec<u8> = (0..16 * 2448)
+        .map(|i| {
+            if i % 2448 < 2352 {
+                (i * 7 / 13) as u8
+            } else {
+                (i % 64) as u8
+            }
+        })
+        .collect();
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(dir.join("cdg.bin")).unwrap());
+        for _ in 0..sectors / 16 {
+            f.write_all(&rec).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.join("cdg.toc"),
+        "CD_DA\nTRACK AUDIO RW_RAW\nAUDIOFILE \"cdg.bin\" SWAP 0 80:00:00\n",
+    )
+    .unwrap();
+    chdman(&dir, &["createcd", "-f", "-i", "cdg.toc", "-o", "x.chd"]);
+    std::fs::remove_file(dir.join("cdg.bin")).unwrap();
+    for f in ["raw", "bin"] {
+        let (kib, secs) = common::peak_rss_kib(
+            &dir,
+            &["image", "x.chd", "-o", &format!("o-{f}"), "--format", f],
+        );
+        eprintln!("80-minute CD+G CHD -> {f}: peak RSS {kib} KiB, {secs:.1} s");
+        assert!(kib < 64 * 1024, "{f}: peak RSS {kib} KiB");
+        for e in ["raw", "bin", "cue"] {
+            let _ = std::fs::remove_file(dir.join(format!("o-{f}.{e}")));
+        }
+    }
+}

@@ -250,3 +250,27 @@ pub fn flac_encode(s: &[i32], channels: usize, bits: usize, rate: usize) -> Vec<
     f[8..10].copy_from_slice(&max);
     f
 }
+
+/// Peak resident memory (KiB) of `rawcd args` in `dir`, measured by GNU time; stdout to null.
+pub fn peak_rss_kib(dir: &std::path::Path, args: &[&str]) -> (u64, f64) {
+    let t0 = std::time::Instant::now();
+    let o = std::process::Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("RSS_KIB=%M")
+        .arg(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .expect("/usr/bin/time (apt-get install -y time)");
+    let secs = t0.elapsed().as_secs_f64();
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "rawcd {args:?}: {err}");
+    let kib = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("RSS_KIB="))
+        .next_back()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no RSS in {err}"));
+    (kib, secs)
+}
