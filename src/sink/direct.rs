@@ -81,7 +81,7 @@ fn io_thread(
         let window = stage.window();
         let mut done = false;
         if let Some(d) = &direct {
-            match super::writer::write_all_at(d, window, at) {
+            match super::pwrite::write_all_at(d, window, at) {
                 Ok(()) => done = true,
                 // The file system takes the flag but not this alignment: buffered from here.
                 Err(e) if e.raw_os_error() == Some(22) => direct = None,
@@ -89,7 +89,7 @@ fn io_thread(
             }
         }
         if !done {
-            super::writer::write_all_at(&plain, window, at)?;
+            super::pwrite::write_all_at(&plain, window, at)?;
         }
         let _ = back.send(stage);
     }
@@ -206,7 +206,7 @@ impl DirectWriter {
         };
         // The last partial stage (under 4 MiB), buffered, now that the thread is done.
         let fill = self.fill;
-        super::writer::write_all_at(&self.plain, &stage.window()[..fill], self.base)?;
+        super::pwrite::write_all_at(&self.plain, &stage.window()[..fill], self.base)?;
         self.base += fill as u64;
         self.fill = 0;
         Ok(went_direct)

@@ -7,6 +7,7 @@
 mod atomic;
 mod direct;
 mod drive_sim;
+mod pwrite;
 pub mod set;
 mod writer;
 

@@ -24,32 +24,8 @@ use super::atomic::io_err;
 use crate::pipeline::SectorBatch;
 
 use super::direct::DirectWriter;
+use super::pwrite::write_all_at;
 use super::AtomicFile;
-
-#[cfg(unix)]
-fn write_at(f: &File, buf: &[u8], at: u64) -> io::Result<usize> {
-    std::os::unix::fs::FileExt::write_at(f, buf, at)
-}
-
-#[cfg(windows)]
-fn write_at(f: &File, buf: &[u8], at: u64) -> io::Result<usize> {
-    std::os::windows::fs::FileExt::seek_write(f, buf, at)
-}
-
-pub(super) fn write_all_at(f: &File, mut buf: &[u8], mut at: u64) -> io::Result<()> {
-    while !buf.is_empty() {
-        match write_at(f, buf, at) {
-            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-            Ok(n) => {
-                buf = &buf[n..];
-                at += n as u64;
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
-}
 
 /// Helper threads and the queue that feeds them.
 struct Helpers {
