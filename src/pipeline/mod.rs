@@ -63,7 +63,7 @@ impl From<SubchannelFormat> for SectorForm {
 pub struct PipelineOptions {
     /// Worker threads (default: available cores).
     pub threads: usize,
-    /// Sectors per batch (default 64).
+    /// Sectors per batch (default 256).
     pub batch_sectors: usize,
     /// Bytes of encoded sectors in flight at most (default 16 MiB): scheduler, workers and
     /// reorder buffer together.
@@ -85,7 +85,7 @@ impl Default for PipelineOptions {
     fn default() -> Self {
         PipelineOptions {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            batch_sectors: 64,
+            batch_sectors: 256,
             buffer_bytes: 16 << 20,
             form: None,
             scramble: true,
