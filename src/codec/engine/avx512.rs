@@ -41,6 +41,10 @@ pub struct Avx512 {
     /// The AVX2 engine, for EDC inputs shorter than one 256-byte block (and the proof that
     /// AVX2 and PCLMULQDQ are present).
     x86: X86,
+    /// Scramble with 512-bit blocks ([`lanes64::scramble`]); off on AMD CPUs, whose 512-bit
+    /// operations run as two 256-bit halves: there the AVX2 scrambler is faster (Zen 4: 30.6
+    /// against 37.1 ns a sector, criterion, memcpy 29.7 ns).
+    wide_scramble: bool,
 }
 
 impl Avx512 {
@@ -53,7 +57,10 @@ impl Avx512 {
             && is_x86_feature_detected!("avx512vl")
             && is_x86_feature_detected!("gfni")
             && is_x86_feature_detected!("vpclmulqdq");
-        has.then_some(Avx512 { x86 })
+        has.then_some(Avx512 {
+            x86,
+            wide_scramble: !is_amd(),
+        })
     }
 }
 
@@ -116,7 +123,7 @@ unsafe fn ecc_k(e: Avx512, sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
 #[target_feature(enable = "avx2,pclmulqdq,avx512f,avx512bw,avx512vl,gfni,vpclmulqdq")]
 unsafe fn scramble_k(e: Avx512, sectors: &mut [[u8; SECTOR_SIZE]]) {
     for s in sectors {
-        lanes64::scramble(e, s)
+        e.scramble_one(s)
     }
 }
 
@@ -152,7 +159,27 @@ unsafe fn encode_batch_k(
             }
         }
         if scramble {
-            lanes64::scramble(e, s);
+            e.scramble_one(s);
+        }
+    }
+}
+
+/// Whether the CPU's vendor string is AMD's ("AuthenticAMD").
+fn is_amd() -> bool {
+    // CPUID leaf 0 exists on every x86-64 CPU (the intrinsic is safe from Rust 1.87; this
+    // file needs 1.89).
+    let r = core::arch::x86_64::__cpuid(0);
+    (r.ebx, r.edx, r.ecx) == (0x6874_7541, 0x6974_6E65, 0x444D_4163)
+}
+
+impl Avx512 {
+    /// Scrambles one sector with the scrambler chosen at detection.
+    #[inline(always)]
+    fn scramble_one(self, s: &mut [u8; SECTOR_SIZE]) {
+        if self.wide_scramble {
+            lanes64::scramble(self, s)
+        } else {
+            self.x86.scramble_xor(s)
         }
     }
 }
@@ -310,16 +337,21 @@ mod tests {
             e.scramble(&mut b);
             assert_eq!(&a[..], &b[..]);
         }
-        // The scrambler's head and tail masks follow the sector's address: every alignment.
+        // The scrambler's head and tail masks follow the sector's address: every alignment,
+        // with both scramblers (this CPU's vendor picks one).
         let mut want = [0u8; SECTOR_SIZE];
         want.copy_from_slice(&data[..SECTOR_SIZE]);
         Reference.scramble(&mut want);
         let mut buf = vec![0u8; SECTOR_SIZE + 64];
-        for off in 0..64 {
-            buf[off..off + SECTOR_SIZE].copy_from_slice(&data[..SECTOR_SIZE]);
-            let s: &mut [u8; SECTOR_SIZE] = (&mut buf[off..off + SECTOR_SIZE]).try_into().unwrap();
-            e.scramble(s);
-            assert_eq!(&s[..], &want[..], "offset {off}");
+        for wide_scramble in [false, true] {
+            let e = Avx512 { wide_scramble, ..e };
+            for off in 0..64 {
+                buf[off..off + SECTOR_SIZE].copy_from_slice(&data[..SECTOR_SIZE]);
+                let s: &mut [u8; SECTOR_SIZE] =
+                    (&mut buf[off..off + SECTOR_SIZE]).try_into().unwrap();
+                e.scramble(s);
+                assert_eq!(&s[..], &want[..], "offset {off}, wide {wide_scramble}");
+            }
         }
     }
 }

@@ -25,7 +25,7 @@
 use super::fold::fold_table;
 use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
 use crate::codec::gf::{affine_matrix, gf256_mul_reference, gf256_pow_alpha_const, INV3};
-use crate::codec::scramble::{SCRAMBLE_TABLE, TABLE_LEN};
+use crate::codec::scramble::TABLE_LEN;
 use crate::codec::sector::SECTOR_SIZE;
 
 /// The operations the kernels need, on 64 byte lanes (`V`) and 16 byte lanes (`H`).
@@ -291,24 +291,26 @@ pub(super) fn ecc<L: Lanes64>(l: L, sector: &mut [u8; SECTOR_SIZE], zero_header:
 /// XORs bytes 12..2351 with the scramble table, storing 64-byte blocks on 64-byte address
 /// boundaries (a store that crosses a cache line costs two, and 12 + 64·i never is one on an
 /// aligned sector): a masked head up to the first boundary, whole blocks, then a masked tail
-/// through the last 64 bytes of the sector. The table is loaded unaligned.
+/// through the last 64 bytes of the sector. The table is loaded unaligned, from the copy
+/// [`crate::codec::scramble::table_for`] picks so that its loads do not wait on the stores.
 #[inline(always)]
 pub(super) fn scramble<L: Lanes64>(l: L, sector: &mut [u8; SECTOR_SIZE]) {
+    let table = crate::codec::scramble::table_for(sector);
     let head = (64 - (sector.as_ptr() as usize + 12) % 64) % 64;
     if head > 0 {
-        let x = l.xor(l.load(&sector[12..]), l.load(&SCRAMBLE_TABLE[..]));
+        let x = l.xor(l.load(&sector[12..]), l.load(table));
         l.store_masked(&mut sector[12..], x, (1u64 << head) - 1);
     }
     let mut at = 12 + head;
     while at + 64 <= SECTOR_SIZE {
-        let x = l.xor(l.load(&sector[at..]), l.load(&SCRAMBLE_TABLE[at - 12..]));
+        let x = l.xor(l.load(&sector[at..]), l.load(&table[at - 12..]));
         l.store_masked(&mut sector[at..], x, u64::MAX);
         at += 64;
     }
     if at < SECTOR_SIZE {
         // Bytes w..at of the last window are done already.
         let w = SECTOR_SIZE - 64;
-        let x = l.xor(l.load(&sector[w..]), l.load(&SCRAMBLE_TABLE[w - 12..]));
+        let x = l.xor(l.load(&sector[w..]), l.load(&table[w - 12..]));
         l.store_masked(&mut sector[w..], x, u64::MAX << (at - w));
     }
 }

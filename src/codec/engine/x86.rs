@@ -28,7 +28,8 @@
 //!   keeps being multiplied by α, j times in all, and the end multiplies lane j by α^(2−j)
 //!   (nibble tables per half and per bit of j) instead of blending every step. The division
 //!   by 3 is a nibble-table multiplication by 0xF4.
-//! * **Scrambler.** 32-byte XOR with [`SCRAMBLE_TABLE`].
+//! * **Scrambler.** 32-byte XOR with the scramble table, read from the copy
+//!   [`scramble::table_for`] picks so that its loads do not alias the stores (4K aliasing).
 //! * **R–W parity** is the table version (`rw::parity_table`).
 //!
 //! # unsafe
@@ -53,9 +54,9 @@ use super::fold::{fold_table, nibble_table, zero_padded_head};
 use super::{Engine, EngineKind};
 use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
 use crate::codec::gf::{gf256_pow_alpha_const, INV3};
-use crate::codec::scramble::{SCRAMBLE_TABLE, TABLE_LEN};
+use crate::codec::scramble::TABLE_LEN;
 use crate::codec::sector::SECTOR_SIZE;
-use crate::codec::{edc, rw};
+use crate::codec::{edc, rw, scramble};
 
 /// The x86-64 SIMD engine (AVX2 + PCLMULQDQ). Made only by [`X86::detect`].
 #[derive(Debug, Clone, Copy)]
@@ -648,10 +649,11 @@ impl X86 {
     }
 
     #[inline(always)]
-    fn scramble_xor(self, sector: &mut [u8; SECTOR_SIZE]) {
+    pub(super) fn scramble_xor(self, sector: &mut [u8; SECTOR_SIZE]) {
+        let table = scramble::table_for(sector);
         let body = &mut sector[12..];
         let mut chunks = body.chunks_exact_mut(32);
-        let mut table = SCRAMBLE_TABLE.chunks_exact(32);
+        let mut table = table.chunks_exact(32);
         for (c, t) in chunks.by_ref().zip(table.by_ref()) {
             let x = self.xor(self.load32(c), self.load32(t));
             self.store32(c, x);
