@@ -117,24 +117,29 @@ pub(crate) struct Extent {
     pub(crate) main: MainSource,
 }
 
-/// A track's own R–W stream: 96 bytes per sector for `sectors` sectors from LBA `start`.
+/// Sectors `start .. start + sectors` whose subchannel comes from `source`, 96 bytes per sector
+/// from byte 0, laid out as `layout` says: a track's own R–W stream ([`TrackRw`]) or P–W as
+/// read ([`PwRun`]).
 #[derive(Debug, Clone)]
-pub(crate) struct TrackRw {
+pub(crate) struct SubRun<L> {
     pub(crate) start: i32,
     pub(crate) sectors: u32,
     pub(crate) source: Source,
-    pub(crate) form: RwForm,
+    pub(crate) layout: L,
 }
 
-/// Sectors `start .. start + sectors` whose P–W is given as read: 96 bytes each from byte 0
-/// of `source`, in `order`.
-#[derive(Debug, Clone)]
-pub(crate) struct PwRun {
-    pub(crate) start: i32,
-    pub(crate) sectors: u32,
-    pub(crate) source: Source,
-    pub(crate) order: PwOrder,
+impl<L> SubRun<L> {
+    /// One past the run's last sector.
+    fn end(&self) -> i32 {
+        self.start + self.sectors as i32
+    }
 }
+
+/// A track's own R–W stream, in its [`RwForm`].
+pub(crate) type TrackRw = SubRun<RwForm>;
+
+/// P–W given as read, in its [`PwOrder`].
+pub(crate) type PwRun = SubRun<PwOrder>;
 
 /// The facts of one track on the finished disc (what `rawcd toc` shows).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -641,7 +646,7 @@ impl DiscMap {
                     start,
                     sectors,
                     source: src.clone(),
-                    form: *form,
+                    layout: *form,
                 });
             }
         }
@@ -681,7 +686,7 @@ impl DiscMap {
                 start: 0,
                 sectors: sectors as u32,
                 source: pw.clone(),
-                order: PwOrder::Linear,
+                layout: PwOrder::Linear,
             });
         } else {
             // Per stored track (the disc-wide stream, when given, covers them all).
@@ -695,7 +700,7 @@ impl DiscMap {
                             start,
                             sectors,
                             source: src.clone(),
-                            order: PwOrder::Raw,
+                            layout: PwOrder::Raw,
                         });
                     }
                 }
@@ -840,7 +845,7 @@ impl DiscMap {
         let i = runs.partition_point(|r| r.start <= lba).checked_sub(1)?;
         let r = &runs[i];
         let k = lba - r.start;
-        (k < r.sectors as i32).then(|| (&r.source, k as u64 * 96, r.order))
+        (k < r.sectors as i32).then(|| (&r.source, k as u64 * 96, r.layout))
     }
 
     /// The runs of sectors with P–W as read that overlap `first .. end`, clipped to it: (first
@@ -856,10 +861,10 @@ impl DiscMap {
             .iter()
             .take_while(|r| r.start < end)
             .filter_map(|r| {
-                let (a, b) = (r.start.max(first), (r.start + r.sectors as i32).min(end));
+                let (a, b) = (r.start.max(first), r.end().min(end));
                 (a < b).then(|| {
                     let off = (a - r.start) as u64 * 96;
-                    (a, (b - a) as u32, &r.source, off, r.order)
+                    (a, (b - a) as u32, &r.source, off, r.layout)
                 })
             })
             .collect()
@@ -900,7 +905,7 @@ impl DiscMap {
         self.0
             .track_rw
             .iter()
-            .find(|r| lba >= r.start && lba < r.start + r.sectors as i32)
+            .find(|r| lba >= r.start && lba < r.end())
     }
 
     /// CD-Text for the lead-in, if any.

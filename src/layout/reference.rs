@@ -214,7 +214,7 @@ pub fn cooked_inputs(map: &DiscMap, first: i32, out: &mut [u8]) -> Result<(), Er
         let k0 = (lba - r.start) as u64;
         let n = ((r.start + r.sectors as i32).min(end) - lba) as usize;
         let dst = &mut out[(lba - first) as usize * 96..][..n * 96];
-        match r.form {
+        match r.layout {
             RwForm::Cooked => {
                 r.source
                     .read_at(k0 * 96, dst)
