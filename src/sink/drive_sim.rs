@@ -82,8 +82,11 @@ impl DriveSimulator {
 
     /// Feeds `n` bytes, blocking while the buffer is full (as a drive does).
     pub fn push(&mut self, n: usize) {
-        // A batch larger than the whole buffer goes in as pieces that fit (else it never would).
-        let piece = (self.capacity as usize).max(1);
+        // A batch goes in as pieces of at most a quarter of the buffer, as a writer sends a
+        // stream in transfers smaller than the drive's buffer: a piece the size of the whole
+        // buffer would wait for it to run dry (an underrun the stream did not cause) whenever
+        // a batch is larger than the buffer (256 sectors of 2448 bytes against 0.25 MB).
+        let piece = (self.capacity as usize / 4).max(1);
         let mut left = n;
         while left > piece {
             self.push_fitting(piece);
