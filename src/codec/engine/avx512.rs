@@ -166,9 +166,11 @@ unsafe fn encode_batch_k(
 
 /// Whether the CPU's vendor string is AMD's ("AuthenticAMD").
 fn is_amd() -> bool {
-    // CPUID leaf 0 exists on every x86-64 CPU (the intrinsic is safe from Rust 1.87; this
-    // file needs 1.89).
-    let r = core::arch::x86_64::__cpuid(0);
+    // `__cpuid` is an unsafe function on some supported compilers (the MSRV) and safe on
+    // newer ones.
+    #[allow(unused_unsafe)]
+    // SAFETY: CPUID leaf 0 exists on every x86-64 CPU.
+    let r = unsafe { core::arch::x86_64::__cpuid(0) };
     (r.ebx, r.edx, r.ecx) == (0x6874_7541, 0x6974_6E65, 0x444D_4163)
 }
 
