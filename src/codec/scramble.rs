@@ -35,7 +35,7 @@ const ALIAS_BAND: usize = 1024;
 
 /// A copy of the scramble table to XOR over `sector` in ascending order without 4K aliasing:
 /// of two copies 2048 bytes apart modulo 4096, the one that does not lie less than
-/// [`ALIAS_BAND`] bytes below byte 12 of the sector (modulo 4096).
+/// 1 KiB below byte 12 of the sector (modulo 4096).
 pub fn table_for(sector: &[u8; SECTOR_SIZE]) -> &'static [u8; TABLE_LEN] {
     let body = sector.as_ptr() as usize + 12;
     let d = body.wrapping_sub(TWO_TABLES.a.as_ptr() as usize) % 4096;
