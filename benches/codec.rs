@@ -99,7 +99,7 @@ fn per_engine_in<'a>(
     for e in available() {
         let mut out = [0u8; SECTOR_SIZE];
         out.copy_from_slice(&src);
-        g.bench_function(e.kind_name(), |b| {
+        g.bench_function(e.label(), |b| {
             b.iter(|| {
                 op(&e, black_box(&src), &mut out);
                 black_box(&out);
@@ -135,7 +135,7 @@ fn batches(c: &mut Criterion<Cpu>) {
     .unwrap();
     for e in available() {
         let mut batch = vec![one; N];
-        g.bench_function(e.kind_name(), |b| {
+        g.bench_function(e.label(), |b| {
             b.iter(|| {
                 e.encode_batch(black_box(&mut batch), Finish::Mode1, true);
                 black_box(&batch);

@@ -444,6 +444,10 @@ fn engines_says_what_runs_and_rawcd_engine_forces_one() {
     std::fs::write(d.join("a.iso"), iso(300)).unwrap();
     for e in available() {
         let name = e.kind_name();
+        if images.iter().any(|(n, _)| *n == name) {
+            // A second kernel set of an engine already run: the CLI forces engines by name.
+            continue;
+        }
         let (code, out, err) = rawcd_with_engine(&d, Some(name), &["engines"]);
         assert_eq!(code, 0, "{err}");
         if !cfg!(rawcd_engine = "reference") && !cfg!(rawcd_engine = "table") {

@@ -36,7 +36,7 @@ proptest! {
         for e in engines() {
             let mut got = [0u8; SECTOR_SIZE];
             encode_sector(&e, ty, Lba(lba), &input, &mut got).unwrap();
-            prop_assert_eq!(&got[..], &want[..], "{:?}", e.kind());
+            prop_assert_eq!(&got[..], &want[..], "{}", e.label());
             if ty.is_data() {
                 let r = verify_sector(&e, &got, Some(Lba(lba)), Scrambling::Plain);
                 // Formless Mode 2 carries no EDC/ECC, so only its header is checked.
@@ -71,7 +71,7 @@ proptest! {
         let data = &data[skip.min(data.len())..];
         let want = Reference.edc(data);
         for e in engines() {
-            prop_assert_eq!(e.edc(data), want, "{:?} len {}", e.kind(), data.len());
+            prop_assert_eq!(e.edc(data), want, "{} len {}", e.label(), data.len());
         }
     }
 
@@ -84,13 +84,13 @@ proptest! {
             let mut s = [0u8; SECTOR_SIZE];
             s.copy_from_slice(&data);
             e.scramble(&mut s);
-            prop_assert_eq!(&s[..], &want[..], "{:?}", e.kind());
+            prop_assert_eq!(&s[..], &want[..], "{}", e.label());
             let mut batch = vec![[0u8; SECTOR_SIZE]; 3];
             for b in &mut batch {
                 b.copy_from_slice(&data);
             }
             e.scramble_batch(&mut batch);
-            prop_assert!(batch.iter().all(|b| b[..] == want[..]), "{:?} batch", e.kind());
+            prop_assert!(batch.iter().all(|b| b[..] == want[..]), "{} batch", e.label());
         }
     }
 }
@@ -122,7 +122,7 @@ proptest! {
         for e in engines() {
             let mut got = input.clone();
             e.encode_batch(&mut got, finish, scramble);
-            prop_assert!(got == want, "{:?} {:?} scramble {}", e.kind(), finish, scramble);
+            prop_assert!(got == want, "{} {:?} scramble {}", e.label(), finish, scramble);
             // The same sectors `stride` bytes apart (as in a raw96 or pq16 batch): the
             // sectors come out finished, the bytes between them untouched.
             for stride in [SECTOR_SIZE, SECTOR_SIZE + 16, SECTOR_SIZE + 96] {
@@ -132,7 +132,7 @@ proptest! {
                 };
                 let mut buf = lay(&input);
                 e.encode_strided(&mut buf, stride, finish, scramble);
-                prop_assert!(buf == lay(&want), "{:?} stride {}", e.kind(), stride);
+                prop_assert!(buf == lay(&want), "{} stride {}", e.label(), stride);
             }
         }
     }

@@ -65,8 +65,8 @@ fn mode1_rows() {
         assert_eq!(
             sha256_hex(&mode1[..SECTOR_SIZE]),
             "47a89a4017c6ba60d88f3c793147fcb1db2f31e4bd89fbb6a3492aaeb2937aa4",
-            "{:?}",
-            e.kind()
+            "{}",
+            e.label()
         );
         assert_eq!(&mode1[2064..2068], &hex("86 a3 4a 53")[..]);
         assert_eq!(&mode1[2076..2080], &hex("84 fe 59 94")[..]);

@@ -26,7 +26,7 @@ fn isofs_m1_reencodes_bit_exact() {
                 &mut out,
             )
             .unwrap();
-            assert_eq!(&out[..], sector, "{:?} LBA {i}", e.kind());
+            assert_eq!(&out[..], sector, "{} LBA {i}", e.label());
             let r = verify_sector(&e, sector, Some(Lba(i as i32)), Scrambling::Auto);
             assert!(r.is_valid());
             // Scramble with the engine and with an independent LFSR written here.
@@ -85,7 +85,7 @@ fn videocd_reencodes_form1_and_form2_bit_exact() {
                 let lba = Lba(start + i as i32);
                 let mut out = [0u8; SECTOR_SIZE];
                 encode_mode2_xa(&e, lba, user, &mut out).unwrap();
-                assert_eq!(&out[16..], user, "{:?} LBA {}", e.kind(), lba.0);
+                assert_eq!(&out[16..], user, "{} LBA {}", e.label(), lba.0);
                 if user[2] & 0x20 != 0 {
                     f2 += 1;
                     assert_ne!(&out[2348..], &[0, 0, 0, 0]);
@@ -181,7 +181,7 @@ fn brother_john_parity_and_round_trip() {
         for e in &engines {
             let mut c = a;
             e.rw_parity(&mut c);
-            assert_eq!(c, stored, "{}", e.kind_name());
+            assert_eq!(c, stored, "{}", e.label());
         }
         parity_reference(&mut a);
         parity_table(&mut b);
@@ -228,9 +228,9 @@ fn isofs_m1_batch_encodes_bit_exact() {
         }
         let mut scrambled = batch.clone();
         e.encode_batch(&mut batch, Finish::Mode1, false);
-        assert!(batch == want, "{:?}", e.kind());
+        assert!(batch == want, "{}", e.label());
         e.encode_batch(&mut scrambled, Finish::Mode1, true);
         e.scramble_batch(&mut scrambled);
-        assert!(scrambled == want, "{:?} scrambled", e.kind());
+        assert!(scrambled == want, "{} scrambled", e.label());
     }
 }

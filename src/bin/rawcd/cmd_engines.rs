@@ -1,7 +1,7 @@
 //! `rawcd engines`: which codec engine runs, why, and the CPU features it was chosen from, so
 //! users and bug reports can tell.
 
-use rawcd::codec::engine::{testing, Auto, Chosen, Engine, EngineKind, ENGINE_ENV};
+use rawcd::codec::engine::{Auto, Chosen, EngineKind, ENGINE_ENV};
 
 use crate::{CliError, CliResult};
 
@@ -20,15 +20,20 @@ pub fn run() -> CliResult {
         .collect::<Vec<_>>()
         .join(" ");
     let mut out = format!(
-        "engine: {} ({how})\ncpu features: {}\n",
+        "engine: {} ({how})\nkernels: {}: {}\ncpu features: {}\n",
         engine.kind_name(),
+        engine.label(),
+        engine.kernels(),
         if features.is_empty() {
             "(none checked on this architecture)"
         } else {
             &features
         }
     );
-    let available: Vec<EngineKind> = testing::available().iter().map(|e| e.kind()).collect();
+    let available: Vec<EngineKind> = EngineKind::ALL
+        .into_iter()
+        .filter(|&k| Auto::try_with_kind(k).is_some())
+        .collect();
     for k in EngineKind::ALL {
         if available.contains(&k) {
             out.push_str(&format!("  {:<10} available\n", k.name()));

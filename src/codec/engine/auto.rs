@@ -222,6 +222,39 @@ impl Auto {
     pub fn kind_name(&self) -> &'static str {
         self.kind().name()
     }
+
+    /// The engine's name with the kernels it runs where an engine has more than one set:
+    /// `x86+gfni` (the `X86` engine with its GFNI ECC), `avx512/256` (the `Avx512` engine with
+    /// the 256-bit ECC and scrambler it runs on AMD CPUs); otherwise [`Auto::kind_name`].
+    pub fn label(&self) -> &'static str {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Auto::X86(e) if e.uses_gfni() => "x86+gfni",
+            #[cfg(all(target_arch = "x86_64", rawcd_simd512))]
+            Auto::Avx512(e) if !e.wide() => "avx512/256",
+            _ => self.kind_name(),
+        }
+    }
+
+    /// What the engine's kernels are, in a few words, for `rawcd engines` and bug reports.
+    pub fn kernels(&self) -> &'static str {
+        match self {
+            Auto::Reference(_) => "bit-at-a-time EDC, ECC from the formula, byte-wise scrambler",
+            Auto::Table(_) => "slice-by-16 EDC, SWAR ECC, word-wise scrambler",
+            #[cfg(target_arch = "x86_64")]
+            Auto::X86(e) if e.uses_gfni() => "PCLMULQDQ EDC, AVX2 + GFNI ECC, AVX2 scrambler",
+            #[cfg(target_arch = "x86_64")]
+            Auto::X86(_) => "PCLMULQDQ EDC, AVX2 pshufb-table ECC, AVX2 scrambler",
+            #[cfg(all(target_arch = "x86_64", rawcd_simd512))]
+            Auto::Avx512(e) if e.wide() => "512-bit VPCLMULQDQ EDC, GFNI ECC and scrambler",
+            #[cfg(all(target_arch = "x86_64", rawcd_simd512))]
+            Auto::Avx512(_) => {
+                "512-bit VPCLMULQDQ EDC; 256-bit GFNI ECC and AVX2 scrambler (faster on AMD)"
+            }
+            #[cfg(target_arch = "aarch64")]
+            Auto::Neon(_) => "PMULL EDC, NEON ECC and scrambler",
+        }
+    }
 }
 
 impl Default for Auto {

@@ -41,10 +41,12 @@ pub struct Avx512 {
     /// The AVX2 engine, for EDC inputs shorter than one 256-byte block (and the proof that
     /// AVX2 and PCLMULQDQ are present).
     x86: X86,
-    /// Scramble with 512-bit blocks ([`lanes64::scramble`]); off on AMD CPUs, whose 512-bit
-    /// operations run as two 256-bit halves: there the AVX2 scrambler is faster (Zen 4: 30.6
-    /// against 37.1 ns a sector, criterion, memcpy 29.7 ns).
-    wide_scramble: bool,
+    /// ECC and scrambler with 512-bit registers ([`lanes64::ecc`], [`lanes64::scramble`]);
+    /// off on AMD CPUs, whose 512-bit operations run as two 256-bit halves and whose
+    /// misaligned 64-byte loads cost two: there the `X86` engine's 256-bit GFNI ECC and AVX2
+    /// scrambler are faster (Zen 4, criterion: ECC 76 against 109 ns, scrambler 30.6
+    /// against 37.1 ns a sector, memcpy 29 ns).
+    wide: bool,
 }
 
 impl Avx512 {
@@ -59,8 +61,25 @@ impl Avx512 {
             && is_x86_feature_detected!("vpclmulqdq");
         has.then_some(Avx512 {
             x86,
-            wide_scramble: !is_amd(),
+            wide: !is_amd(),
         })
+    }
+}
+
+impl Avx512 {
+    /// Whether the ECC and the scrambler run on 512-bit registers (every CPU but AMD's).
+    pub fn wide(&self) -> bool {
+        self.wide
+    }
+
+    /// This engine with the other choice of ECC and scrambler kernels (512-bit, or the
+    /// `X86` engine's 256-bit GFNI ECC and AVX2 scrambler), for tests and benchmarks: the
+    /// kernels a CPU of the other vendor runs.
+    pub fn other_width(self) -> Avx512 {
+        Avx512 {
+            wide: !self.wide,
+            ..self
+        }
     }
 }
 
@@ -78,6 +97,9 @@ impl Engine for Avx512 {
     }
     #[inline]
     fn ecc(&self, sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
+        if !self.wide {
+            return self.x86.ecc(sector, zero_header);
+        }
         // SAFETY: `self` was made by `Avx512::detect()`, which confirmed the features.
         unsafe { ecc_k(*self, sector, zero_header) }
     }
@@ -146,12 +168,12 @@ unsafe fn encode_batch_k(
                 let v = edc(&s[..mode1::EDC]);
                 s[mode1::EDC..mode1::EDC + 4].copy_from_slice(&v.to_le_bytes());
                 s[mode1::ZERO..mode1::ZERO + 8].fill(0);
-                lanes64::ecc(e, s, false);
+                e.ecc_one(s, false);
             }
             Finish::Mode2Form1 => {
                 let v = edc(&s[SUBHEADER..form1::EDC]);
                 s[form1::EDC..form1::EDC + 4].copy_from_slice(&v.to_le_bytes());
-                lanes64::ecc(e, s, true);
+                e.ecc_one(s, true);
             }
             Finish::Mode2Form2 => {
                 let v = edc(&s[SUBHEADER..form2::EDC]);
@@ -175,10 +197,20 @@ fn is_amd() -> bool {
 }
 
 impl Avx512 {
+    /// The ECC of one sector with the kernel chosen at detection.
+    #[inline(always)]
+    fn ecc_one(self, s: &mut [u8; SECTOR_SIZE], zero_header: bool) {
+        if self.wide {
+            lanes64::ecc(self, s, zero_header)
+        } else {
+            self.x86.ecc_lanes::<true>(s, zero_header)
+        }
+    }
+
     /// Scrambles one sector with the scrambler chosen at detection.
     #[inline(always)]
     fn scramble_one(self, s: &mut [u8; SECTOR_SIZE]) {
-        if self.wide_scramble {
+        if self.wide {
             lanes64::scramble(self, s)
         } else {
             self.x86.scramble_xor(s)
@@ -328,25 +360,42 @@ mod tests {
                 "len {len}"
             );
         }
-        for z in [false, true] {
-            let mut a = [0u8; SECTOR_SIZE];
-            a.copy_from_slice(&data[..SECTOR_SIZE]);
-            let mut b = a;
-            Reference.ecc(&mut a, z);
-            e.ecc(&mut b, z);
-            assert_eq!(&a[..], &b[..]);
-            Reference.scramble(&mut a);
-            e.scramble(&mut b);
-            assert_eq!(&a[..], &b[..]);
+        // Both kernel sets (this CPU's vendor picks one), one sector at a time and in a batch.
+        for wide in [false, true] {
+            let e = Avx512 { wide, ..e };
+            for z in [false, true] {
+                let mut a = [0u8; SECTOR_SIZE];
+                a.copy_from_slice(&data[..SECTOR_SIZE]);
+                let mut b = a;
+                Reference.ecc(&mut a, z);
+                e.ecc(&mut b, z);
+                assert_eq!(&a[..], &b[..], "wide {wide}");
+                Reference.scramble(&mut a);
+                e.scramble(&mut b);
+                assert_eq!(&a[..], &b[..], "wide {wide}");
+            }
+            for finish in [Finish::Mode1, Finish::Mode2Form1, Finish::Mode2Form2] {
+                let mut a = vec![[0u8; SECTOR_SIZE]; 3];
+                for (i, s) in a.iter_mut().enumerate() {
+                    s.copy_from_slice(&data[16 * i..16 * i + SECTOR_SIZE]);
+                }
+                let mut b = a.clone();
+                Reference.encode_batch(&mut a, finish, true);
+                e.encode_batch(&mut b, finish, true);
+                assert!(a == b, "wide {wide} {finish:?}");
+            }
         }
         // The scrambler's head and tail masks follow the sector's address: every alignment,
-        // with both scramblers (this CPU's vendor picks one).
+        // with both scramblers.
         let mut want = [0u8; SECTOR_SIZE];
         want.copy_from_slice(&data[..SECTOR_SIZE]);
         Reference.scramble(&mut want);
         let mut buf = vec![0u8; SECTOR_SIZE + 64];
         for wide_scramble in [false, true] {
-            let e = Avx512 { wide_scramble, ..e };
+            let e = Avx512 {
+                wide: wide_scramble,
+                ..e
+            };
             for off in 0..64 {
                 buf[off..off + SECTOR_SIZE].copy_from_slice(&data[..SECTOR_SIZE]);
                 let s: &mut [u8; SECTOR_SIZE] =

@@ -3,12 +3,23 @@
 
 use super::{Auto, EngineKind};
 
-/// Every engine available on this CPU, reference first.
+/// Every engine available on this CPU, reference first, each followed by its other kernel
+/// set where it has one that this CPU also runs (the `X86` engine without GFNI, the `Avx512`
+/// engine at the other register width; [`Auto::label`] tells them apart), so tests cover the
+/// kernels other CPUs run too.
 pub fn available() -> Vec<Auto> {
-    EngineKind::ALL
-        .into_iter()
-        .filter_map(Auto::try_with_kind)
-        .collect()
+    let mut v = Vec::new();
+    for e in EngineKind::ALL.into_iter().filter_map(Auto::try_with_kind) {
+        v.push(e);
+        match e {
+            #[cfg(target_arch = "x86_64")]
+            Auto::X86(x) if x.uses_gfni() => v.push(Auto::X86(x.without_gfni())),
+            #[cfg(all(target_arch = "x86_64", rawcd_simd512))]
+            Auto::Avx512(a) => v.push(Auto::Avx512(a.other_width())),
+            _ => {}
+        }
+    }
+    v
 }
 
 /// The SIMD engine kinds this CPU (or this build) cannot run, each with the reason, so tests

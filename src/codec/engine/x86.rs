@@ -44,16 +44,17 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 use core::arch::x86_64::{
-    __m128i, __m256i, _mm256_add_epi8, _mm256_and_si256, _mm256_blendv_epi8, _mm256_loadu_si256,
-    _mm256_permute4x64_epi64, _mm256_set1_epi8, _mm256_setzero_si256, _mm256_shuffle_epi8,
-    _mm256_srli_epi16, _mm256_storeu_si256, _mm256_xor_si256, _mm_clmulepi64_si128,
-    _mm_loadu_si128, _mm_set_epi64x, _mm_storeu_si128, _mm_xor_si128,
+    __m128i, __m256i, _mm256_add_epi8, _mm256_and_si256, _mm256_blendv_epi8,
+    _mm256_castsi256_si128, _mm256_extracti128_si256, _mm256_loadu_si256, _mm256_permute4x64_epi64,
+    _mm256_set1_epi8, _mm256_setzero_si256, _mm256_shuffle_epi8, _mm256_srli_epi16,
+    _mm256_storeu_si256, _mm256_xor_si256, _mm_alignr_epi8, _mm_clmulepi64_si128,
+    _mm_extract_epi32, _mm_loadu_si128, _mm_set_epi64x, _mm_storeu_si128, _mm_xor_si128,
 };
 
 use super::fold::{fold_table, nibble_table, zero_padded_head};
 use super::{Engine, EngineKind};
 use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
-use crate::codec::gf::{gf256_pow_alpha_const, INV3};
+use crate::codec::gf::{affine_matrix, gf256_pow_alpha_const, INV3};
 use crate::codec::scramble::TABLE_LEN;
 use crate::codec::sector::SECTOR_SIZE;
 use crate::codec::{edc, rw, scramble};
@@ -64,6 +65,10 @@ pub struct X86 {
     /// Set by [`X86::detect`] when the CPU also has 256-bit VPCLMULQDQ (and the compiler its
     /// intrinsics): the EDC then folds two 128-bit lanes per instruction.
     vpclmul: bool,
+    /// Set by [`X86::detect`] when the CPU also has GFNI (and the compiler its intrinsics): the
+    /// ECC then multiplies by constants with one `gf2p8affineqb` instead of an add, XOR and
+    /// blend (or two `pshufb` tables).
+    gfni: bool,
 }
 
 impl X86 {
@@ -72,9 +77,27 @@ impl X86 {
         if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("pclmulqdq") {
             Some(X86 {
                 vpclmul: cfg!(rawcd_simd512) && is_x86_feature_detected!("vpclmulqdq"),
+                gfni: cfg!(rawcd_simd512) && is_x86_feature_detected!("gfni"),
             })
         } else {
             None
+        }
+    }
+}
+
+impl X86 {
+    /// Whether the ECC runs the GFNI kernel (the CPU has GFNI).
+    pub fn uses_gfni(&self) -> bool {
+        self.gfni
+    }
+
+    /// This engine with its AVX2 ECC kernel (split-nibble `pshufb` tables) even where the
+    /// CPU has GFNI: the kernel CPUs without GFNI (AMD Zen 3, Intel before Ice Lake) run, for
+    /// tests and benchmarks on machines that have it.
+    pub fn without_gfni(self) -> X86 {
+        X86 {
+            gfni: false,
+            ..self
         }
     }
 }
@@ -96,6 +119,12 @@ impl Engine for X86 {
     }
     #[inline]
     fn ecc(&self, sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
+        #[cfg(rawcd_simd512)]
+        if self.gfni {
+            // SAFETY: `self.gfni` is set only by `X86::detect()` after it confirmed GFNI and
+            // AVX2.
+            return unsafe { wide::ecc_gfni(*self, sector, zero_header) };
+        }
         // SAFETY: `self` was made by `X86::detect()`, which confirmed AVX2.
         unsafe { ecc_avx2(*self, sector, zero_header) }
     }
@@ -128,7 +157,7 @@ unsafe fn edc_pclmul(e: X86, data: &[u8]) -> u32 {
 /// The CPU must support AVX2 (guaranteed by the `X86` value, see [`X86::detect`]).
 #[target_feature(enable = "avx2")]
 unsafe fn ecc_avx2(e: X86, sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
-    e.ecc_lanes(sector, zero_header)
+    e.ecc_lanes::<false>(sector, zero_header)
 }
 
 /// # Safety
@@ -150,10 +179,12 @@ unsafe fn scramble_avx2(e: X86, sectors: &mut [[u8; SECTOR_SIZE]]) {
 mod wide {
     use core::arch::x86_64::{
         __m256i, _mm256_broadcastsi128_si256, _mm256_castsi256_si128, _mm256_clmulepi64_epi128,
-        _mm256_extracti128_si256, _mm256_loadu_si256, _mm256_xor_si256, _mm_set_epi64x,
+        _mm256_extracti128_si256, _mm256_gf2p8affine_epi64_epi8, _mm256_loadu_si256,
+        _mm256_set1_epi64x, _mm256_xor_si256, _mm_set_epi64x,
     };
 
-    use super::{fold_table, FOLD_BY, X86};
+    use super::{fold_table, FOLD_BY, Q_G1_FIRST, SECTOR_SIZE, X86};
+    use crate::codec::gf::{affine_matrix, gf256_mul_reference, gf256_pow_alpha_const, INV3};
 
     /// Independent 256-bit accumulators of the main loop.
     const LANES: usize = 4;
@@ -170,12 +201,155 @@ mod wide {
         e.edc_fold256(data)
     }
 
+    /// The ECC with GFNI multiplications.
+    ///
+    /// # Safety
+    /// The CPU must support GFNI and AVX2 (checked by [`X86::detect`], which sets
+    /// `X86::gfni`).
+    #[target_feature(enable = "avx2,gfni")]
+    pub(super) unsafe fn ecc_gfni(e: X86, sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
+        e.ecc_lanes::<true>(sector, zero_header)
+    }
+
+    /// The matrix multiplying by α²: one step of a P chain.
+    static P_ALPHA2: u64 = affine_matrix(gf256_pow_alpha_const(2));
+    /// P's p0 from s0, h_even and h_odd: 1/3, α³/3, α²/3.
+    static P_FIN: [u64; 3] = [
+        affine_matrix(INV3),
+        affine_matrix(gf256_mul_reference(INV3, gf256_pow_alpha_const(3))),
+        affine_matrix(gf256_mul_reference(INV3, gf256_pow_alpha_const(2))),
+    ];
+    /// Steps of a Q group (t = −15..=42).
+    const Q_STEPS: usize = 58;
+    /// The matrix multiplying a byte by α⁴: one step of a Q chain.
+    static ALPHA4: u64 = affine_matrix(gf256_pow_alpha_const(4));
+    /// α^(57 − i) for group 1's first step i = `Q_G1_FIRST`, added after the chains.
+    static Q_G1_FIRST_LATE: u64 = affine_matrix(gf256_pow_alpha_const(Q_STEPS - 1 - Q_G1_FIRST));
+    /// Q chain c (steps i ≡ c mod 4) ends at the largest such i ≤ 57 and joins with
+    /// α^(57 − that i).
+    static Q_CHAIN_JOIN: [u64; 4] = {
+        let mut m = [0u64; 4];
+        let mut c = 0;
+        while c < 4 {
+            let last = (Q_STEPS - 1) - ((Q_STEPS - 1 - c) % 4);
+            m[c] = affine_matrix(gf256_pow_alpha_const(Q_STEPS - 1 - last));
+            c += 1;
+        }
+        m
+    };
+
     impl X86 {
         #[inline(always)]
         fn load_wide(self, s: &[u8]) -> __m256i {
             assert!(s.len() >= 32);
             // SAFETY: 32 bytes readable at `s` (checked); `self` proves AVX2 (X86::detect).
             unsafe { _mm256_loadu_si256(s.as_ptr().cast()) }
+        }
+
+        /// Each byte of `v` times the constant of matrix `m` ([`affine_matrix`]).
+        #[inline(always)]
+        pub(super) fn affine(self, v: __m256i, m: u64) -> __m256i {
+            // SAFETY: `self` proves AVX2 (X86::detect).
+            self.affine_v(v, unsafe { _mm256_set1_epi64x(m as i64) })
+        }
+
+        /// Each byte of 64-bit lane i of `v` times the constant of lane i of `m`.
+        #[inline(always)]
+        pub(super) fn affine_v(self, v: __m256i, m: __m256i) -> __m256i {
+            // SAFETY: only reached through `ecc_gfni`, whose caller checked `self.gfni` (GFNI
+            // and AVX2 confirmed by X86::detect).
+            unsafe { _mm256_gf2p8affine_epi64_epi8::<0>(v, m) }
+        }
+
+        /// P with GFNI: over the 24 rows, s0 = Σᵣ xᵣ and the Horner sum h = Σᵣ α^(23−r)·xᵣ as
+        /// two chains, even and odd rows, each step multiplying by α² (a chain waits 4
+        /// cycles a step: two chains per register keep the multiplier busy). Then
+        /// p0 = (s0 ⊕ α²·h)/3 = s0/3 ⊕ (α³/3)·h_even ⊕ (α²/3)·h_odd. Every constant stays in a
+        /// register: loading a matrix per row instead made P bound by loads.
+        #[inline(always)]
+        pub(super) fn p_sums_gfni(
+            self,
+            sector: &[u8; SECTOR_SIZE],
+        ) -> ([__m256i; 3], [__m256i; 3]) {
+            let mut he = [self.zero(); 3];
+            let mut ho = [self.zero(); 3];
+            let mut s0 = [self.zero(); 3];
+            for r in (0..24).step_by(2) {
+                for j in 0..3 {
+                    let x = self.load32(&sector[12 + 86 * r + 32 * j..]);
+                    let y = self.load32(&sector[12 + 86 * (r + 1) + 32 * j..]);
+                    s0[j] = self.xor(s0[j], self.xor(x, y));
+                    he[j] = self.xor(self.affine(he[j], P_ALPHA2), x);
+                    ho[j] = self.xor(self.affine(ho[j], P_ALPHA2), y);
+                }
+            }
+            let p0 = core::array::from_fn(|j| {
+                let a = self.xor(self.affine(s0[j], P_FIN[0]), self.affine(he[j], P_FIN[1]));
+                self.xor(a, self.affine(ho[j], P_FIN[2]))
+            });
+            (p0, s0)
+        }
+
+        /// Q with GFNI: each group's 58 steps (index i = t + 15) in four interleaved
+        /// Horner chains (i ≡ c mod 4, each step multiplying by α⁴), so a step waits on the
+        /// one four steps back, not the one before; the chains join with α^(57 − last
+        /// index of the chain) into the single chain's h. Group 1 starts at index
+        /// `Q_G1_FIRST`: its chains are zero before.
+        #[inline(always)]
+        pub(super) fn q_sums_gfni(
+            self,
+            sector: &[u8; SECTOR_SIZE],
+        ) -> ([__m256i; 2], [__m256i; 2]) {
+            let mut h = [[self.zero(); 4]; 2];
+            let mut s = [self.zero(); 2];
+            // Whole rounds of 4 steps (c is a constant in the unrolled body, so the chains
+            // stay in registers), then the 2 steps left.
+            for base in (0..Q_STEPS - Q_STEPS % 4).step_by(4) {
+                for c in 0..4 {
+                    self.q_step_gfni(sector, &mut h, &mut s, base + c, c);
+                }
+            }
+            for c in 0..Q_STEPS % 4 {
+                let i = Q_STEPS - Q_STEPS % 4 + c;
+                self.q_step_gfni(sector, &mut h, &mut s, i, c);
+            }
+            // Group 1's first step, left to the end: its load reads the P parity and the
+            // wrapped words just stored, which a load issued early would wait for.
+            let x = self.q_load(sector, Q_G1_FIRST, 1);
+            s[1] = self.xor(s[1], x);
+            let h = core::array::from_fn(|g| {
+                let mut acc = if g == 1 {
+                    self.affine(x, Q_G1_FIRST_LATE)
+                } else {
+                    self.zero()
+                };
+                for (c, &hc) in h[g].iter().enumerate() {
+                    acc = self.xor(acc, self.affine(hc, Q_CHAIN_JOIN[c]));
+                }
+                acc
+            });
+            (h, s)
+        }
+
+        /// Step index `i` of both Q groups into chain `c` (a method, not a closure, so that
+        /// it is compiled with the kernel's target features).
+        #[inline(always)]
+        fn q_step_gfni(
+            self,
+            sector: &[u8; SECTOR_SIZE],
+            h: &mut [[__m256i; 4]; 2],
+            s: &mut [__m256i; 2],
+            i: usize,
+            c: usize,
+        ) {
+            for g in 0..2 {
+                if g == 1 && i <= Q_G1_FIRST {
+                    continue;
+                }
+                let x = self.q_load(sector, i, g);
+                h[g][c] = self.xor(self.affine(h[g][c], ALPHA4), x);
+                s[g] = self.xor(s[g], x);
+            }
         }
 
         /// Each 128-bit lane of `v` times x^d (constants from [`fold_table`]), plus `x`.
@@ -248,15 +422,19 @@ const FOLD_BY: [(u64, u64); FOLD_LANES + 1] = fold_table(128);
 struct NibbleMul {
     lo: [u8; 32],
     hi: [u8; 32],
+    /// The same multiplications as `gf2p8affineqb` matrices, one per 64-bit lane.
+    mats: [u64; 4],
 }
 
 /// Multiplication by `c0` in the low 128-bit half and by `c1` in the high one.
 const fn nibble_mul(c0: u8, c1: u8) -> NibbleMul {
     let (a, b) = (nibble_table(c0, false), nibble_table(c0, true));
     let (c, d) = (nibble_table(c1, false), nibble_table(c1, true));
+    let (m0, m1) = (affine_matrix(c0), affine_matrix(c1));
     let mut t = NibbleMul {
         lo: [0; 32],
         hi: [0; 32],
+        mats: [m0, m0, m1, m1],
     };
     let mut i = 0;
     while i < 16 {
@@ -517,10 +695,22 @@ impl X86 {
         }
     }
 
+    /// [`X86::mul_nibbles`], or with one `gf2p8affineqb` when `GF`.
+    #[inline(always)]
+    fn mul_const<const GF: bool>(self, x: __m256i, t: &NibbleMul) -> __m256i {
+        #[cfg(rawcd_simd512)]
+        if GF {
+            // SAFETY: `NibbleMul::mats` is 32 bytes; unaligned load; `self` proves AVX2.
+            let m = unsafe { _mm256_loadu_si256(t.mats.as_ptr().cast()) };
+            return self.affine_v(x, m);
+        }
+        self.mul_nibbles(x, t)
+    }
+
     /// From s0 and s1 of 32 lanes: (p0, p1) with p0 = (s0 ⊕ s1) / 3 and p1 = s0 ⊕ p0.
     #[inline(always)]
-    fn parity(self, s1: __m256i, s0: __m256i) -> (__m256i, __m256i) {
-        let p0 = self.mul_nibbles(self.xor(s0, s1), &DIV3);
+    fn parity<const GF: bool>(self, s1: __m256i, s0: __m256i) -> (__m256i, __m256i) {
+        let p0 = self.mul_const::<GF>(self.xor(s0, s1), &DIV3);
         (p0, self.xor(s0, p0))
     }
 
@@ -534,14 +724,14 @@ impl X86 {
         unsafe { _mm256_loadu_si256(sector.as_ptr().add(at).cast()) }
     }
 
+    /// P's sums over the 24 rows: (p0, s0), 3 registers per row; `GF`: with GFNI.
     #[inline(always)]
-    fn ecc_lanes(self, sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
-        let saved = [sector[12], sector[13], sector[14], sector[15]];
-        if zero_header {
-            sector[12..16].fill(0);
+    fn p_sums<const GF: bool>(self, sector: &[u8; SECTOR_SIZE]) -> ([__m256i; 3], [__m256i; 3]) {
+        #[cfg(rawcd_simd512)]
+        if GF {
+            return self.p_sums_gfni(sector);
         }
-
-        // P: 24 rows of 86 bytes, each column a vector; 3 registers cover 96 bytes of a row
+        // 24 rows of 86 bytes, each column a vector; 3 registers cover 96 bytes of a row
         // (lanes 86..95 read the next row or the parity area and are dropped).
         let mut h = [self.zero(); 3];
         let mut s0 = [self.zero(); 3];
@@ -553,17 +743,37 @@ impl X86 {
                 s0[j] = self.xor(s0[j], x);
             }
         }
-        // s1 = α²·h. Stored in place: each p0 store runs 10 bytes into p1 and the last p1
-        // store 10 bytes into the Q parity, both written afterwards.
-        let mut p1 = [self.zero(); 3];
-        for j in 0..3 {
+        // s1 = α²·h, p0 = (s0 ⊕ s1) / 3.
+        let p0 = core::array::from_fn(|j| {
             let s1 = self.mul_alpha(self.mul_alpha(h[j]));
-            let (a, b) = self.parity(s1, s0[j]);
-            self.store32(&mut sector[P_OFFSET + 32 * j..], a);
-            p1[j] = b;
+            self.mul_nibbles(self.xor(s0[j], s1), &DIV3)
+        });
+        (p0, s0)
+    }
+
+    /// The ECC, with GFNI multiplications when `GF` (only [`wide::ecc_gfni`] passes `true`).
+    #[inline(always)]
+    pub(super) fn ecc_lanes<const GF: bool>(
+        self,
+        sector: &mut [u8; SECTOR_SIZE],
+        zero_header: bool,
+    ) {
+        let saved = [sector[12], sector[13], sector[14], sector[15]];
+        if zero_header {
+            sector[12..16].fill(0);
         }
-        for (j, &b) in p1.iter().enumerate() {
-            self.store32(&mut sector[P_OFFSET + 86 + 32 * j..], b);
+
+        // P, stored in place: each p0 store runs 10 bytes into p1 and the last p1 store 10
+        // bytes into the Q parity, both written afterwards.
+        let (p0, s0) = self.p_sums::<GF>(sector);
+        for (j, &a) in p0.iter().enumerate() {
+            self.store32(&mut sector[P_OFFSET + 32 * j..], a);
+        }
+        for j in 0..3 {
+            self.store32(
+                &mut sector[P_OFFSET + 86 + 32 * j..],
+                self.xor(s0[j], p0[j]),
+            );
         }
 
         // Q: words 0..1118 of bytes 12..2248 (P parity included). Copy words 0..16 after word
@@ -579,6 +789,34 @@ impl X86 {
         // Q_SPLIT, 29 steps), four independent chains interleaved. Every lane is still live at
         // the end of chain A (t = Q_SPLIT − 1 ≤ 42 − 15), so the group's sum is
         // h = α^29·h_A ⊕ h_B (h_B carries the α^j of the lanes that finish early).
+        let (h, s0) = self.q_sums::<GF>(sector);
+        // Lane j: s1 = α²·h_true = α^(2−j)·h. First α² (low half, lanes 0..7) or α^(2−8)
+        // (high half, lanes 8..15) for both halves at once, then α^(−m) where bit m of j mod 8
+        // is set.
+        // Word lanes reversed: group 1 lane j (diagonal 9 − j) lands at word 15 − j, group 0
+        // lane j (diagonal 25 − j) at word 31 − j of a 64-byte buffer, so its bytes 12..64 hold
+        // diagonals 0..25 in order.
+        let pq: [(__m256i, __m256i); 2] = core::array::from_fn(|g| {
+            let mut s1 = self.mul_const::<GF>(h[g], &Q_FIX_HALF);
+            for (t, m) in Q_FIX_BITS.iter().zip(&Q_FIX_LANES) {
+                let y = self.mul_const::<GF>(s1, t);
+                // SAFETY: `self` proves AVX2 (X86::detect).
+                s1 = unsafe { _mm256_blendv_epi8(s1, y, self.load32(m)) };
+            }
+            self.parity::<GF>(s1, s0[g])
+        });
+        self.store_q(&mut sector[Q_OFFSET..], pq[0].0, pq[1].0);
+        self.store_q(&mut sector[Q_OFFSET + 52..], pq[0].1, pq[1].1);
+        sector[12..16].copy_from_slice(&saved);
+    }
+
+    /// Q's sums of each group: (h, s0), h the Horner sum α^(42−t)·x over the steps t.
+    #[inline(always)]
+    fn q_sums<const GF: bool>(self, sector: &[u8; SECTOR_SIZE]) -> ([__m256i; 2], [__m256i; 2]) {
+        #[cfg(rawcd_simd512)]
+        if GF {
+            return self.q_sums_gfni(sector);
+        }
         let mut ha = [self.zero(); 2];
         let mut sa = [self.zero(); 2];
         let mut hb = [self.zero(); 2];
@@ -594,31 +832,17 @@ impl X86 {
             self.q_step(sector, &mut hb[0], &mut sb[0], Q_B + i, 0);
             self.q_step(sector, &mut hb[1], &mut sb[1], Q_B + i, 1);
         }
-        let h: [__m256i; 2] =
-            core::array::from_fn(|g| self.xor(self.mul_nibbles(ha[g], &Q_JOIN), hb[g]));
-        let s0: [__m256i; 2] = core::array::from_fn(|g| self.xor(sa[g], sb[g]));
-        // Lane j: s1 = α²·h_true = α^(2−j)·h. First α² (low half, lanes 0..7) or α^(2−8)
-        // (high half, lanes 8..15) for both halves at once, then α^(−m) where bit m of j mod 8
-        // is set.
-        // Word lanes reversed: group 1 lane j (diagonal 9 − j) lands at word 15 − j, group 0
-        // lane j (diagonal 25 − j) at word 31 − j of a 64-byte buffer, so its bytes 12..64 hold
-        // diagonals 0..25 in order.
-        let mut q = [[0u8; 64]; 2];
-        for g in 0..2 {
-            let mut s1 = self.mul_nibbles(h[g], &Q_FIX_HALF);
-            for (t, m) in Q_FIX_BITS.iter().zip(&Q_FIX_LANES) {
-                let y = self.mul_nibbles(s1, t);
-                // SAFETY: `self` proves AVX2 (X86::detect).
-                s1 = unsafe { _mm256_blendv_epi8(s1, y, self.load32(m)) };
-            }
-            let (a, b) = self.parity(s1, s0[g]);
-            let at = 32 * (1 - g);
-            self.store32(&mut q[0][at..], self.words_reversed(a));
-            self.store32(&mut q[1][at..], self.words_reversed(b));
-        }
-        sector[Q_OFFSET..Q_OFFSET + 52].copy_from_slice(&q[0][12..]);
-        sector[Q_OFFSET + 52..Q_OFFSET + 104].copy_from_slice(&q[1][12..]);
-        sector[12..16].copy_from_slice(&saved);
+        let h = core::array::from_fn(|g| self.xor(self.mul_nibbles(ha[g], &Q_JOIN), hb[g]));
+        let s0 = core::array::from_fn(|g| self.xor(sa[g], sb[g]));
+        (h, s0)
+    }
+
+    /// The 32 Q bytes of step index `i`, group `g`, with the bytes of lanes outside their 43
+    /// steps zero.
+    #[inline(always)]
+    fn q_load(self, sector: &[u8; SECTOR_SIZE], i: usize, g: usize) -> __m256i {
+        let live = self.load32(&Q_STEP_MASK[2 * i..]);
+        self.and(self.load32_at(sector, Q_LOAD_AT[i][g] as usize), live)
     }
 
     /// One Horner step of Q: step index `i` of group `g` into its sums `h` and `s` (a
@@ -632,10 +856,31 @@ impl X86 {
         i: usize,
         g: usize,
     ) {
-        let live = self.load32(&Q_STEP_MASK[2 * i..]);
-        let x = self.and(self.load32_at(sector, Q_LOAD_AT[i][g] as usize), live);
+        let x = self.q_load(sector, i, g);
         *h = self.xor(self.mul_alpha(*h), x);
         *s = self.xor(*s, x);
+    }
+
+    /// Stores one Q parity vector (52 bytes, diagonals 0..25) at the start of `out` from its
+    /// two groups, word lanes reversed: group 1's lanes 9..0 (diagonals 0..9) then group 0's
+    /// lanes 15..0 (diagonals 10..25). Straight into the sector, with stores that do not
+    /// overlap (a buffer read back across two stores would wait for both to complete).
+    #[inline(always)]
+    fn store_q(self, out: &mut [u8], g0: __m256i, g1: __m256i) {
+        assert!(out.len() >= 52);
+        self.store32(&mut out[20..], self.words_reversed(g0));
+        let g1 = self.words_reversed(g1);
+        // SAFETY: `self` proves AVX2 (X86::detect); 20 bytes writable at `out` (checked above):
+        // 16 unaligned, then 4.
+        unsafe {
+            let (lo, hi) = (
+                _mm256_castsi256_si128(g1),
+                _mm256_extracti128_si256::<1>(g1),
+            );
+            _mm_storeu_si128(out.as_mut_ptr().cast(), _mm_alignr_epi8::<12>(hi, lo));
+            let last = _mm_extract_epi32::<3>(hi) as u32;
+            out[16..20].copy_from_slice(&last.to_le_bytes());
+        }
     }
 
     /// The 16 words of `v` in reverse order.
@@ -680,6 +925,20 @@ mod tests {
             eprintln!("skipped: this CPU lacks AVX2 or PCLMULQDQ");
         }
         e
+    }
+
+    /// The engine as detected and, where that uses GFNI, the engine without it: both ECC
+    /// kernels this CPU can run.
+    fn variants() -> Vec<X86> {
+        let Some(e) = X86::detect() else {
+            return Vec::new();
+        };
+        if e.gfni {
+            vec![e, e.without_gfni()]
+        } else {
+            eprintln!("note: this CPU (or compiler) has no GFNI; its ECC kernel is not tested");
+            vec![e]
+        }
     }
 
     #[test]
@@ -733,15 +992,16 @@ mod tests {
 
     #[test]
     fn ecc_matches_reference_on_patterns() {
-        let Some(e) = engine() else { return };
-        for fill in [0x00u8, 0xFF, 0x80, 0x01] {
-            for z in [false, true] {
-                let mut a = [fill; SECTOR_SIZE];
-                a[12..16].copy_from_slice(&[1, 2, 3, 4]);
-                let mut b = a;
-                Reference.ecc(&mut a, z);
-                e.ecc(&mut b, z);
-                assert_eq!(&a[..], &b[..], "fill {fill:#x} zero_header {z}");
+        for e in variants() {
+            for fill in [0x00u8, 0xFF, 0x80, 0x01] {
+                for z in [false, true] {
+                    let mut a = [fill; SECTOR_SIZE];
+                    a[12..16].copy_from_slice(&[1, 2, 3, 4]);
+                    let mut b = a;
+                    Reference.ecc(&mut a, z);
+                    e.ecc(&mut b, z);
+                    assert_eq!(&a[..], &b[..], "fill {fill:#x} zero_header {z} {e:?}");
+                }
             }
         }
     }
@@ -757,6 +1017,15 @@ mod tests {
         #[test]
         fn ecc_and_scramble_match_reference(v in proptest::collection::vec(any::<u8>(), SECTOR_SIZE),
                                             z in any::<bool>()) {
+            for g in variants().into_iter().skip(1) {
+                // The kernel without GFNI, where the engine runs the one with it.
+                let mut a = [0u8; SECTOR_SIZE];
+                a.copy_from_slice(&v);
+                let mut b = a;
+                Reference.ecc(&mut a, z);
+                g.ecc(&mut b, z);
+                prop_assert_eq!(&a[..], &b[..]);
+            }
             if let Some(e) = X86::detect() {
                 let mut a = [0u8; SECTOR_SIZE];
                 a.copy_from_slice(&v);
