@@ -283,10 +283,11 @@ mod wide {
                     ho[j] = self.xor(self.affine(ho[j], P_ALPHA2), y);
                 }
             }
-            let p0 = core::array::from_fn(|j| {
+            let mut p0 = [self.zero(); 3];
+            for j in 0..3 {
                 let a = self.xor(self.affine(s0[j], P_FIN[0]), self.affine(he[j], P_FIN[1]));
-                self.xor(a, self.affine(ho[j], P_FIN[2]))
-            });
+                p0[j] = self.xor(a, self.affine(ho[j], P_FIN[2]));
+            }
             (p0, s0)
         }
 
@@ -317,18 +318,13 @@ mod wide {
             // wrapped words just stored, which a load issued early would wait for.
             let x = self.q_load(sector, Q_G1_FIRST, 1);
             s[1] = self.xor(s[1], x);
-            let h = core::array::from_fn(|g| {
-                let mut acc = if g == 1 {
-                    self.affine(x, Q_G1_FIRST_LATE)
-                } else {
-                    self.zero()
-                };
+            let mut joined = [self.zero(), self.affine(x, Q_G1_FIRST_LATE)];
+            for g in 0..2 {
                 for (c, &hc) in h[g].iter().enumerate() {
-                    acc = self.xor(acc, self.affine(hc, Q_CHAIN_JOIN[c]));
+                    joined[g] = self.xor(joined[g], self.affine(hc, Q_CHAIN_JOIN[c]));
                 }
-                acc
-            });
-            (h, s)
+            }
+            (joined, s)
         }
 
         /// Step index `i` of both Q groups into chain `c` (a method, not a closure, so that
@@ -744,10 +740,11 @@ impl X86 {
             }
         }
         // s1 = α²·h, p0 = (s0 ⊕ s1) / 3.
-        let p0 = core::array::from_fn(|j| {
+        let mut p0 = [self.zero(); 3];
+        for j in 0..3 {
             let s1 = self.mul_alpha(self.mul_alpha(h[j]));
-            self.mul_nibbles(self.xor(s0[j], s1), &DIV3)
-        });
+            p0[j] = self.mul_nibbles(self.xor(s0[j], s1), &DIV3);
+        }
         (p0, s0)
     }
 
@@ -796,15 +793,16 @@ impl X86 {
         // Word lanes reversed: group 1 lane j (diagonal 9 − j) lands at word 15 − j, group 0
         // lane j (diagonal 25 − j) at word 31 − j of a 64-byte buffer, so its bytes 12..64 hold
         // diagonals 0..25 in order.
-        let pq: [(__m256i, __m256i); 2] = core::array::from_fn(|g| {
+        let mut pq = [(self.zero(), self.zero()); 2];
+        for g in 0..2 {
             let mut s1 = self.mul_const::<GF>(h[g], &Q_FIX_HALF);
             for (t, m) in Q_FIX_BITS.iter().zip(&Q_FIX_LANES) {
                 let y = self.mul_const::<GF>(s1, t);
                 // SAFETY: `self` proves AVX2 (X86::detect).
                 s1 = unsafe { _mm256_blendv_epi8(s1, y, self.load32(m)) };
             }
-            self.parity::<GF>(s1, s0[g])
-        });
+            pq[g] = self.parity::<GF>(s1, s0[g]);
+        }
         self.store_q(&mut sector[Q_OFFSET..], pq[0].0, pq[1].0);
         self.store_q(&mut sector[Q_OFFSET + 52..], pq[0].1, pq[1].1);
         sector[12..16].copy_from_slice(&saved);
@@ -832,8 +830,14 @@ impl X86 {
             self.q_step(sector, &mut hb[0], &mut sb[0], Q_B + i, 0);
             self.q_step(sector, &mut hb[1], &mut sb[1], Q_B + i, 1);
         }
-        let h = core::array::from_fn(|g| self.xor(self.mul_nibbles(ha[g], &Q_JOIN), hb[g]));
-        let s0 = core::array::from_fn(|g| self.xor(sa[g], sb[g]));
+        // (Loops, not `array::from_fn`: a closure is not compiled with the kernel's target
+        // features and, where not inlined, costs a call per vector.)
+        let mut h = [self.zero(); 2];
+        let mut s0 = [self.zero(); 2];
+        for g in 0..2 {
+            h[g] = self.xor(self.mul_nibbles(ha[g], &Q_JOIN), hb[g]);
+            s0[g] = self.xor(sa[g], sb[g]);
+        }
         (h, s0)
     }
 
