@@ -436,6 +436,13 @@ fn engines_says_what_runs_and_rawcd_engine_forces_one() {
         );
     }
     assert!(out.contains("cpu features: ") || cfg!(not(target_arch = "x86_64")));
+    // The kernels of the engine in use, by label (`x86+gfni`, `avx512/256`, ...).
+    assert!(
+        out.lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("kernels: ") && l.contains(": ")),
+        "{out}"
+    );
     for k in EngineKind::ALL {
         assert!(out.contains(&format!("  {:<10} ", k.name())), "{out}");
     }

@@ -4,8 +4,8 @@
 //! |---|---|---|
 //! | [`Reference`] | bit-at-a-time EDC, per-vector ECC from the formula, byte-wise scrambler: **the engine to read** | forced with `--cfg rawcd_engine="reference"` |
 //! | [`Table`] | slice-by-16 EDC (`crc` crate), SWAR ECC (8 GF(2⁸) lanes per word), word-wise scrambler | portable default; forced with `--cfg rawcd_engine="table"` |
-//! | `X86` (x86-64 only; the AVX2 engine) | PCLMULQDQ-folded EDC (256-bit VPCLMULQDQ where the CPU has it), AVX2 ECC (32 GF(2⁸) lanes per register, four interleaved Horner chains for Q, split-nibble `pshufb` constant multiplication), AVX2 scrambler; R–W parity from [`Table`] | x86-64 CPUs with AVX2 and PCLMULQDQ, checked at run time by `X86::detect` |
-//! | `Avx512` (x86-64 only, Rust ≥ 1.89) | 512-bit VPCLMULQDQ-folded EDC, GFNI ECC (`gf2p8affineqb` multiplies 64 GF(2⁸) lanes by a constant), AVX-512 scrambler fused into the batch encoder | x86-64 CPUs with AVX-512 F/BW/VL, GFNI and VPCLMULQDQ, checked at run time by `Avx512::detect` |
+//! | `X86` (x86-64 only; the AVX2 engine) | PCLMULQDQ-folded EDC (256-bit VPCLMULQDQ where the CPU has it), AVX2 ECC (32 GF(2⁸) lanes per register, four interleaved Horner chains for Q, split-nibble `pshufb` constant multiplication; with GFNI, where the CPU has it, one `gf2p8affineqb` per multiplication), AVX2 scrambler; R–W parity from [`Table`] | x86-64 CPUs with AVX2 and PCLMULQDQ, checked at run time by `X86::detect` |
+//! | `Avx512` (x86-64 only, Rust ≥ 1.89) | 512-bit VPCLMULQDQ-folded EDC, GFNI ECC (`gf2p8affineqb` multiplies 64 GF(2⁸) lanes by a constant), AVX-512 scrambler fused into the batch encoder; on AMD CPUs (512-bit operations split in two) the `X86` engine's 256-bit GFNI ECC and AVX2 scrambler instead | x86-64 CPUs with AVX-512 F/BW/VL, GFNI and VPCLMULQDQ, checked at run time by `Avx512::detect` |
 //! | `Neon` (aarch64 only) | PMULL-folded EDC, NEON ECC (16 lanes, `TBL` multiplication by constants), NEON scrambler | aarch64 CPUs with NEON and PMULL (`aes`), checked at run time by `Neon::detect` |
 //!
 //! [`Auto`] picks one once, in this order: the engine forced by `rawcd_engine` at build time,
