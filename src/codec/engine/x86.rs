@@ -264,8 +264,9 @@ mod wide {
         /// Each byte of 64-bit lane i of `v` times the constant of lane i of `m`.
         #[inline(always)]
         pub(super) fn affine_v(self, v: __m256i, m: __m256i) -> __m256i {
-            // SAFETY: only reached through `ecc_gfni`, whose caller checked `self.gfni` (GFNI
-            // and AVX2 confirmed by X86::detect).
+            // SAFETY: only reached through `ecc_lanes::<true>`, which runs from `ecc_gfni`
+            // (its caller checked `self.gfni`: GFNI and AVX2 confirmed by X86::detect) or from
+            // the `Avx512` kernels (an `Avx512` value proves GFNI and AVX2, Avx512::detect).
             unsafe { _mm256_gf2p8affine_epi64_epi8::<0>(v, m) }
         }
 
@@ -756,7 +757,8 @@ impl X86 {
         (p0, s0)
     }
 
-    /// The ECC, with GFNI multiplications when `GF` (only [`wide::ecc_gfni`] passes `true`).
+    /// The ECC, with GFNI multiplications when `GF`. Only code that has proven GFNI passes
+    /// `true`: [`wide::ecc_gfni`] (after `self.gfni`) and the `Avx512` engine's kernels.
     #[inline(always)]
     pub(super) fn ecc_lanes<const GF: bool>(
         self,
