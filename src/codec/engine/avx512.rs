@@ -64,9 +64,7 @@ impl Avx512 {
             wide: !is_amd(),
         })
     }
-}
 
-impl Avx512 {
     /// Whether the ECC and the scrambler run on 512-bit registers (every CPU but AMD's).
     pub fn wide(&self) -> bool {
         self.wide
@@ -391,17 +389,14 @@ mod tests {
         want.copy_from_slice(&data[..SECTOR_SIZE]);
         Reference.scramble(&mut want);
         let mut buf = vec![0u8; SECTOR_SIZE + 64];
-        for wide_scramble in [false, true] {
-            let e = Avx512 {
-                wide: wide_scramble,
-                ..e
-            };
+        for wide in [false, true] {
+            let e = Avx512 { wide, ..e };
             for off in 0..64 {
                 buf[off..off + SECTOR_SIZE].copy_from_slice(&data[..SECTOR_SIZE]);
                 let s: &mut [u8; SECTOR_SIZE] =
                     (&mut buf[off..off + SECTOR_SIZE]).try_into().unwrap();
                 e.scramble(s);
-                assert_eq!(&s[..], &want[..], "offset {off}, wide {wide_scramble}");
+                assert_eq!(&s[..], &want[..], "offset {off}, wide {wide}");
             }
         }
     }

@@ -423,7 +423,7 @@ impl Lanes64 for Model {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::engine::{Engine, Reference};
+    use crate::codec::engine::testing::assert_ecc_matches_reference_on_patterns;
     use crate::codec::{ecc, edc, scramble as scr};
     use proptest::prelude::*;
 
@@ -442,16 +442,7 @@ mod tests {
 
     #[test]
     fn model_ecc_matches_reference_on_patterns() {
-        for fill in [0x00u8, 0xFF, 0x80, 0x01] {
-            for z in [false, true] {
-                let mut a = [fill; SECTOR_SIZE];
-                a[12..16].copy_from_slice(&[1, 2, 3, 4]);
-                let mut b = a;
-                Reference.ecc(&mut a, z);
-                ecc(Model, &mut b, z);
-                assert_eq!(&a[..], &b[..], "fill {fill:#x} zero_header {z}");
-            }
-        }
+        assert_ecc_matches_reference_on_patterns("model", |s, z| ecc(Model, s, z));
     }
 
     proptest! {

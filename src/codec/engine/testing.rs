@@ -38,3 +38,24 @@ pub fn report_missing(test: &str) {
         eprintln!("{test}: skipped engine {}: needs {why}", k.name());
     }
 }
+
+/// Checks `ecc` (same contract as `Engine::ecc`) against the reference on fills that stress the
+/// field arithmetic (0x00, 0xFF, 0x80, 0x01) with a non-zero header, zeroed for the ECC and not.
+#[cfg(test)]
+pub(crate) fn assert_ecc_matches_reference_on_patterns(
+    what: &str,
+    ecc: impl Fn(&mut [u8; crate::codec::sector::SECTOR_SIZE], bool),
+) {
+    use super::{Engine, Reference};
+    use crate::codec::sector::SECTOR_SIZE;
+    for fill in [0x00u8, 0xFF, 0x80, 0x01] {
+        for z in [false, true] {
+            let mut a = [fill; SECTOR_SIZE];
+            a[12..16].copy_from_slice(&[1, 2, 3, 4]);
+            let mut b = a;
+            Reference.ecc(&mut a, z);
+            ecc(&mut b, z);
+            assert_eq!(&a[..], &b[..], "{what}: fill {fill:#x} zero_header {z}");
+        }
+    }
+}

@@ -91,9 +91,7 @@ impl X86 {
             None
         }
     }
-}
 
-impl X86 {
     /// Whether the ECC runs the GFNI kernel (the CPU has GFNI).
     pub fn uses_gfni(&self) -> bool {
         self.gfni
@@ -191,7 +189,7 @@ mod wide {
         _mm256_set1_epi64x, _mm256_xor_si256, _mm_set_epi64x,
     };
 
-    use super::{fold_table, FOLD_BY, Q_G1_FIRST, SECTOR_SIZE, X86};
+    use super::{fold_table, FOLD_BY, Q_G1_FIRST, Q_STEPS, SECTOR_SIZE, X86};
     use crate::codec::gf::{affine_matrix, gf256_mul_reference, gf256_pow_alpha_const, INV3};
 
     /// Independent 256-bit accumulators of the main loop.
@@ -227,8 +225,6 @@ mod wide {
         affine_matrix(gf256_mul_reference(INV3, gf256_pow_alpha_const(3))),
         affine_matrix(gf256_mul_reference(INV3, gf256_pow_alpha_const(2))),
     ];
-    /// Steps of a Q group (t = −15..=42).
-    const Q_STEPS: usize = 58;
     /// The matrix multiplying a byte by α⁴: one step of a Q chain.
     static ALPHA4: u64 = affine_matrix(gf256_pow_alpha_const(4));
     /// α^(57 − i) for group 1's first step i = `Q_G1_FIRST`, added after the chains.
@@ -525,13 +521,15 @@ const Q_G1_FIRST: usize = 15 - Q_GROUPS[1];
 /// steps before it. Both chains of group 0 have 29 steps.
 const Q_B: usize = 29;
 // The last step of chain A (t = Q_B − 16) with lane 15 is still inside the 43 steps.
-const _: () = assert!(Q_B - 16 + 15 <= 42 && 2 * Q_B == 58);
+const _: () = assert!(Q_B - 16 + 15 <= 42 && 2 * Q_B == Q_STEPS);
+/// Steps of a Q group (t = −15..=42).
+const Q_STEPS: usize = 58;
 /// Q: for step t = −15..=42 (index t + 15), the sector offset of lane 0 of each group:
 /// 12 + 2·(43·d₀ + 44·t mod 1118).
-static Q_LOAD_AT: [[u16; 2]; 58] = {
-    let mut t = [[0u16; 2]; 58];
+static Q_LOAD_AT: [[u16; 2]; Q_STEPS] = {
+    let mut t = [[0u16; 2]; Q_STEPS];
     let mut i = 0;
-    while i < 58 {
+    while i < Q_STEPS {
         let mut g = 0;
         while g < 2 {
             let w = (43 * Q_GROUPS[g] as i32 + 44 * (i as i32 - 15)).rem_euclid(Q_WORDS);
@@ -546,7 +544,7 @@ static Q_LOAD_AT: [[u16; 2]; 58] = {
 // Every Q load (32 bytes) lies inside the sector: what `X86::load32_at` relies on.
 const _: () = {
     let mut i = 0;
-    while i < 58 {
+    while i < Q_STEPS {
         assert!(Q_LOAD_AT[i][0] as usize + 32 <= SECTOR_SIZE);
         assert!(Q_LOAD_AT[i][1] as usize + 32 <= SECTOR_SIZE);
         i += 1;
@@ -729,12 +727,17 @@ impl X86 {
         unsafe { _mm256_loadu_si256(sector.as_ptr().add(at).cast()) }
     }
 
-    /// P's sums over the 24 rows: (p0, s0), 3 registers per row; `GF`: with GFNI.
+    /// P's two parity rows (p0, p1), 3 registers each; `GF`: with GFNI.
     #[inline(always)]
-    fn p_sums<const GF: bool>(self, sector: &[u8; SECTOR_SIZE]) -> ([__m256i; 3], [__m256i; 3]) {
+    fn p_parity<const GF: bool>(self, sector: &[u8; SECTOR_SIZE]) -> ([__m256i; 3], [__m256i; 3]) {
         #[cfg(rawcd_simd512)]
         if GF {
-            return self.p_sums_gfni(sector);
+            let (p0, s0) = self.p_sums_gfni(sector);
+            let mut p1 = [self.zero(); 3];
+            for j in 0..3 {
+                p1[j] = self.xor(s0[j], p0[j]);
+            }
+            return (p0, p1);
         }
         // 24 rows of 86 bytes, each column a vector; 3 registers cover 96 bytes of a row
         // (lanes 86..95 read the next row or the parity area and are dropped).
@@ -748,13 +751,13 @@ impl X86 {
                 s0[j] = self.xor(s0[j], x);
             }
         }
-        // s1 = α²·h, p0 = (s0 ⊕ s1) / 3.
-        let mut p0 = [self.zero(); 3];
+        // s1 = α²·h.
+        let mut p = ([self.zero(); 3], [self.zero(); 3]);
         for j in 0..3 {
             let s1 = self.mul_alpha(self.mul_alpha(h[j]));
-            p0[j] = self.mul_nibbles(self.xor(s0[j], s1), &DIV3);
+            (p.0[j], p.1[j]) = self.parity::<false>(s1, s0[j]);
         }
-        (p0, s0)
+        p
     }
 
     /// The ECC, with GFNI multiplications when `GF`. Only code that has proven GFNI passes
@@ -772,15 +775,12 @@ impl X86 {
 
         // P, stored in place: each p0 store runs 10 bytes into p1 and the last p1 store 10
         // bytes into the Q parity, both written afterwards.
-        let (p0, s0) = self.p_sums::<GF>(sector);
+        let (p0, p1) = self.p_parity::<GF>(sector);
         for (j, &a) in p0.iter().enumerate() {
             self.store32(&mut sector[P_OFFSET + 32 * j..], a);
         }
-        for j in 0..3 {
-            self.store32(
-                &mut sector[P_OFFSET + 86 + 32 * j..],
-                self.xor(s0[j], p0[j]),
-            );
+        for (j, &b) in p1.iter().enumerate() {
+            self.store32(&mut sector[P_OFFSET + 86 + 32 * j..], b);
         }
 
         // Q: words 0..1118 of bytes 12..2248 (P parity included). Copy words 0..16 after word
@@ -929,6 +929,7 @@ const _: () = assert!(TABLE_LEN == SECTOR_SIZE - 12);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::engine::testing::assert_ecc_matches_reference_on_patterns;
     use crate::codec::engine::Reference;
     use crate::codec::gf::MUL_INV3;
     use proptest::prelude::*;
@@ -1007,16 +1008,7 @@ mod tests {
     #[test]
     fn ecc_matches_reference_on_patterns() {
         for e in variants() {
-            for fill in [0x00u8, 0xFF, 0x80, 0x01] {
-                for z in [false, true] {
-                    let mut a = [fill; SECTOR_SIZE];
-                    a[12..16].copy_from_slice(&[1, 2, 3, 4]);
-                    let mut b = a;
-                    Reference.ecc(&mut a, z);
-                    e.ecc(&mut b, z);
-                    assert_eq!(&a[..], &b[..], "fill {fill:#x} zero_header {z} {e:?}");
-                }
-            }
+            assert_ecc_matches_reference_on_patterns(&format!("{e:?}"), |s, z| e.ecc(s, z));
         }
     }
 
