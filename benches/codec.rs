@@ -109,40 +109,49 @@ fn per_engine_in<'a>(
     g
 }
 
-/// A batch of 16 Mode 1 sectors through `Engine::encode_batch` (EDC, ECC, scramble), next to
-/// a memcpy of the same 16 sectors; ns/sector is the time ÷ 16.
+/// A batch of 16 sectors of each finish through `Engine::encode_batch` (EDC, ECC where the
+/// type has it, scramble: the pipeline's path), next to a memcpy of the same 16 sectors;
+/// ns/sector is the time ÷ 16.
 fn batches(c: &mut Criterion<Cpu>) {
     use rawcd::codec::engine::Finish;
     const N: usize = 16;
-    let mut g = c.benchmark_group("mode1_encode_batch_16");
-    g.throughput(Throughput::Bytes((N * SECTOR_SIZE) as u64));
-    let src = payload().repeat(N);
-    let mut dst = vec![0u8; N * SECTOR_SIZE];
-    g.bench_function("memcpy", |b| {
-        b.iter(|| {
-            dst.copy_from_slice(black_box(&src));
-            black_box(&dst);
-        })
-    });
-    let mut one = [0u8; SECTOR_SIZE];
-    encode_sector(
-        &Auto::detect(),
-        SectorType::Mode1,
-        Lba(1234),
-        &src[..2048],
-        &mut one,
-    )
-    .unwrap();
-    for e in available() {
-        let mut batch = vec![one; N];
-        g.bench_function(e.label(), |b| {
+    for (name, ty, finish) in [
+        ("mode1_encode_batch_16", SectorType::Mode1, Finish::Mode1),
+        (
+            "form1_encode_batch_16",
+            SectorType::Mode2Form1,
+            Finish::Mode2Form1,
+        ),
+        (
+            "form2_encode_batch_16",
+            SectorType::Mode2Form2,
+            Finish::Mode2Form2,
+        ),
+    ] {
+        let mut g = c.benchmark_group(name);
+        g.throughput(Throughput::Bytes((N * SECTOR_SIZE) as u64));
+        let src = payload().repeat(N);
+        let mut dst = vec![0u8; N * SECTOR_SIZE];
+        g.bench_function("memcpy", |b| {
             b.iter(|| {
-                e.encode_batch(black_box(&mut batch), Finish::Mode1, true);
-                black_box(&batch);
+                dst.copy_from_slice(black_box(&src));
+                black_box(&dst);
             })
         });
+        let mut one = [0u8; SECTOR_SIZE];
+        let input = &src[..ty.input_size()];
+        encode_sector(&Auto::detect(), ty, Lba(1234), input, &mut one).unwrap();
+        for e in available() {
+            let mut batch = vec![one; N];
+            g.bench_function(e.label(), |b| {
+                b.iter(|| {
+                    e.encode_batch(black_box(&mut batch), finish, true);
+                    black_box(&batch);
+                })
+            });
+        }
+        g.finish();
     }
-    g.finish();
 }
 
 fn benches(c: &mut Criterion<Cpu>) {

@@ -7,7 +7,7 @@
 //! (bytes 12..15) as zero.
 #![forbid(unsafe_code)]
 
-use super::gf::{gf256_mul, gf256_pow_alpha, MUL_INV3};
+use super::gf::{gf256_mul, gf256_mul_reference, gf256_pow_alpha, INV3, MUL_INV3};
 use super::sector::SECTOR_SIZE;
 
 /// Offset of the P parity (172 bytes).
@@ -63,6 +63,70 @@ pub fn ecc_reference(sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
         sector[Q_OFFSET + Q_VECTORS + v] = p1;
     }
     sector[12..16].copy_from_slice(&saved);
+}
+
+/// Bytes of P and Q parity together (2076..2351).
+pub const PARITY_LEN: usize = 172 + 104;
+
+/// What an encoder that scrambles before the ECC XORs into the parity it computes, indexed by
+/// `zero_header` (0: Mode 1, 1: Mode 2 Form 1).
+///
+/// The ECC is linear over GF(2) and the scrambler is an XOR with a fixed sequence S, so
+/// ECC(d) = ECC(d ⊕ S) ⊕ ECC(S): a kernel run over the already-scrambled bytes 12..2075
+/// computes the parity of the plain ones plus the parity of S. The constant is therefore
+/// ECC(S) ⊕ S at bytes 2076..2351 (Q includes the P parity, so with P taken as computed over
+/// the scrambled data the same holds for Q). Encoders then fold the EDC and scramble in one
+/// pass over the sector, run the ECC, and XOR this table over the 276 parity bytes instead
+/// of a second pass over the whole sector. Computed at compile time from [`p_index`],
+/// [`q_index`] and the scramble sequence; tested against [`ecc_reference`].
+pub static PRESCRAMBLED_PARITY_FIX: [[u8; PARITY_LEN]; 2] = [
+    prescrambled_parity_fix(false),
+    prescrambled_parity_fix(true),
+];
+
+const fn prescrambled_parity_fix(zero_header: bool) -> [u8; PARITY_LEN] {
+    let table = super::scramble::scramble_table_reference();
+    let mut s = [0u8; SECTOR_SIZE];
+    let mut i = 12;
+    while i < P_OFFSET {
+        s[i] = table[i - 12];
+        i += 1;
+    }
+    if zero_header {
+        s[12] = 0;
+        s[13] = 0;
+        s[14] = 0;
+        s[15] = 0;
+    }
+    parity_const(&mut s, P_VECTORS, P_LEN, P_OFFSET, true);
+    parity_const(&mut s, Q_VECTORS, Q_LEN, Q_OFFSET, false);
+    let mut fix = [0u8; PARITY_LEN];
+    let mut j = 0;
+    while j < PARITY_LEN {
+        fix[j] = s[P_OFFSET + j] ^ table[P_OFFSET - 12 + j];
+        j += 1;
+    }
+    fix
+}
+
+/// [`parity_reference`] of every P (`p`) or Q vector of `s`, stored, at compile time.
+const fn parity_const(s: &mut [u8; SECTOR_SIZE], vectors: usize, len: usize, at: usize, p: bool) {
+    let mut v = 0;
+    while v < vectors {
+        let (mut s0, mut h) = (0u8, 0u8);
+        let mut k = 0;
+        while k < len {
+            let x = s[if p { p_index(v, k) } else { q_index(v, k) }];
+            s0 ^= x;
+            h = gf256_mul_reference(h, 2) ^ x;
+            k += 1;
+        }
+        // s1 = α²·h (the Horner sum of x₀…x_{m−1} with n = m + 2).
+        let p0 = gf256_mul_reference(s0 ^ gf256_mul_reference(h, 4), INV3);
+        s[at + v] = p0;
+        s[at + vectors + v] = s0 ^ p0;
+        v += 1;
+    }
 }
 
 const LANES_HI: u64 = 0x8080_8080_8080_8080;
@@ -177,6 +241,30 @@ mod tests {
                 let alt = 12 + ((v / 2) * 86 + (v % 2) + 88 * k) % 2236;
                 assert_eq!(q_index(v, k), alt);
             }
+        }
+    }
+
+    #[test]
+    fn prescrambled_parity_fix_turns_parity_of_scrambled_data_into_scrambled_parity() {
+        // ECC over scrambled data, then the fix, equals ECC then the scrambler.
+        let mut x = [0u8; SECTOR_SIZE];
+        for (i, b) in x.iter_mut().enumerate() {
+            *b = (i as u32).wrapping_mul(2_654_435_761).rotate_right(13) as u8;
+        }
+        for z in [false, true] {
+            let mut want = x;
+            ecc_reference(&mut want, z);
+            crate::codec::scramble::scramble_reference(&mut want);
+            let mut got = x;
+            crate::codec::scramble::scramble_reference(&mut got);
+            ecc_reference(&mut got, z);
+            for (b, f) in got[P_OFFSET..]
+                .iter_mut()
+                .zip(&PRESCRAMBLED_PARITY_FIX[z as usize])
+            {
+                *b ^= f;
+            }
+            assert_eq!(&got[..], &want[..], "zero_header {z}");
         }
     }
 

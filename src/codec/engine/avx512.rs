@@ -31,7 +31,8 @@ use core::arch::x86_64::{
 };
 
 use super::lanes64::{self, Lanes64, QAt, EDC_BLOCK};
-use super::{Engine, EngineKind, Finish, X86};
+use super::{prescramble, Engine, EngineKind, Finish, X86};
+use crate::codec::ecc::PARITY_LEN;
 use crate::codec::rw;
 use crate::codec::sector::{form1, form2, mode1, SECTOR_SIZE, SUBHEADER};
 
@@ -159,6 +160,12 @@ unsafe fn encode_batch_k(
     finish: Finish,
     scramble: bool,
 ) {
+    if scramble {
+        for s in sectors {
+            prescramble::finish_scrambled(e, s, finish);
+        }
+        return;
+    }
     for s in sectors {
         let edc = |d: &[u8]| lanes64::edc(e, d).unwrap_or_else(|| e.x86.edc(d));
         match finish {
@@ -213,6 +220,21 @@ impl Avx512 {
         } else {
             self.x86.scramble_xor(s)
         }
+    }
+}
+
+impl prescramble::Kernels for Avx512 {
+    #[inline(always)]
+    fn edc_scramble(self, sector: &mut [u8; SECTOR_SIZE], start: usize, end: usize) -> u32 {
+        lanes64::edc_scramble(self, sector, start, end)
+    }
+    #[inline(always)]
+    fn ecc(self, sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
+        self.ecc_one(sector, zero_header)
+    }
+    #[inline(always)]
+    fn fix_parity(self, sector: &mut [u8; SECTOR_SIZE], fix: &[u8; PARITY_LEN]) {
+        lanes64::fix_parity(self, sector, fix)
     }
 }
 

@@ -23,7 +23,7 @@
 #![forbid(unsafe_code)]
 
 use super::fold::fold_table;
-use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
+use crate::codec::ecc::{PARITY_LEN, P_OFFSET, Q_OFFSET};
 use crate::codec::gf::{affine_matrix, gf256_mul_reference, gf256_pow_alpha_const, INV3};
 use crate::codec::scramble::TABLE_LEN;
 use crate::codec::sector::SECTOR_SIZE;
@@ -129,6 +129,136 @@ pub(super) fn edc<L: Lanes64>(l: L, data: &[u8]) -> Option<u32> {
     buf[..16].copy_from_slice(&l.bytes16(x));
     buf[16..16 + tail.len()].copy_from_slice(tail);
     Some(crate::codec::edc::edc_table(&buf[..16 + tail.len()]))
+}
+
+/// [`edc`] of `sector[start..end]` that also scrambles bytes 12..end in the same pass, for an
+/// encoder that scrambles before the ECC (see [`PRESCRAMBLED_PARITY_FIX`]): each 64-byte
+/// block is folded as loaded, then XORed with the table at its sector offset and stored back.
+/// The few bytes no block covers (12..start plus the zero-padded head, and the last
+/// `(end − start) mod 64` bytes) are scrambled by two masked windows after every load.
+/// The range must hold at least one [`EDC_BLOCK`] past its head (every finish's does).
+///
+/// [`PRESCRAMBLED_PARITY_FIX`]: crate::codec::ecc::PRESCRAMBLED_PARITY_FIX
+#[inline(always)]
+pub(super) fn edc_scramble<L: Lanes64>(
+    l: L,
+    sector: &mut [u8; SECTOR_SIZE],
+    start: usize,
+    end: usize,
+) -> u32 {
+    assert!(start <= end && end <= SECTOR_SIZE);
+    let table = crate::codec::scramble::sector_table_for(sector);
+    // The zero-padded head of `edc`, taken before any store.
+    let r = (end - start) % 16;
+    let body = start + r;
+    assert!(end - body >= EDC_BLOCK);
+    let mut reg = [0u8; 64];
+    reg[16 - r..16].copy_from_slice(&sector[start..body]);
+    let mut at = body;
+    let mut a = [l.zero(); 4];
+    for (i, ai) in a.iter_mut().enumerate() {
+        *ai = l.scramble_block(sector, table, at + 64 * i);
+    }
+    if r > 0 {
+        a[0] = l.fold(l.load(&reg), BY128[1], a[0]);
+    }
+    at += EDC_BLOCK;
+    while at + EDC_BLOCK <= end {
+        for (i, ai) in a.iter_mut().enumerate() {
+            *ai = l.fold(*ai, BY512[4], l.scramble_block(sector, table, at + 64 * i));
+        }
+        at += EDC_BLOCK;
+    }
+    let mut v = a[3];
+    for (i, &ai) in a[..3].iter().enumerate() {
+        v = l.fold(ai, BY512[3 - i], v);
+    }
+    while at + 64 <= end {
+        v = l.fold(v, BY512[1], l.scramble_block(sector, table, at));
+        at += 64;
+    }
+    let lanes = l.lanes(v);
+    let mut x = lanes[3];
+    for (i, &li) in lanes[..3].iter().enumerate() {
+        x = l.fold16(li, BY128[3 - i], x);
+    }
+    let stored = at;
+    while at + 16 <= end {
+        x = l.fold16(x, BY128[1], l.load16(&sector[at..]));
+        at += 16;
+    }
+    let tail = &sector[at..end];
+    let mut buf = [0u8; 32];
+    buf[..16].copy_from_slice(&l.bytes16(x));
+    buf[16..16 + tail.len()].copy_from_slice(tail);
+    let crc = crate::codec::edc::edc_table(&buf[..16 + tail.len()]);
+    // What the blocks did not scramble: bytes 12..body, and stored..end.
+    if body > 12 {
+        l.scramble_window(sector, table, 0, bytes_mask(12, body));
+    }
+    if stored < end {
+        let w = stored.min(SECTOR_SIZE - 64);
+        l.scramble_window(sector, table, w, bytes_mask(stored - w, end - w));
+    }
+    crc
+}
+
+/// The mask of bytes lo..hi of a 64-byte window (lo ≤ hi ≤ 64).
+#[inline(always)]
+fn bytes_mask(lo: usize, hi: usize) -> u64 {
+    debug_assert!(lo <= hi && hi <= 64);
+    let below = |n: usize| if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
+    below(hi) & !below(lo)
+}
+
+/// The block helpers of [`edc_scramble`] (methods, so they compile with the kernel's
+/// target features).
+trait ScrambleBlocks: Lanes64 {
+    /// The 64 bytes at `at`, as loaded; stored back scrambled.
+    #[inline(always)]
+    fn scramble_block(
+        self,
+        sector: &mut [u8; SECTOR_SIZE],
+        t: &[u8; SECTOR_SIZE],
+        at: usize,
+    ) -> Self::V {
+        let x = self.load(&sector[at..]);
+        self.store_masked(
+            &mut sector[at..],
+            self.xor(x, self.load(&t[at..])),
+            u64::MAX,
+        );
+        x
+    }
+    /// Scrambles the bytes of the 64-byte window at `w` that have a bit in `mask`.
+    #[inline(always)]
+    fn scramble_window(
+        self,
+        sector: &mut [u8; SECTOR_SIZE],
+        t: &[u8; SECTOR_SIZE],
+        w: usize,
+        mask: u64,
+    ) {
+        let x = self.xor(self.load(&sector[w..]), self.load(&t[w..]));
+        self.store_masked(&mut sector[w..], x, mask);
+    }
+}
+
+impl<L: Lanes64> ScrambleBlocks for L {}
+
+/// XORs the 276 parity bytes (2076..2351) with `fix` (a row of
+/// [`crate::codec::ecc::PRESCRAMBLED_PARITY_FIX`]).
+#[inline(always)]
+pub(super) fn fix_parity<L: Lanes64>(l: L, sector: &mut [u8; SECTOR_SIZE], fix: &[u8; PARITY_LEN]) {
+    for i in 0..4 {
+        let at = P_OFFSET + 64 * i;
+        let x = l.xor(l.load(&sector[at..]), l.load(&fix[64 * i..]));
+        l.store_masked(&mut sector[at..], x, u64::MAX);
+    }
+    // The last 20 bytes, through the sector's last 64-byte window.
+    let w = SECTOR_SIZE - 64;
+    let x = l.xor(l.load(&sector[w..]), l.load(&fix[PARITY_LEN - 64..]));
+    l.store_masked(&mut sector[w..], x, u64::MAX << 44);
 }
 
 // ---- ECC ----

@@ -25,6 +25,8 @@ mod fold;
 mod lanes64;
 #[cfg(target_arch = "aarch64")]
 mod neon;
+#[cfg(all(target_arch = "x86_64", rawcd_simd512))]
+mod prescramble;
 mod reference;
 mod table;
 pub mod testing;
