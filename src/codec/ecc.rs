@@ -68,8 +68,7 @@ pub fn ecc_reference(sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
 /// Bytes of P and Q parity together (2076..2351).
 pub const PARITY_LEN: usize = 172 + 104;
 
-/// What an encoder that scrambles before the ECC XORs into the parity it computes, indexed by
-/// `zero_header` (0: Mode 1, 1: Mode 2 Form 1).
+/// What an encoder that scrambles before the ECC XORs into the parity it computes.
 ///
 /// The ECC is linear over GF(2) and the scrambler is an XOR with a fixed sequence S, so
 /// ECC(d) = ECC(d ⊕ S) ⊕ ECC(S): a kernel run over the already-scrambled bytes 12..2075
@@ -77,26 +76,19 @@ pub const PARITY_LEN: usize = 172 + 104;
 /// ECC(S) ⊕ S at bytes 2076..2351 (Q includes the P parity, so with P taken as computed over
 /// the scrambled data the same holds for Q). Encoders then fold the EDC and scramble in one
 /// pass over the sector, run the ECC, and XOR this table over the 276 parity bytes instead
-/// of a second pass over the whole sector. Computed at compile time from [`p_index`],
-/// [`q_index`] and the scramble sequence; tested against [`ecc_reference`].
-pub static PRESCRAMBLED_PARITY_FIX: [[u8; PARITY_LEN]; 2] = [
-    prescrambled_parity_fix(false),
-    prescrambled_parity_fix(true),
-];
+/// of a second pass over the whole sector. A Mode 2 Form 1 sector (whose ECC takes the header
+/// as zero) is encoded with a zero header, scrambled to S's bytes 12..15, and gets its header
+/// back at the end. Computed at compile time from [`p_index`], [`q_index`] and the scramble
+/// sequence; tested against [`ecc_reference`].
+pub static PRESCRAMBLED_PARITY_FIX: [u8; PARITY_LEN] = prescrambled_parity_fix();
 
-const fn prescrambled_parity_fix(zero_header: bool) -> [u8; PARITY_LEN] {
+const fn prescrambled_parity_fix() -> [u8; PARITY_LEN] {
     let table = super::scramble::scramble_table_reference();
     let mut s = [0u8; SECTOR_SIZE];
     let mut i = 12;
     while i < P_OFFSET {
         s[i] = table[i - 12];
         i += 1;
-    }
-    if zero_header {
-        s[12] = 0;
-        s[13] = 0;
-        s[14] = 0;
-        s[15] = 0;
     }
     parity_const(&mut s, P_VECTORS, P_LEN, P_OFFSET, true);
     parity_const(&mut s, Q_VECTORS, Q_LEN, Q_OFFSET, false);
@@ -256,13 +248,17 @@ mod tests {
             ecc_reference(&mut want, z);
             crate::codec::scramble::scramble_reference(&mut want);
             let mut got = x;
+            if z {
+                // Mode 2 Form 1: encoded with a zero header, which gets its value back after.
+                got[12..16].fill(0);
+            }
             crate::codec::scramble::scramble_reference(&mut got);
-            ecc_reference(&mut got, z);
-            for (b, f) in got[P_OFFSET..]
-                .iter_mut()
-                .zip(&PRESCRAMBLED_PARITY_FIX[z as usize])
-            {
+            ecc_reference(&mut got, false);
+            for (b, f) in got[P_OFFSET..].iter_mut().zip(&PRESCRAMBLED_PARITY_FIX) {
                 *b ^= f;
+            }
+            if z {
+                got[12..16].copy_from_slice(&want[12..16]);
             }
             assert_eq!(&got[..], &want[..], "zero_header {z}");
         }

@@ -229,8 +229,8 @@ impl prescramble::Kernels for Avx512 {
         lanes64::edc_scramble(self, sector, start, end)
     }
     #[inline(always)]
-    fn ecc(self, sector: &mut [u8; SECTOR_SIZE], zero_header: bool) {
-        self.ecc_one(sector, zero_header)
+    fn ecc(self, sector: &mut [u8; SECTOR_SIZE]) {
+        self.ecc_one(sector, false)
     }
     #[inline(always)]
     fn fix_parity(self, sector: &mut [u8; SECTOR_SIZE], fix: &[u8; PARITY_LEN]) {
@@ -264,6 +264,12 @@ impl Lanes64 for Avx512 {
         // SAFETY: a `QAt` is ≤ 2352 − 64 (made only for lanes64's checked table), so 64 bytes
         // are readable at `sector + at`; masked unaligned load; AVX-512BW (detect).
         unsafe { _mm512_maskz_loadu_epi8(live, sector.as_ptr().add(at.get()).cast()) }
+    }
+    #[inline(always)]
+    fn load_masked(self, s: &[u8], mask: u64) -> __m512i {
+        assert!(s.len() >= 64);
+        // SAFETY: 64 bytes readable at `s` (checked); masked unaligned load; AVX-512BW (detect).
+        unsafe { _mm512_maskz_loadu_epi8(mask, s.as_ptr().cast()) }
     }
     #[inline(always)]
     fn store_masked(self, s: &mut [u8], v: __m512i, mask: u64) {

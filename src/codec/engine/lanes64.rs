@@ -23,6 +23,7 @@
 #![forbid(unsafe_code)]
 
 use super::fold::fold_table;
+use super::prescramble::xor_bytes;
 use crate::codec::ecc::{PARITY_LEN, P_OFFSET, Q_OFFSET};
 use crate::codec::gf::{affine_matrix, gf256_mul_reference, gf256_pow_alpha_const, INV3};
 use crate::codec::scramble::TABLE_LEN;
@@ -40,6 +41,9 @@ pub(super) trait Lanes64: Copy {
     /// The 64 bytes of `sector[at..]` where `live` has a bit, zero elsewhere, without a
     /// bounds check: [`QAt`] proves the 64 bytes are inside the sector.
     fn load_live_at(self, sector: &[u8; SECTOR_SIZE], at: QAt, live: u64) -> Self::V;
+    /// The bytes of the first 64 of `s` whose bit is set in `mask`, zero elsewhere (panics if
+    /// `s` is shorter than 64 bytes).
+    fn load_masked(self, s: &[u8], mask: u64) -> Self::V;
     /// Stores the bytes of `v` whose bit is set in `mask` at the start of `s` (panics if `s`
     /// is shorter than 64 bytes).
     fn store_masked(self, s: &mut [u8], v: Self::V, mask: u64);
@@ -135,7 +139,7 @@ pub(super) fn edc<L: Lanes64>(l: L, data: &[u8]) -> Option<u32> {
 /// encoder that scrambles before the ECC (see [`PRESCRAMBLED_PARITY_FIX`]): each 64-byte
 /// block is folded as loaded, then XORed with the table at its sector offset and stored back.
 /// The few bytes no block covers (12..start plus the zero-padded head, and the last
-/// `(end − start) mod 64` bytes) are scrambled by two masked windows after every load.
+/// `(end − start − head) mod 64` bytes) are scrambled eight at a time.
 /// The range must hold at least one [`EDC_BLOCK`] past its head (every finish's does).
 ///
 /// [`PRESCRAMBLED_PARITY_FIX`]: crate::codec::ecc::PRESCRAMBLED_PARITY_FIX
@@ -152,15 +156,21 @@ pub(super) fn edc_scramble<L: Lanes64>(
     let r = (end - start) % 16;
     let body = start + r;
     assert!(end - body >= EDC_BLOCK);
-    let mut reg = [0u8; 64];
-    reg[16 - r..16].copy_from_slice(&sector[start..body]);
+    // The head as the first lane of a register: the 16 bytes that end at `body`, those
+    // before `start` masked to zero (no copy through memory, which the load would wait for).
+    let head = (r > 0).then(|| l.load_masked(&sector[body - 16..], ((1u64 << r) - 1) << (16 - r)));
+    // Bytes 12..body (header, head) are scrambled here, byte-exact: the block loads start at
+    // `body`, and the ECC's first loads come long after these stores.
+    if body > 12 {
+        xor_bytes(&mut sector[12..body], &table[12..body]);
+    }
     let mut at = body;
     let mut a = [l.zero(); 4];
     for (i, ai) in a.iter_mut().enumerate() {
         *ai = l.scramble_block(sector, table, at + 64 * i);
     }
-    if r > 0 {
-        a[0] = l.fold(l.load(&reg), BY128[1], a[0]);
+    if let Some(h) = head {
+        a[0] = l.fold(h, BY128[1], a[0]);
     }
     at += EDC_BLOCK;
     while at + EDC_BLOCK <= end {
@@ -192,23 +202,9 @@ pub(super) fn edc_scramble<L: Lanes64>(
     buf[..16].copy_from_slice(&l.bytes16(x));
     buf[16..16 + tail.len()].copy_from_slice(tail);
     let crc = crate::codec::edc::edc_table(&buf[..16 + tail.len()]);
-    // What the blocks did not scramble: bytes 12..body, and stored..end.
-    if body > 12 {
-        l.scramble_window(sector, table, 0, bytes_mask(12, body));
-    }
-    if stored < end {
-        let w = stored.min(SECTOR_SIZE - 64);
-        l.scramble_window(sector, table, w, bytes_mask(stored - w, end - w));
-    }
+    // The bytes past the last block.
+    xor_bytes(&mut sector[stored..end], &table[stored..end]);
     crc
-}
-
-/// The mask of bytes lo..hi of a 64-byte window (lo ≤ hi ≤ 64).
-#[inline(always)]
-fn bytes_mask(lo: usize, hi: usize) -> u64 {
-    debug_assert!(lo <= hi && hi <= 64);
-    let below = |n: usize| if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
-    below(hi) & !below(lo)
 }
 
 /// The block helpers of [`edc_scramble`] (methods, so they compile with the kernel's
@@ -229,18 +225,6 @@ trait ScrambleBlocks: Lanes64 {
             u64::MAX,
         );
         x
-    }
-    /// Scrambles the bytes of the 64-byte window at `w` that have a bit in `mask`.
-    #[inline(always)]
-    fn scramble_window(
-        self,
-        sector: &mut [u8; SECTOR_SIZE],
-        t: &[u8; SECTOR_SIZE],
-        w: usize,
-        mask: u64,
-    ) {
-        let x = self.xor(self.load(&sector[w..]), self.load(&t[w..]));
-        self.store_masked(&mut sector[w..], x, mask);
     }
 }
 
@@ -485,6 +469,10 @@ impl Lanes64 for Model {
         }
         v
     }
+    fn load_masked(self, s: &[u8], mask: u64) -> [u8; 64] {
+        assert!(s.len() >= 64);
+        core::array::from_fn(|i| if mask >> i & 1 != 0 { s[i] } else { 0 })
+    }
     fn store_masked(self, s: &mut [u8], v: [u8; 64], mask: u64) {
         assert!(s.len() >= 64);
         for (i, b) in v.iter().enumerate() {
@@ -598,6 +586,33 @@ mod tests {
                 Some(got) => prop_assert_eq!(got, want),
                 None => prop_assert!(d.len() < EDC_BLOCK),
             }
+        }
+
+        #[test]
+        fn model_finish_scrambled_matches_reference(v in proptest::collection::vec(any::<u8>(), SECTOR_SIZE),
+                                                    f in 0usize..3) {
+            use crate::codec::engine::prescramble::{finish_scrambled, Kernels};
+            use crate::codec::engine::{Engine, Finish, Reference};
+            #[derive(Clone, Copy)]
+            struct K;
+            impl Kernels for K {
+                fn edc_scramble(self, s: &mut [u8; SECTOR_SIZE], start: usize, end: usize) -> u32 {
+                    edc_scramble(Model, s, start, end)
+                }
+                fn ecc(self, s: &mut [u8; SECTOR_SIZE]) {
+                    ecc(Model, s, false)
+                }
+                fn fix_parity(self, s: &mut [u8; SECTOR_SIZE], fix: &[u8; PARITY_LEN]) {
+                    fix_parity(Model, s, fix)
+                }
+            }
+            let finish = [Finish::Mode1, Finish::Mode2Form1, Finish::Mode2Form2][f];
+            let mut a = [0u8; SECTOR_SIZE];
+            a.copy_from_slice(&v);
+            let mut b = a;
+            Reference.encode_batch(core::slice::from_mut(&mut a), finish, true);
+            finish_scrambled(K, &mut b, finish);
+            prop_assert_eq!(&a[..], &b[..]);
         }
 
         #[test]

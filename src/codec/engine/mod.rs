@@ -25,7 +25,7 @@ mod fold;
 mod lanes64;
 #[cfg(target_arch = "aarch64")]
 mod neon;
-#[cfg(all(target_arch = "x86_64", rawcd_simd512))]
+#[cfg(any(test, all(target_arch = "x86_64", rawcd_simd512)))]
 mod prescramble;
 mod reference;
 mod table;
@@ -131,16 +131,7 @@ pub trait Engine: Send + Sync {
     /// `scramble` is set. The result equals those one-sector calls (tested for every engine);
     /// SIMD engines override it to interleave sectors or fuse the scrambler into the stores.
     fn encode_batch(&self, sectors: &mut [[u8; SECTOR_SIZE]], finish: Finish, scramble: bool) {
-        for s in sectors {
-            match finish {
-                Finish::Mode1 => crate::codec::finish_mode1(self, s),
-                Finish::Mode2Form1 => crate::codec::finish_form1(self, s),
-                Finish::Mode2Form2 => crate::codec::finish_form2(self, s),
-            }
-            if scramble {
-                self.scramble(s);
-            }
-        }
+        encode_batch_each(self, sectors, finish, scramble)
     }
 
     /// [`encode_batch`](Engine::encode_batch) for sectors `stride` bytes apart in `buf` (sector i
@@ -153,6 +144,26 @@ pub trait Engine: Send + Sync {
             if let Some((s, _)) = slot.split_first_chunk_mut::<SECTOR_SIZE>() {
                 self.encode_batch(core::slice::from_mut(s), finish, scramble);
             }
+        }
+    }
+}
+
+/// [`Engine::encode_batch`] one sector and one kernel at a time (the trait's default, also
+/// the fallback of engines that override it for some cases only).
+fn encode_batch_each<E: Engine + ?Sized>(
+    e: &E,
+    sectors: &mut [[u8; SECTOR_SIZE]],
+    finish: Finish,
+    scramble: bool,
+) {
+    for s in sectors {
+        match finish {
+            Finish::Mode1 => crate::codec::finish_mode1(e, s),
+            Finish::Mode2Form1 => crate::codec::finish_form1(e, s),
+            Finish::Mode2Form2 => crate::codec::finish_form2(e, s),
+        }
+        if scramble {
+            e.scramble(s);
         }
     }
 }

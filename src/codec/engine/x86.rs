@@ -60,7 +60,7 @@ use core::arch::x86_64::{
 };
 
 use super::fold::{fold_table, nibble_table, zero_padded_head};
-use super::{Engine, EngineKind};
+use super::{Engine, EngineKind, Finish};
 use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
 use crate::codec::gf::{affine_matrix, gf256_pow_alpha_const, INV3};
 use crate::codec::scramble::TABLE_LEN;
@@ -148,6 +148,23 @@ impl Engine for X86 {
         // SAFETY: `self` was made by `X86::detect()`, which confirmed AVX2.
         unsafe { scramble_avx2(*self, sectors) }
     }
+    #[inline]
+    fn encode_batch(&self, sectors: &mut [[u8; SECTOR_SIZE]], finish: Finish, scramble: bool) {
+        #[cfg(rawcd_simd512)]
+        if scramble && self.vpclmul {
+            // SAFETY: `self.vpclmul` (and `self.gfni`) are set only by `X86::detect()` after
+            // it confirmed VPCLMULQDQ (GFNI), AVX2 and PCLMULQDQ.
+            unsafe {
+                if self.gfni {
+                    wide::encode_scrambled_gfni(*self, sectors, finish)
+                } else {
+                    wide::encode_scrambled_avx2(*self, sectors, finish)
+                }
+            }
+            return;
+        }
+        super::encode_batch_each(self, sectors, finish, scramble)
+    }
 }
 
 // ---- kernels: each compiles one helper with the CPU features on ----
@@ -185,12 +202,16 @@ unsafe fn scramble_avx2(e: X86, sectors: &mut [[u8; SECTOR_SIZE]]) {
 mod wide {
     use core::arch::x86_64::{
         __m256i, _mm256_broadcastsi128_si256, _mm256_castsi256_si128, _mm256_clmulepi64_epi128,
-        _mm256_extracti128_si256, _mm256_gf2p8affine_epi64_epi8, _mm256_loadu_si256,
-        _mm256_set1_epi64x, _mm256_xor_si256, _mm_set_epi64x,
+        _mm256_extracti128_si256, _mm256_gf2p8affine_epi64_epi8, _mm256_inserti128_si256,
+        _mm256_loadu_si256, _mm256_set1_epi64x, _mm256_storeu_si256, _mm256_xor_si256,
+        _mm_and_si128, _mm_set_epi64x,
     };
 
-    use super::{fold_table, FOLD_BY, Q_G1_FIRST, Q_STEPS, SECTOR_SIZE, X86};
+    use super::{fold_table, Finish, FOLD_BY, Q_G1_FIRST, Q_STEPS, SECTOR_SIZE, X86};
+    use crate::codec::ecc::{PARITY_LEN, P_OFFSET};
+    use crate::codec::engine::prescramble::{self, xor_bytes};
     use crate::codec::gf::{affine_matrix, gf256_mul_reference, gf256_pow_alpha_const, INV3};
+    use crate::codec::scramble::sector_table_for;
 
     /// Independent 256-bit accumulators of the main loop.
     const LANES: usize = 4;
@@ -198,6 +219,16 @@ mod wide {
     pub(super) const FOLD_BLOCK: usize = 32 * LANES;
     /// `BY256[i]` moves each 128-bit lane forward by 256·i bits (i = 1..=LANES).
     static BY256: [(u64, u64); LANES + 1] = fold_table(256);
+    /// `HEAD_MASKS[r..r + 16]` keeps the last r bytes of 16.
+    static HEAD_MASKS: [u8; 32] = {
+        let mut m = [0u8; 32];
+        let mut i = 16;
+        while i < 32 {
+            m[i] = 0xFF;
+            i += 1;
+        }
+        m
+    };
 
     /// # Safety
     /// The CPU must support VPCLMULQDQ, AVX2 and PCLMULQDQ (checked by [`X86::detect`], which
@@ -205,6 +236,68 @@ mod wide {
     #[target_feature(enable = "avx2,pclmulqdq,vpclmulqdq")]
     pub(super) unsafe fn edc_vpclmul(e: X86, data: &[u8]) -> u32 {
         e.edc_fold256(data)
+    }
+
+    /// `encode_batch` with the scrambler, scramble first (see [`prescramble`]), with the
+    /// GFNI ECC.
+    ///
+    /// # Safety
+    /// The CPU must support VPCLMULQDQ, GFNI, AVX2 and PCLMULQDQ (checked by [`X86::detect`],
+    /// which sets `X86::vpclmul` and `X86::gfni`).
+    #[target_feature(enable = "avx2,pclmulqdq,vpclmulqdq,gfni")]
+    pub(super) unsafe fn encode_scrambled_gfni(
+        e: X86,
+        sectors: &mut [[u8; SECTOR_SIZE]],
+        finish: Finish,
+    ) {
+        for s in sectors {
+            prescramble::finish_scrambled(Fused::<true>(e), s, finish);
+        }
+    }
+
+    /// [`encode_scrambled_gfni`] with the AVX2 ECC.
+    ///
+    /// # Safety
+    /// The CPU must support VPCLMULQDQ, AVX2 and PCLMULQDQ (checked by [`X86::detect`], which
+    /// sets `X86::vpclmul`).
+    #[target_feature(enable = "avx2,pclmulqdq,vpclmulqdq")]
+    pub(super) unsafe fn encode_scrambled_avx2(
+        e: X86,
+        sectors: &mut [[u8; SECTOR_SIZE]],
+        finish: Finish,
+    ) {
+        for s in sectors {
+            prescramble::finish_scrambled(Fused::<false>(e), s, finish);
+        }
+    }
+
+    /// The engine's kernels for [`prescramble::finish_scrambled`], with the GFNI ECC when
+    /// `GF` (only made by the kernels above, whose callers checked the features).
+    #[derive(Clone, Copy)]
+    struct Fused<const GF: bool>(X86);
+
+    impl<const GF: bool> prescramble::Kernels for Fused<GF> {
+        #[inline(always)]
+        fn edc_scramble(self, sector: &mut [u8; SECTOR_SIZE], start: usize, end: usize) -> u32 {
+            self.0.edc_scramble256(sector, start, end)
+        }
+        #[inline(always)]
+        fn ecc(self, sector: &mut [u8; SECTOR_SIZE]) {
+            self.0.ecc_lanes::<GF>(sector, false)
+        }
+        #[inline(always)]
+        fn fix_parity(self, sector: &mut [u8; SECTOR_SIZE], fix: &[u8; PARITY_LEN]) {
+            let mut at = P_OFFSET;
+            for f in fix.chunks_exact(32) {
+                let x = self
+                    .0
+                    .xor(self.0.load_wide(&sector[at..]), self.0.load_wide(f));
+                self.0.store_wide(&mut sector[at..], x);
+                at += 32;
+            }
+            // 276 = 8·32 + 20
+            xor_bytes(&mut sector[at..], &fix[PARITY_LEN - PARITY_LEN % 32..]);
+        }
     }
 
     /// The ECC with GFNI multiplications.
@@ -248,6 +341,89 @@ mod wide {
             assert!(s.len() >= 32);
             // SAFETY: 32 bytes readable at `s` (checked); `self` proves AVX2 (X86::detect).
             unsafe { _mm256_loadu_si256(s.as_ptr().cast()) }
+        }
+
+        #[inline(always)]
+        fn store_wide(self, s: &mut [u8], v: __m256i) {
+            assert!(s.len() >= 32);
+            // SAFETY: 32 bytes writable at `s` (checked); `self` proves AVX2 (X86::detect).
+            unsafe { _mm256_storeu_si256(s.as_mut_ptr().cast(), v) }
+        }
+
+        /// The 32 bytes at `at`, as loaded; stored back scrambled with `t` (the scramble
+        /// table at sector offsets).
+        #[inline(always)]
+        fn scramble_block(
+            self,
+            sector: &mut [u8; SECTOR_SIZE],
+            t: &[u8; SECTOR_SIZE],
+            at: usize,
+        ) -> __m256i {
+            let x = self.load_wide(&sector[at..]);
+            self.store_wide(&mut sector[at..], self.xor(x, self.load_wide(&t[at..])));
+            x
+        }
+
+        /// [`X86::edc_fold256`] of `sector[start..end]` that also scrambles bytes 12..end in
+        /// the same pass: the 256-bit form of `lanes64::edc_scramble` (each block folded as
+        /// loaded, then XORed with the table at its sector offset and stored back; the few
+        /// bytes no block covers eight at a time). The range must hold at least one
+        /// [`FOLD_BLOCK`] past its head.
+        #[inline(always)]
+        pub(super) fn edc_scramble256(
+            self,
+            sector: &mut [u8; SECTOR_SIZE],
+            start: usize,
+            end: usize,
+        ) -> u32 {
+            assert!(start <= end && end <= SECTOR_SIZE);
+            let table = sector_table_for(sector);
+            let r = (end - start) % 16;
+            let body = start + r;
+            assert!(end - body >= FOLD_BLOCK);
+            // The head as the low lane of a register: the 16 bytes that end at `body`, those
+            // before `start` cleared by a mask (16 − r zero bytes, then r of 0xFF).
+            let head = (r > 0).then(|| {
+                let h = self.load16(&sector[body - 16..]);
+                // SAFETY: `self` proves AVX2 (X86::detect); SSE2 is baseline on x86-64.
+                unsafe {
+                    let h = _mm_and_si128(h, self.load16(&HEAD_MASKS[r..]));
+                    _mm256_inserti128_si256::<0>(self.zero(), h)
+                }
+            });
+            if body > 12 {
+                xor_bytes(&mut sector[12..body], &table[12..body]);
+            }
+            let mut at = body;
+            let mut a = [self.zero(); LANES];
+            for (i, ai) in a.iter_mut().enumerate() {
+                *ai = self.scramble_block(sector, table, at + 32 * i);
+            }
+            if let Some(h) = head {
+                a[0] = self.fold256(h, FOLD_BY[1], a[0]);
+            }
+            at += FOLD_BLOCK;
+            while at + FOLD_BLOCK <= end {
+                for (i, ai) in a.iter_mut().enumerate() {
+                    let x = self.scramble_block(sector, table, at + 32 * i);
+                    *ai = self.fold256(*ai, BY256[LANES], x);
+                }
+                at += FOLD_BLOCK;
+            }
+            let mut v = a[LANES - 1];
+            for (i, &ai) in a[..LANES - 1].iter().enumerate() {
+                v = self.fold256(ai, BY256[LANES - 1 - i], v);
+            }
+            while at + 32 <= end {
+                v = self.fold256(v, BY256[1], self.scramble_block(sector, table, at));
+                at += 32;
+            }
+            // SAFETY: `self` proves AVX2 (X86::detect).
+            let (lo, hi) = unsafe { (_mm256_castsi256_si128(v), _mm256_extracti128_si256::<1>(v)) };
+            let x = self.fold_xor(lo, FOLD_BY[1], hi);
+            let crc = self.edc_finish(x, &sector[at..end]);
+            xor_bytes(&mut sector[at..end], &table[at..end]);
+            crc
         }
 
         /// Each byte of `v` times the constant of matrix `m` ([`affine_matrix`]).
