@@ -121,6 +121,14 @@ impl Engine for Avx512 {
         // SAFETY: `self` was made by `Avx512::detect()`, which confirmed the features.
         unsafe { encode_batch_k(*self, sectors, finish, scramble) }
     }
+    #[inline]
+    fn encode_strided(&self, buf: &mut [u8], stride: usize, finish: Finish, scramble: bool) {
+        if !scramble {
+            return super::encode_strided_each(self, buf, stride, finish, scramble);
+        }
+        // SAFETY: `self` was made by `Avx512::detect()`, which confirmed the features.
+        unsafe { encode_strided_k(*self, buf, stride, finish) }
+    }
 }
 
 // ---- kernels: each compiles one generic algorithm with the CPU features on ----
@@ -161,10 +169,7 @@ unsafe fn encode_batch_k(
     scramble: bool,
 ) {
     if scramble {
-        for s in sectors {
-            prescramble::finish_scrambled(e, s, finish);
-        }
-        return;
+        return prescramble::encode_scrambled(e, sectors.iter_mut(), finish);
     }
     for s in sectors {
         let edc = |d: &[u8]| lanes64::edc(e, d).unwrap_or_else(|| e.x86.edc(d));
@@ -189,6 +194,16 @@ unsafe fn encode_batch_k(
             e.scramble_one(s);
         }
     }
+}
+
+/// `encode_strided` with the scrambler: one [`prescramble::encode_scrambled`] over the run,
+/// as [`encode_batch_k`] does for contiguous sectors.
+///
+/// # Safety
+/// The CPU must have the features [`Avx512::detect`] checks (guaranteed by the `Avx512` value).
+#[target_feature(enable = "avx2,pclmulqdq,avx512f,avx512bw,avx512vl,gfni,vpclmulqdq")]
+unsafe fn encode_strided_k(e: Avx512, buf: &mut [u8], stride: usize, finish: Finish) {
+    prescramble::encode_scrambled(e, super::strided_sectors(buf, stride), finish)
 }
 
 /// Whether the CPU's vendor string is AMD's ("AuthenticAMD").
@@ -224,13 +239,28 @@ impl Avx512 {
 }
 
 impl prescramble::Kernels for Avx512 {
+    const INTERLEAVE: bool = true;
+    type Pass<'s> = lanes64::EdcScramble<'s, Avx512>;
     #[inline(always)]
-    fn edc_scramble(self, sector: &mut [u8; SECTOR_SIZE], start: usize, end: usize) -> u32 {
-        lanes64::edc_scramble(self, sector, start, end)
+    fn begin<'s>(
+        self,
+        sector: &'s mut [u8; SECTOR_SIZE],
+        start: usize,
+        end: usize,
+    ) -> Self::Pass<'s> {
+        lanes64::EdcScramble::new(self, sector, start, end)
     }
     #[inline(always)]
-    fn ecc(self, sector: &mut [u8; SECTOR_SIZE]) {
-        self.ecc_one(sector, false)
+    fn end(self, pass: Self::Pass<'_>) -> u32 {
+        pass.finish()
+    }
+    #[inline(always)]
+    fn ecc<T: prescramble::Tick>(self, sector: &mut [u8; SECTOR_SIZE], tick: &mut T) {
+        if self.wide {
+            lanes64::ecc(self, sector, false)
+        } else {
+            self.x86.ecc_lanes_ticked::<true, T>(sector, false, tick)
+        }
     }
     #[inline(always)]
     fn fix_parity(self, sector: &mut [u8; SECTOR_SIZE], fix: &[u8; PARITY_LEN]) {

@@ -136,78 +136,149 @@ pub(super) fn edc<L: Lanes64>(l: L, data: &[u8]) -> Option<u32> {
 }
 
 /// [`edc`] of `sector[start..end]` that also scrambles bytes 12..end in the same pass, for an
-/// encoder that scrambles before the ECC (see [`PRESCRAMBLED_PARITY_FIX`]): each 64-byte
-/// block is folded as loaded, then XORed with the table at its sector offset and stored back.
-/// The few bytes no block covers (12..start plus the zero-padded head, and the last
-/// `(end − start − head) mod 64` bytes) are scrambled eight at a time.
-/// The range must hold at least one [`EDC_BLOCK`] past its head (every finish's does).
+/// encoder that scrambles before the ECC (see [`super::prescramble`]): each 64-byte block is
+/// folded as loaded, then XORed with the table at its sector offset and stored back. The few
+/// bytes no block covers (12..start plus the zero-padded head, and the last
+/// `(end − start − head) mod 64` bytes) are scrambled eight at a time. The range must hold at
+/// least one [`EDC_BLOCK`] past its head (every finish's does).
 ///
-/// [`PRESCRAMBLED_PARITY_FIX`]: crate::codec::ecc::PRESCRAMBLED_PARITY_FIX
-#[inline(always)]
-pub(super) fn edc_scramble<L: Lanes64>(
+/// The pass goes in steps: [`EdcScramble::step`] does one block of the main loop, so a
+/// caller can interleave the pass with other work (the ECC of another sector: the carry-less
+/// multiplier and the GFNI and vector ALUs then run at once); [`EdcScramble::finish`] does
+/// the rest and returns the EDC.
+pub(super) struct EdcScramble<'s, L: Lanes64> {
     l: L,
-    sector: &mut [u8; SECTOR_SIZE],
-    start: usize,
+    sector: &'s mut [u8; SECTOR_SIZE],
+    table: &'static [u8; SECTOR_SIZE],
     end: usize,
-) -> u32 {
-    assert!(start <= end && end <= SECTOR_SIZE);
-    let table = crate::codec::scramble::sector_table_for(sector);
-    // The zero-padded head of `edc`, taken before any store.
-    let r = (end - start) % 16;
-    let body = start + r;
-    assert!(end - body >= EDC_BLOCK);
-    // The head as the first lane of a register: the 16 bytes that end at `body`, those
-    // before `start` masked to zero (no copy through memory, which the load would wait for).
-    let head = (r > 0).then(|| l.load_masked(&sector[body - 16..], ((1u64 << r) - 1) << (16 - r)));
-    // Bytes 12..body (header, head) are scrambled here, byte-exact: the block loads start at
-    // `body`, and the ECC's first loads come long after these stores.
-    if body > 12 {
-        xor_bytes(&mut sector[12..body], &table[12..body]);
-    }
-    let mut at = body;
-    let mut a = [l.zero(); 4];
-    for (i, ai) in a.iter_mut().enumerate() {
-        *ai = l.scramble_block(sector, table, at + 64 * i);
-    }
-    if let Some(h) = head {
-        a[0] = l.fold(h, BY128[1], a[0]);
-    }
-    at += EDC_BLOCK;
-    while at + EDC_BLOCK <= end {
-        for (i, ai) in a.iter_mut().enumerate() {
-            *ai = l.fold(*ai, BY512[4], l.scramble_block(sector, table, at + 64 * i));
-        }
-        at += EDC_BLOCK;
-    }
-    let mut v = a[3];
-    for (i, &ai) in a[..3].iter().enumerate() {
-        v = l.fold(ai, BY512[3 - i], v);
-    }
-    while at + 64 <= end {
-        v = l.fold(v, BY512[1], l.scramble_block(sector, table, at));
-        at += 64;
-    }
-    let lanes = l.lanes(v);
-    let mut x = lanes[3];
-    for (i, &li) in lanes[..3].iter().enumerate() {
-        x = l.fold16(li, BY128[3 - i], x);
-    }
-    let stored = at;
-    while at + 16 <= end {
-        x = l.fold16(x, BY128[1], l.load16(&sector[at..]));
-        at += 16;
-    }
-    let tail = &sector[at..end];
-    let mut buf = [0u8; 32];
-    buf[..16].copy_from_slice(&l.bytes16(x));
-    buf[16..16 + tail.len()].copy_from_slice(tail);
-    let crc = crate::codec::edc::edc_table(&buf[..16 + tail.len()]);
-    // The bytes past the last block.
-    xor_bytes(&mut sector[stored..end], &table[stored..end]);
-    crc
+    /// The first block.
+    body: usize,
+    /// The next block.
+    at: usize,
+    /// The end of the main loop's whole 256-byte blocks.
+    main_end: usize,
+    /// The four accumulators, oldest first (each step folds the oldest and rotates).
+    a: [L::V; 4],
 }
 
-/// The block helpers of [`edc_scramble`] (methods, so they compile with the kernel's
+impl<'s, L: Lanes64> EdcScramble<'s, L> {
+    /// Starts the pass: takes the head, scrambles bytes 12..start + head, and does the first
+    /// four blocks.
+    #[inline(always)]
+    pub(super) fn new(l: L, sector: &'s mut [u8; SECTOR_SIZE], start: usize, end: usize) -> Self {
+        assert!(start <= end && end <= SECTOR_SIZE);
+        let table = crate::codec::scramble::sector_table_for(sector);
+        // The zero-padded head of `edc`, taken before any store: the 16 bytes that end at
+        // `body` as the first lane of a register, those before `start` masked to zero (no
+        // copy through memory, which the load would wait for).
+        let r = (end - start) % 16;
+        let body = start + r;
+        assert!(end - body >= EDC_BLOCK);
+        let head =
+            (r > 0).then(|| l.load_masked(&sector[body - 16..], ((1u64 << r) - 1) << (16 - r)));
+        // Bytes 12..body (header, head) byte-exact: the block loads start at `body`, and the
+        // ECC's first loads come long after these stores.
+        if body > 12 {
+            xor_bytes(&mut sector[12..body], &table[12..body]);
+        }
+        // The first four blocks start the accumulators, the head folded into the first.
+        let mut a = [l.zero(); 4];
+        for (i, ai) in a.iter_mut().enumerate() {
+            *ai = l.scramble_block(sector, table, body + 64 * i);
+        }
+        if let Some(h) = head {
+            a[0] = l.fold(h, BY128[1], a[0]);
+        }
+        EdcScramble {
+            l,
+            sector,
+            table,
+            end,
+            body,
+            at: body + EDC_BLOCK,
+            main_end: body + (end - body) / EDC_BLOCK * EDC_BLOCK,
+            a,
+        }
+    }
+
+    /// Folds and scrambles the next block of the main loop, if one is left: one
+    /// `vpclmulqdq` pair into the oldest accumulator, which becomes the newest.
+    #[inline(always)]
+    pub(super) fn step(&mut self) {
+        if self.at >= self.main_end {
+            return;
+        }
+        let l = self.l;
+        let x = l.scramble_block(self.sector, self.table, self.at);
+        let y = l.fold(self.a[0], BY512[4], x);
+        self.a = [self.a[1], self.a[2], self.a[3], y];
+        self.at += 64;
+    }
+
+    /// The rest of the pass; the EDC.
+    #[inline(always)]
+    pub(super) fn finish(mut self) -> u32 {
+        // Single steps until the accumulators are back in order, then whole 256-byte blocks.
+        while (self.at - self.body) % EDC_BLOCK != 0 && self.at < self.main_end {
+            self.step();
+        }
+        while self.at < self.main_end {
+            for i in 0..4 {
+                let x = self
+                    .l
+                    .scramble_block(self.sector, self.table, self.at + 64 * i);
+                self.a[i] = self.l.fold(self.a[i], BY512[4], x);
+            }
+            self.at += EDC_BLOCK;
+        }
+        let (l, end) = (self.l, self.end);
+        // Whole 256-byte blocks rotate the accumulators back into order: a[i] is followed by
+        // 512·(3 − i) more folded bits.
+        let a = self.a;
+        let mut v = a[3];
+        for (i, &ai) in a[..3].iter().enumerate() {
+            v = l.fold(ai, BY512[3 - i], v);
+        }
+        let mut at = self.at;
+        while at + 64 <= end {
+            v = l.fold(v, BY512[1], l.scramble_block(self.sector, self.table, at));
+            at += 64;
+        }
+        let lanes = l.lanes(v);
+        let mut x = lanes[3];
+        for (i, &li) in lanes[..3].iter().enumerate() {
+            x = l.fold16(li, BY128[3 - i], x);
+        }
+        let stored = at;
+        while at + 16 <= end {
+            x = l.fold16(x, BY128[1], l.load16(&self.sector[at..]));
+            at += 16;
+        }
+        let tail = &self.sector[at..end];
+        let mut buf = [0u8; 32];
+        buf[..16].copy_from_slice(&l.bytes16(x));
+        buf[16..16 + tail.len()].copy_from_slice(tail);
+        let crc = crate::codec::edc::edc_table(&buf[..16 + tail.len()]);
+        // The bytes past the last block.
+        xor_bytes(&mut self.sector[stored..end], &self.table[stored..end]);
+        crc
+    }
+}
+
+/// A tick of the ECC does one block of the pass (after the first four, the main loop of
+/// Mode 1 has 28 blocks, Form 2's 32; the ECC 12 P iterations and 14 Q rounds).
+impl<L: Lanes64> super::prescramble::Tick for EdcScramble<'_, L> {
+    #[inline(always)]
+    fn tick_p(&mut self) {
+        self.step();
+    }
+    #[inline(always)]
+    fn tick_q(&mut self) {
+        self.step();
+    }
+}
+
+/// The block helpers of [`EdcScramble`] (methods, so they compile with the kernel's
 /// target features).
 trait ScrambleBlocks: Lanes64 {
     /// The 64 bytes at `at`, as loaded; stored back scrambled.
@@ -591,16 +662,26 @@ mod tests {
         #[test]
         fn model_finish_scrambled_matches_reference(v in proptest::collection::vec(any::<u8>(), SECTOR_SIZE),
                                                     f in 0usize..3) {
-            use crate::codec::engine::prescramble::{finish_scrambled, Kernels};
+            use crate::codec::engine::prescramble::{encode_scrambled, finish_scrambled, Kernels, Tick};
             use crate::codec::engine::{Engine, Finish, Reference};
             #[derive(Clone, Copy)]
             struct K;
             impl Kernels for K {
-                fn edc_scramble(self, s: &mut [u8; SECTOR_SIZE], start: usize, end: usize) -> u32 {
-                    edc_scramble(Model, s, start, end)
+                const INTERLEAVE: bool = true;
+                type Pass<'s> = EdcScramble<'s, Model>;
+                fn begin<'s>(self, s: &'s mut [u8; SECTOR_SIZE], start: usize, end: usize) -> Self::Pass<'s> {
+                    EdcScramble::new(Model, s, start, end)
                 }
-                fn ecc(self, s: &mut [u8; SECTOR_SIZE]) {
-                    ecc(Model, s, false)
+                fn end(self, pass: Self::Pass<'_>) -> u32 {
+                    pass.finish()
+                }
+                fn ecc<T: Tick>(self, s: &mut [u8; SECTOR_SIZE], tick: &mut T) {
+                    // Some of the next pass before the ECC, some after.
+                    for _ in 0..5 {
+                        tick.tick_q();
+                    }
+                    ecc(Model, s, false);
+                    tick.tick_p();
                 }
                 fn fix_parity(self, s: &mut [u8; SECTOR_SIZE], fix: &[u8; PARITY_LEN]) {
                     fix_parity(Model, s, fix)
@@ -613,6 +694,16 @@ mod tests {
             Reference.encode_batch(core::slice::from_mut(&mut a), finish, true);
             finish_scrambled(K, &mut b, finish);
             prop_assert_eq!(&a[..], &b[..]);
+            // A batch, each sector's pass inside the ECC of the one before.
+            let mut xs = vec![[0u8; SECTOR_SIZE]; 3];
+            for (i, x) in xs.iter_mut().enumerate() {
+                x.copy_from_slice(&v);
+                x[100 + i] ^= 0x5A;
+            }
+            let mut ys = xs.clone();
+            Reference.encode_batch(&mut xs, finish, true);
+            encode_scrambled(K, ys.iter_mut(), finish);
+            prop_assert!(xs == ys);
         }
 
         #[test]

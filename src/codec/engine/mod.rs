@@ -140,11 +140,7 @@ pub trait Engine: Send + Sync {
     /// the pipeline finishes a run of sectors in its output slots with one engine dispatch.
     /// Slots shorter than 2352 bytes (a `stride` below 2352 or a cut-off end) are left alone.
     fn encode_strided(&self, buf: &mut [u8], stride: usize, finish: Finish, scramble: bool) {
-        for slot in buf.chunks_mut(stride.max(SECTOR_SIZE)) {
-            if let Some((s, _)) = slot.split_first_chunk_mut::<SECTOR_SIZE>() {
-                self.encode_batch(core::slice::from_mut(s), finish, scramble);
-            }
-        }
+        encode_strided_each(self, buf, stride, finish, scramble)
     }
 }
 
@@ -166,4 +162,25 @@ fn encode_batch_each<E: Engine + ?Sized>(
             e.scramble(s);
         }
     }
+}
+
+/// [`Engine::encode_strided`] one sector at a time (the trait's default, also the fallback of
+/// engines that override it for some cases only).
+fn encode_strided_each<E: Engine + ?Sized>(
+    e: &E,
+    buf: &mut [u8],
+    stride: usize,
+    finish: Finish,
+    scramble: bool,
+) {
+    for s in strided_sectors(buf, stride) {
+        e.encode_batch(core::slice::from_mut(s), finish, scramble);
+    }
+}
+
+/// The whole sectors of [`Engine::encode_strided`]'s buffer: `buf[i·stride ..][..2352]` for
+/// each slot that holds 2352 bytes.
+fn strided_sectors(buf: &mut [u8], stride: usize) -> impl Iterator<Item = &mut [u8; SECTOR_SIZE]> {
+    buf.chunks_mut(stride.max(SECTOR_SIZE))
+        .filter_map(|slot| slot.split_first_chunk_mut::<SECTOR_SIZE>().map(|(s, _)| s))
 }

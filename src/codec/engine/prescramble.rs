@@ -14,43 +14,131 @@ use crate::codec::ecc::{PARITY_LEN, PRESCRAMBLED_PARITY_FIX};
 use crate::codec::scramble::sector_table_for;
 use crate::codec::sector::{form1, form2, mode1, SECTOR_SIZE, SUBHEADER};
 
-/// The three kernels an engine brings.
+/// Work an ECC kernel runs between its loop iterations: the next sector's EDC pass, so that
+/// the carry-less multiplier (EDC) and the GFNI and vector ALUs (ECC) run at once (on AMD Zen 4
+/// they do not share a unit: 8 `vpclmulqdq` and 16 `gf2p8affineqb` take the 16 cycles of the
+/// 8 `vpclmulqdq` alone).
+pub(super) trait Tick {
+    /// Called once per iteration of the P loop (two rows).
+    fn tick_p(&mut self);
+    /// Called once per round of the Q loop (four steps of both groups).
+    fn tick_q(&mut self);
+}
+
+/// No work between the iterations.
+impl Tick for () {
+    #[inline(always)]
+    fn tick_p(&mut self) {}
+    #[inline(always)]
+    fn tick_q(&mut self) {}
+}
+
+/// The kernels an engine brings.
 pub(super) trait Kernels: Copy {
-    /// EDC of `sector[start..end]` (plain bytes), scrambling bytes 12..end in the same pass.
-    fn edc_scramble(self, sector: &mut [u8; SECTOR_SIZE], start: usize, end: usize) -> u32;
-    /// The engine's ECC (P then Q, as [`super::Engine::ecc`], header included).
-    fn ecc(self, sector: &mut [u8; SECTOR_SIZE]);
+    /// Whether [`encode_scrambled`] runs each sector's EDC pass inside the ECC of the one
+    /// before (where the kernels have the registers for both).
+    const INTERLEAVE: bool;
+    /// An EDC pass over one sector (see [`Kernels::begin`]); its ticks each do a share of it.
+    type Pass<'s>: Tick;
+    /// Starts the EDC of `sector[start..end]` (plain bytes) that scrambles bytes 12..end as
+    /// it goes.
+    fn begin<'s>(
+        self,
+        sector: &'s mut [u8; SECTOR_SIZE],
+        start: usize,
+        end: usize,
+    ) -> Self::Pass<'s>;
+    /// Does the rest of the pass; the EDC.
+    fn end(self, pass: Self::Pass<'_>) -> u32;
+    /// The engine's ECC (P then Q, as [`super::Engine::ecc`], header included), calling
+    /// `tick` between its loop iterations.
+    fn ecc<T: Tick>(self, sector: &mut [u8; SECTOR_SIZE], tick: &mut T);
     /// XORs `fix` over the parity bytes 2076..2351.
     fn fix_parity(self, sector: &mut [u8; SECTOR_SIZE], fix: &[u8; PARITY_LEN]);
 }
 
-/// Finishes one sector (as `finish_mode1`, `finish_form1` or `finish_form2`) and scrambles it.
+/// The range of a finish's EDC.
 #[inline(always)]
-pub(super) fn finish_scrambled<K: Kernels>(k: K, s: &mut [u8; SECTOR_SIZE], finish: Finish) {
-    let t = sector_table_for(s);
-    let (start, edc_at) = match finish {
+fn edc_range(finish: Finish) -> (usize, usize) {
+    match finish {
         Finish::Mode1 => (0, mode1::EDC),
         Finish::Mode2Form1 => (SUBHEADER, form1::EDC),
         Finish::Mode2Form2 => (SUBHEADER, form2::EDC),
+    }
+}
+
+/// Finishes one sector (as `finish_mode1`, `finish_form1` or `finish_form2`) and scrambles it.
+#[cfg(test)]
+pub(super) fn finish_scrambled<K: Kernels>(k: K, s: &mut [u8; SECTOR_SIZE], finish: Finish) {
+    let (start, end) = edc_range(finish);
+    let v = k.end(k.begin(s, start, end));
+    let header = after_edc(s, finish, v);
+    finish_ecc(k, s, finish, header, &mut ());
+}
+
+/// Finishes and scrambles a run of sectors, each as [`finish_scrambled`] would; with
+/// [`Kernels::INTERLEAVE`], the EDC pass of each sector runs inside the ECC of the one before.
+#[inline(always)]
+pub(super) fn encode_scrambled<'a, K: Kernels>(
+    k: K,
+    mut sectors: impl Iterator<Item = &'a mut [u8; SECTOR_SIZE]>,
+    finish: Finish,
+) {
+    let (start, end) = edc_range(finish);
+    let Some(mut cur) = sectors.next() else {
+        return;
     };
-    let v = k.edc_scramble(s, start, edc_at);
+    let v = k.end(k.begin(cur, start, end));
+    let mut header = after_edc(cur, finish, v);
+    for next in sectors {
+        let v = if K::INTERLEAVE {
+            let mut pass = k.begin(next, start, end);
+            finish_ecc(k, cur, finish, header, &mut pass);
+            k.end(pass)
+        } else {
+            finish_ecc(k, cur, finish, header, &mut ());
+            k.end(k.begin(next, start, end))
+        };
+        header = after_edc(next, finish, v);
+        cur = next;
+    }
+    finish_ecc(k, cur, finish, header, &mut ());
+}
+
+/// After the EDC pass: the EDC and, for Mode 1, the zero field, scrambled; for Form 1 the
+/// header swapped for the scrambled zero header the ECC takes (its parity is in the fix),
+/// returned to be put back after the ECC.
+#[inline(always)]
+fn after_edc(s: &mut [u8; SECTOR_SIZE], finish: Finish, v: u32) -> [u8; 4] {
+    let t = sector_table_for(s);
+    let (_, edc_at) = edc_range(finish);
     for (i, b) in v.to_le_bytes().into_iter().enumerate() {
         s[edc_at + i] = b ^ t[edc_at + i];
     }
+    let header = [s[12], s[13], s[14], s[15]];
+    match finish {
+        Finish::Mode1 => {
+            s[mode1::ZERO..mode1::ZERO + 8].copy_from_slice(&t[mode1::ZERO..mode1::ZERO + 8])
+        }
+        Finish::Mode2Form1 => s[12..16].copy_from_slice(&t[12..16]),
+        Finish::Mode2Form2 => {}
+    }
+    header
+}
+
+/// The ECC over the scrambled sector, the parity fix, and Form 1's header back.
+#[inline(always)]
+fn finish_ecc<K: Kernels, T: Tick>(
+    k: K,
+    s: &mut [u8; SECTOR_SIZE],
+    finish: Finish,
+    header: [u8; 4],
+    tick: &mut T,
+) {
     if finish == Finish::Mode2Form2 {
         return;
     }
-    let mut header = [0u8; 4];
-    if finish == Finish::Mode1 {
-        // The zero field, scrambled.
-        s[mode1::ZERO..mode1::ZERO + 8].copy_from_slice(&t[mode1::ZERO..mode1::ZERO + 8]);
-    } else {
-        // Form 1's ECC takes the header as zero: the ECC runs over a zero header, scrambled
-        // (its parity is in the fix), and the header gets its scrambled value back after.
-        header.copy_from_slice(&s[12..16]);
-        s[12..16].copy_from_slice(&t[12..16]);
-    }
-    k.ecc(s);
+    k.ecc(s, tick);
     k.fix_parity(s, &PRESCRAMBLED_PARITY_FIX);
     if finish == Finish::Mode2Form1 {
         s[12..16].copy_from_slice(&header);

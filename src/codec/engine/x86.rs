@@ -60,6 +60,8 @@ use core::arch::x86_64::{
 };
 
 use super::fold::{fold_table, nibble_table, zero_padded_head};
+#[cfg(rawcd_simd512)]
+use super::prescramble::Tick;
 use super::{Engine, EngineKind, Finish};
 use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
 use crate::codec::gf::{affine_matrix, gf256_pow_alpha_const, INV3};
@@ -152,18 +154,40 @@ impl Engine for X86 {
     fn encode_batch(&self, sectors: &mut [[u8; SECTOR_SIZE]], finish: Finish, scramble: bool) {
         #[cfg(rawcd_simd512)]
         if scramble && self.vpclmul {
-            // SAFETY: `self.vpclmul` (and `self.gfni`) are set only by `X86::detect()` after
-            // it confirmed VPCLMULQDQ (GFNI), AVX2 and PCLMULQDQ.
-            unsafe {
-                if self.gfni {
-                    wide::encode_scrambled_gfni(*self, sectors, finish)
-                } else {
-                    wide::encode_scrambled_avx2(*self, sectors, finish)
-                }
-            }
-            return;
+            return self.encode_scrambled(sectors.iter_mut(), finish);
         }
         super::encode_batch_each(self, sectors, finish, scramble)
+    }
+    #[inline]
+    fn encode_strided(&self, buf: &mut [u8], stride: usize, finish: Finish, scramble: bool) {
+        #[cfg(rawcd_simd512)]
+        if scramble && self.vpclmul {
+            return self.encode_scrambled(super::strided_sectors(buf, stride), finish);
+        }
+        super::encode_strided_each(self, buf, stride, finish, scramble)
+    }
+}
+
+#[cfg(rawcd_simd512)]
+impl X86 {
+    /// `encode_batch` with the scrambler where the CPU has VPCLMULQDQ: scramble first (see
+    /// [`super::prescramble`]), with the GFNI or the AVX2 ECC.
+    #[inline]
+    fn encode_scrambled<'a>(
+        self,
+        sectors: impl Iterator<Item = &'a mut [u8; SECTOR_SIZE]>,
+        finish: Finish,
+    ) {
+        debug_assert!(self.vpclmul);
+        // SAFETY: `self.vpclmul` (and `self.gfni`) are set only by `X86::detect()` after it
+        // confirmed VPCLMULQDQ (GFNI), AVX2 and PCLMULQDQ; the caller checked `vpclmul`.
+        unsafe {
+            if self.gfni {
+                wide::encode_scrambled_gfni(self, sectors, finish)
+            } else {
+                wide::encode_scrambled_avx2(self, sectors, finish)
+            }
+        }
     }
 }
 
@@ -209,7 +233,7 @@ mod wide {
 
     use super::{fold_table, Finish, FOLD_BY, Q_G1_FIRST, Q_STEPS, SECTOR_SIZE, X86};
     use crate::codec::ecc::{PARITY_LEN, P_OFFSET};
-    use crate::codec::engine::prescramble::{self, xor_bytes};
+    use crate::codec::engine::prescramble::{self, xor_bytes, Tick};
     use crate::codec::gf::{affine_matrix, gf256_mul_reference, gf256_pow_alpha_const, INV3};
     use crate::codec::scramble::sector_table_for;
 
@@ -245,14 +269,12 @@ mod wide {
     /// The CPU must support VPCLMULQDQ, GFNI, AVX2 and PCLMULQDQ (checked by [`X86::detect`],
     /// which sets `X86::vpclmul` and `X86::gfni`).
     #[target_feature(enable = "avx2,pclmulqdq,vpclmulqdq,gfni")]
-    pub(super) unsafe fn encode_scrambled_gfni(
+    pub(super) unsafe fn encode_scrambled_gfni<'a>(
         e: X86,
-        sectors: &mut [[u8; SECTOR_SIZE]],
+        sectors: impl Iterator<Item = &'a mut [u8; SECTOR_SIZE]>,
         finish: Finish,
     ) {
-        for s in sectors {
-            prescramble::finish_scrambled(Fused::<true>(e), s, finish);
-        }
+        prescramble::encode_scrambled(Fused::<true>(e), sectors, finish)
     }
 
     /// [`encode_scrambled_gfni`] with the AVX2 ECC.
@@ -261,14 +283,12 @@ mod wide {
     /// The CPU must support VPCLMULQDQ, AVX2 and PCLMULQDQ (checked by [`X86::detect`], which
     /// sets `X86::vpclmul`).
     #[target_feature(enable = "avx2,pclmulqdq,vpclmulqdq")]
-    pub(super) unsafe fn encode_scrambled_avx2(
+    pub(super) unsafe fn encode_scrambled_avx2<'a>(
         e: X86,
-        sectors: &mut [[u8; SECTOR_SIZE]],
+        sectors: impl Iterator<Item = &'a mut [u8; SECTOR_SIZE]>,
         finish: Finish,
     ) {
-        for s in sectors {
-            prescramble::finish_scrambled(Fused::<false>(e), s, finish);
-        }
+        prescramble::encode_scrambled(Fused::<false>(e), sectors, finish)
     }
 
     /// The engine's kernels for [`prescramble::finish_scrambled`], with the GFNI ECC when
@@ -277,13 +297,24 @@ mod wide {
     struct Fused<const GF: bool>(X86);
 
     impl<const GF: bool> prescramble::Kernels for Fused<GF> {
+        const INTERLEAVE: bool = false;
+        type Pass<'s> = EdcScramble256<'s>;
         #[inline(always)]
-        fn edc_scramble(self, sector: &mut [u8; SECTOR_SIZE], start: usize, end: usize) -> u32 {
-            self.0.edc_scramble256(sector, start, end)
+        fn begin<'s>(
+            self,
+            sector: &'s mut [u8; SECTOR_SIZE],
+            start: usize,
+            end: usize,
+        ) -> Self::Pass<'s> {
+            EdcScramble256::new(self.0, sector, start, end)
         }
         #[inline(always)]
-        fn ecc(self, sector: &mut [u8; SECTOR_SIZE]) {
-            self.0.ecc_lanes::<GF>(sector, false)
+        fn end(self, pass: Self::Pass<'_>) -> u32 {
+            pass.finish()
+        }
+        #[inline(always)]
+        fn ecc<T: Tick>(self, sector: &mut [u8; SECTOR_SIZE], tick: &mut T) {
+            self.0.ecc_lanes_ticked::<GF, T>(sector, false, tick)
         }
         #[inline(always)]
         fn fix_parity(self, sector: &mut [u8; SECTOR_SIZE], fix: &[u8; PARITY_LEN]) {
@@ -297,6 +328,127 @@ mod wide {
             }
             // 276 = 8·32 + 20
             xor_bytes(&mut sector[at..], &fix[PARITY_LEN - PARITY_LEN % 32..]);
+        }
+    }
+
+    /// [`X86::edc_fold256`] of `sector[start..end]` that also scrambles bytes 12..end in the
+    /// same pass, in steps: the 256-bit form of `lanes64::EdcScramble` (each 32-byte block
+    /// folded as loaded, then XORed with the table at its sector offset and stored back; the
+    /// few bytes no block covers eight at a time). The range must hold at least one
+    /// [`FOLD_BLOCK`] past its head. Made only inside the VPCLMULQDQ kernels.
+    pub(super) struct EdcScramble256<'s> {
+        e: X86,
+        sector: &'s mut [u8; SECTOR_SIZE],
+        table: &'static [u8; SECTOR_SIZE],
+        end: usize,
+        body: usize,
+        at: usize,
+        main_end: usize,
+        /// The accumulators, oldest first (each step folds the oldest and rotates).
+        a: [__m256i; LANES],
+    }
+
+    impl<'s> EdcScramble256<'s> {
+        #[inline(always)]
+        fn new(e: X86, sector: &'s mut [u8; SECTOR_SIZE], start: usize, end: usize) -> Self {
+            assert!(start <= end && end <= SECTOR_SIZE);
+            let table = sector_table_for(sector);
+            let r = (end - start) % 16;
+            let body = start + r;
+            assert!(end - body >= FOLD_BLOCK);
+            // The head as the low lane of a register: the 16 bytes that end at `body`, those
+            // before `start` cleared by a mask (16 − r zero bytes, then r of 0xFF).
+            let head = (r > 0).then(|| {
+                let h = e.load16(&sector[body - 16..]);
+                // SAFETY: `e` proves AVX2 (X86::detect); SSE2 is baseline on x86-64.
+                unsafe {
+                    let h = _mm_and_si128(h, e.load16(&HEAD_MASKS[r..]));
+                    _mm256_inserti128_si256::<0>(e.zero(), h)
+                }
+            });
+            if body > 12 {
+                xor_bytes(&mut sector[12..body], &table[12..body]);
+            }
+            // The first four blocks start the accumulators, the head folded into the first.
+            let mut a = [e.zero(); LANES];
+            for (i, ai) in a.iter_mut().enumerate() {
+                *ai = e.scramble_block(sector, table, body + 32 * i);
+            }
+            if let Some(h) = head {
+                a[0] = e.fold256(h, FOLD_BY[1], a[0]);
+            }
+            EdcScramble256 {
+                e,
+                sector,
+                table,
+                end,
+                body,
+                at: body + FOLD_BLOCK,
+                main_end: body + (end - body) / FOLD_BLOCK * FOLD_BLOCK,
+                a,
+            }
+        }
+
+        /// Folds and scrambles the next block of the main loop, if one is left.
+        #[inline(always)]
+        fn step(&mut self) {
+            if self.at >= self.main_end {
+                return;
+            }
+            let e = self.e;
+            let x = e.scramble_block(self.sector, self.table, self.at);
+            let y = e.fold256(self.a[0], BY256[LANES], x);
+            self.a = [self.a[1], self.a[2], self.a[3], y];
+            self.at += 32;
+        }
+
+        #[inline(always)]
+        fn finish(mut self) -> u32 {
+            // Single steps until the accumulators are back in order, then whole blocks.
+            while (self.at - self.body) % FOLD_BLOCK != 0 && self.at < self.main_end {
+                self.step();
+            }
+            while self.at < self.main_end {
+                for i in 0..LANES {
+                    let x = self
+                        .e
+                        .scramble_block(self.sector, self.table, self.at + 32 * i);
+                    self.a[i] = self.e.fold256(self.a[i], BY256[LANES], x);
+                }
+                self.at += FOLD_BLOCK;
+            }
+            let (e, end, a) = (self.e, self.end, self.a);
+            let mut v = a[LANES - 1];
+            for (i, &ai) in a[..LANES - 1].iter().enumerate() {
+                v = e.fold256(ai, BY256[LANES - 1 - i], v);
+            }
+            let mut at = self.at;
+            while at + 32 <= end {
+                v = e.fold256(v, BY256[1], e.scramble_block(self.sector, self.table, at));
+                at += 32;
+            }
+            // SAFETY: `e` proves AVX2 (X86::detect).
+            let (lo, hi) = unsafe { (_mm256_castsi256_si128(v), _mm256_extracti128_si256::<1>(v)) };
+            let x = e.fold_xor(lo, FOLD_BY[1], hi);
+            let crc = e.edc_finish(x, &self.sector[at..end]);
+            xor_bytes(&mut self.sector[at..end], &self.table[at..end]);
+            crc
+        }
+    }
+
+    /// Two blocks of the pass per P iteration, three per Q round (Mode 1 has 64, the ECC 12
+    /// P iterations and 14 Q rounds).
+    impl Tick for EdcScramble256<'_> {
+        #[inline(always)]
+        fn tick_p(&mut self) {
+            self.step();
+            self.step();
+        }
+        #[inline(always)]
+        fn tick_q(&mut self) {
+            self.step();
+            self.step();
+            self.step();
         }
     }
 
@@ -364,68 +516,6 @@ mod wide {
             x
         }
 
-        /// [`X86::edc_fold256`] of `sector[start..end]` that also scrambles bytes 12..end in
-        /// the same pass: the 256-bit form of `lanes64::edc_scramble` (each block folded as
-        /// loaded, then XORed with the table at its sector offset and stored back; the few
-        /// bytes no block covers eight at a time). The range must hold at least one
-        /// [`FOLD_BLOCK`] past its head.
-        #[inline(always)]
-        pub(super) fn edc_scramble256(
-            self,
-            sector: &mut [u8; SECTOR_SIZE],
-            start: usize,
-            end: usize,
-        ) -> u32 {
-            assert!(start <= end && end <= SECTOR_SIZE);
-            let table = sector_table_for(sector);
-            let r = (end - start) % 16;
-            let body = start + r;
-            assert!(end - body >= FOLD_BLOCK);
-            // The head as the low lane of a register: the 16 bytes that end at `body`, those
-            // before `start` cleared by a mask (16 − r zero bytes, then r of 0xFF).
-            let head = (r > 0).then(|| {
-                let h = self.load16(&sector[body - 16..]);
-                // SAFETY: `self` proves AVX2 (X86::detect); SSE2 is baseline on x86-64.
-                unsafe {
-                    let h = _mm_and_si128(h, self.load16(&HEAD_MASKS[r..]));
-                    _mm256_inserti128_si256::<0>(self.zero(), h)
-                }
-            });
-            if body > 12 {
-                xor_bytes(&mut sector[12..body], &table[12..body]);
-            }
-            let mut at = body;
-            let mut a = [self.zero(); LANES];
-            for (i, ai) in a.iter_mut().enumerate() {
-                *ai = self.scramble_block(sector, table, at + 32 * i);
-            }
-            if let Some(h) = head {
-                a[0] = self.fold256(h, FOLD_BY[1], a[0]);
-            }
-            at += FOLD_BLOCK;
-            while at + FOLD_BLOCK <= end {
-                for (i, ai) in a.iter_mut().enumerate() {
-                    let x = self.scramble_block(sector, table, at + 32 * i);
-                    *ai = self.fold256(*ai, BY256[LANES], x);
-                }
-                at += FOLD_BLOCK;
-            }
-            let mut v = a[LANES - 1];
-            for (i, &ai) in a[..LANES - 1].iter().enumerate() {
-                v = self.fold256(ai, BY256[LANES - 1 - i], v);
-            }
-            while at + 32 <= end {
-                v = self.fold256(v, BY256[1], self.scramble_block(sector, table, at));
-                at += 32;
-            }
-            // SAFETY: `self` proves AVX2 (X86::detect).
-            let (lo, hi) = unsafe { (_mm256_castsi256_si128(v), _mm256_extracti128_si256::<1>(v)) };
-            let x = self.fold_xor(lo, FOLD_BY[1], hi);
-            let crc = self.edc_finish(x, &sector[at..end]);
-            xor_bytes(&mut sector[at..end], &table[at..end]);
-            crc
-        }
-
         /// Each byte of `v` times the constant of matrix `m` ([`affine_matrix`]).
         #[inline(always)]
         pub(super) fn affine(self, v: __m256i, m: u64) -> __m256i {
@@ -448,9 +538,10 @@ mod wide {
         /// p0 = (s0 ⊕ α²·h)/3 = s0/3 ⊕ (α³/3)·h_even ⊕ (α²/3)·h_odd. Every constant stays in a
         /// register: loading a matrix per row instead made P bound by loads.
         #[inline(always)]
-        pub(super) fn p_sums_gfni(
+        pub(super) fn p_sums_gfni<T: Tick>(
             self,
             sector: &[u8; SECTOR_SIZE],
+            tick: &mut T,
         ) -> ([__m256i; 3], [__m256i; 3]) {
             let mut he = [self.zero(); 3];
             let mut ho = [self.zero(); 3];
@@ -463,6 +554,7 @@ mod wide {
                     he[j] = self.xor(self.affine(he[j], P_ALPHA2), x);
                     ho[j] = self.xor(self.affine(ho[j], P_ALPHA2), y);
                 }
+                tick.tick_p();
             }
             let mut p0 = [self.zero(); 3];
             for j in 0..3 {
@@ -478,9 +570,10 @@ mod wide {
         /// index of the chain) into the single chain's h. Group 1 starts at index
         /// `Q_G1_FIRST`: its chains are zero before.
         #[inline(always)]
-        pub(super) fn q_sums_gfni(
+        pub(super) fn q_sums_gfni<T: Tick>(
             self,
             sector: &[u8; SECTOR_SIZE],
+            tick: &mut T,
         ) -> ([__m256i; 2], [__m256i; 2]) {
             let mut h = [[self.zero(); 4]; 2];
             let mut s = [self.zero(); 2];
@@ -490,6 +583,7 @@ mod wide {
                 for c in 0..4 {
                     self.q_step_gfni(sector, &mut h, &mut s, base + c, c);
                 }
+                tick.tick_q();
             }
             for c in 0..Q_STEPS % 4 {
                 let i = Q_STEPS - Q_STEPS % 4 + c;
@@ -905,10 +999,14 @@ impl X86 {
 
     /// P's two parity rows (p0, p1), 3 registers each; `GF`: with GFNI.
     #[inline(always)]
-    fn p_parity<const GF: bool>(self, sector: &[u8; SECTOR_SIZE]) -> ([__m256i; 3], [__m256i; 3]) {
+    fn p_parity<const GF: bool, T: Tick>(
+        self,
+        sector: &[u8; SECTOR_SIZE],
+        tick: &mut T,
+    ) -> ([__m256i; 3], [__m256i; 3]) {
         #[cfg(rawcd_simd512)]
         if GF {
-            let (p0, s0) = self.p_sums_gfni(sector);
+            let (p0, s0) = self.p_sums_gfni(sector, tick);
             let mut p1 = [self.zero(); 3];
             for j in 0..3 {
                 p1[j] = self.xor(s0[j], p0[j]);
@@ -925,6 +1023,9 @@ impl X86 {
                 let x = self.load32(&row[32 * j..]);
                 h[j] = self.xor(self.mul_alpha(h[j]), x);
                 s0[j] = self.xor(s0[j], x);
+            }
+            if r % 2 == 1 {
+                tick.tick_p();
             }
         }
         // s1 = α²·h.
@@ -944,6 +1045,18 @@ impl X86 {
         sector: &mut [u8; SECTOR_SIZE],
         zero_header: bool,
     ) {
+        self.ecc_lanes_ticked::<GF, ()>(sector, zero_header, &mut ())
+    }
+
+    /// [`X86::ecc_lanes`] calling `tick` between the iterations of its P and Q loops (see
+    /// [`Tick`]).
+    #[inline(always)]
+    pub(super) fn ecc_lanes_ticked<const GF: bool, T: Tick>(
+        self,
+        sector: &mut [u8; SECTOR_SIZE],
+        zero_header: bool,
+        tick: &mut T,
+    ) {
         let saved = [sector[12], sector[13], sector[14], sector[15]];
         if zero_header {
             sector[12..16].fill(0);
@@ -951,7 +1064,7 @@ impl X86 {
 
         // P, stored in place: each p0 store runs 10 bytes into p1 and the last p1 store 10
         // bytes into the Q parity, both written afterwards.
-        let (p0, p1) = self.p_parity::<GF>(sector);
+        let (p0, p1) = self.p_parity::<GF, T>(sector, tick);
         for (j, &a) in p0.iter().enumerate() {
             self.store32(&mut sector[P_OFFSET + 32 * j..], a);
         }
@@ -972,7 +1085,7 @@ impl X86 {
         // Q_SPLIT, 29 steps), four independent chains interleaved. Every lane is still live at
         // the end of chain A (t = Q_SPLIT − 1 ≤ 42 − 15), so the group's sum is
         // h = α^29·h_A ⊕ h_B (h_B carries the α^j of the lanes that finish early).
-        let (h, s0) = self.q_sums::<GF>(sector);
+        let (h, s0) = self.q_sums::<GF, T>(sector, tick);
         // Lane j: s1 = α²·h_true = α^(2−j)·h. First α² (low half, lanes 0..7) or α^(2−8)
         // (high half, lanes 8..15) for both halves at once, then α^(−m) where bit m of j mod 8
         // is set.
@@ -996,10 +1109,14 @@ impl X86 {
 
     /// Q's sums of each group: (h, s0), h the Horner sum α^(42−t)·x over the steps t.
     #[inline(always)]
-    fn q_sums<const GF: bool>(self, sector: &[u8; SECTOR_SIZE]) -> ([__m256i; 2], [__m256i; 2]) {
+    fn q_sums<const GF: bool, T: Tick>(
+        self,
+        sector: &[u8; SECTOR_SIZE],
+        tick: &mut T,
+    ) -> ([__m256i; 2], [__m256i; 2]) {
         #[cfg(rawcd_simd512)]
         if GF {
-            return self.q_sums_gfni(sector);
+            return self.q_sums_gfni(sector, tick);
         }
         let mut ha = [self.zero(); 2];
         let mut sa = [self.zero(); 2];
@@ -1015,6 +1132,9 @@ impl X86 {
             self.q_step(sector, &mut ha[1], &mut sa[1], i, 1);
             self.q_step(sector, &mut hb[0], &mut sb[0], Q_B + i, 0);
             self.q_step(sector, &mut hb[1], &mut sb[1], Q_B + i, 1);
+            if i % 2 == 1 {
+                tick.tick_q();
+            }
         }
         // (Loops, not `array::from_fn`: a closure is not compiled with the kernel's target
         // features and, where not inlined, costs a call per vector.)
