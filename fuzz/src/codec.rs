@@ -56,13 +56,24 @@ pub fn sector_codec(data: &[u8]) {
                 Reference.scramble(&mut scrambled);
                 assert_eq!(batch, [want, scrambled]);
                 // Strided, as in a raw96 batch: the 96 bytes after the sector stay as they are.
-                let mut slots = [[0xA5u8; SECTOR_SIZE + 96]; 2];
-                for s in &mut slots {
-                    s[..SECTOR_SIZE].copy_from_slice(&want);
+                // Three different sectors (the next LBAs), so that a kernel that runs one
+                // sector's work inside another's cannot mix them up unseen.
+                let mut want3 = [want; 3];
+                let mut slots = [[0xA5u8; SECTOR_SIZE + 96]; 3];
+                for (i, (s, w)) in slots.iter_mut().zip(&mut want3).enumerate() {
+                    // Down from the last LBA with an MSF (404849), up from any other.
+                    let l = if lba <= 404_847 {
+                        lba + i as i32
+                    } else {
+                        lba - i as i32
+                    };
+                    encode_sector(&Reference, ty, Lba(l), &input, w).unwrap();
+                    s[..SECTOR_SIZE].copy_from_slice(w);
+                    Reference.scramble(w);
                 }
                 e.encode_strided(slots.as_flattened_mut(), SECTOR_SIZE + 96, f, true);
-                for s in &slots {
-                    assert_eq!(s[..SECTOR_SIZE], scrambled);
+                for (s, w) in slots.iter().zip(&want3) {
+                    assert_eq!(&s[..SECTOR_SIZE], &w[..]);
                     assert!(s[SECTOR_SIZE..].iter().all(|&b| b == 0xA5));
                 }
             }

@@ -159,7 +159,10 @@ pub fn disc_layout(data: &[u8]) {
     assert_eq!(sessions.len(), c.session_count());
     assert_eq!(sessions[0].first_track, map.tracks()[0].number);
     assert_eq!(sessions[sessions.len() - 1].end(), map.end());
-    assert_eq!(sessions[sessions.len() - 1].leadout_lba, map.start_of_leadout());
+    assert_eq!(
+        sessions[sessions.len() - 1].leadout_lba,
+        map.start_of_leadout()
+    );
     for (k, s) in sessions.iter().enumerate() {
         assert_eq!(map.session_of(s.leadout_lba), Some(s.number));
         assert_eq!(map.session_of(s.end() - 1), Some(s.number));

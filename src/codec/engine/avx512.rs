@@ -1,6 +1,10 @@
 //! The x86-64 AVX-512 engine: 512-bit VPCLMULQDQ-folded EDC, GFNI ECC (64 GF(2⁸) lanes per
 //! register), AVX-512 scrambler, and a batch encoder that runs EDC, ECC and the scrambler of
-//! each sector in one kernel. The algorithms live in [`super::lanes64`], written once over
+//! each sector in one kernel: with the scrambler, scramble first (`super::prescramble`: the
+//! EDC fold stores back each 64-byte block it loads, scrambled, and the ECC runs over the
+//! scrambled sector), each sector's EDC pass interleaved into the ECC of the one before
+//! (the carry-less multiplier and the GFNI units run at once; on Zen 4, 16 Mode 1 sectors:
+//! 149 → 130 ns a sector). The algorithms live in [`super::lanes64`], written once over
 //! [`Lanes64`]; this file maps each of its operations to one or two intrinsics.
 //!
 //! Needs Rust ≥ 1.89 (AVX-512, GFNI and VPCLMULQDQ intrinsics); `build.rs` leaves it out on

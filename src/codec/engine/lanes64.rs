@@ -18,6 +18,9 @@
 //!     (steps t ≡ c mod 4, each multiplying by α⁴) whose sums are combined per lane at the end
 //!     with α^s, s = (3 − c − j) mod 4. Bytes outside a lane's 43 steps are masked: loaded as
 //!     zero, and the multiplication keeps them.
+//! * **EDC and scrambler in one pass** ([`EdcScramble`], for `super::prescramble`): the EDC
+//!   folding stores back each block it loads, XORed with the scramble table, in steps that
+//!   the ECC of another sector can run between its own.
 //! * **Scrambler**: 64-byte XOR; the last 36 bytes through one load of the last 64 bytes with
 //!   a table whose first 28 bytes are zero.
 #![forbid(unsafe_code)]

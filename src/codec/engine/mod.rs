@@ -8,6 +8,13 @@
 //! | `Avx512` (x86-64 only, Rust ≥ 1.89) | 512-bit VPCLMULQDQ-folded EDC, GFNI ECC (`gf2p8affineqb` multiplies 64 GF(2⁸) lanes by a constant), AVX-512 scrambler fused into the batch encoder; on AMD CPUs (512-bit operations split in two) the `X86` engine's 256-bit GFNI ECC and AVX2 scrambler instead | x86-64 CPUs with AVX-512 F/BW/VL, GFNI and VPCLMULQDQ, checked at run time by `Avx512::detect` |
 //! | `Neon` (aarch64 only) | PMULL-folded EDC, NEON ECC (16 lanes, `TBL` multiplication by constants), NEON scrambler | aarch64 CPUs with NEON and PMULL (`aes`), checked at run time by `Neon::detect` |
 //!
+//! With the scrambler, `encode_batch` and `encode_strided` of `X86` (with VPCLMULQDQ) and
+//! `Avx512` scramble first and run the ECC after (`prescramble`): the EDC folding scrambles
+//! the blocks it loads, the ECC runs over the scrambled bytes, and a constant (the ECC is
+//! linear; [`crate::codec::ecc::PRESCRAMBLED_PARITY_FIX`]) turns its parity into the scrambled
+//! parity, so a sector is read once instead of three times; `Avx512` also runs each sector's
+//! EDC pass inside the ECC of the one before.
+//!
 //! [`Auto`] picks one once, in this order: the engine forced by `rawcd_engine` at build time,
 //! else the one the `RAWCD_ENGINE` environment variable names ([`ENGINE_ENV`]), else `Avx512`,
 //! else `X86`, else `Neon` if the CPU has its features, else [`Table`].
@@ -25,7 +32,7 @@ mod fold;
 mod lanes64;
 #[cfg(target_arch = "aarch64")]
 mod neon;
-#[cfg(any(test, all(target_arch = "x86_64", rawcd_simd512)))]
+#[cfg(any(test, target_arch = "x86_64"))]
 mod prescramble;
 mod reference;
 mod table;

@@ -8,6 +8,8 @@
 //! bytes at the end. Every byte is the one the three passes give (tested for every engine
 //! against the reference through `encode_batch`).
 #![forbid(unsafe_code)]
+// Without the 1.89 intrinsics (`rawcd_simd512`) only the ECC kernels' `Tick` is used.
+#![cfg_attr(not(any(test, rawcd_simd512)), allow(dead_code))]
 
 use super::Finish;
 use crate::codec::ecc::{PARITY_LEN, PRESCRAMBLED_PARITY_FIX};

@@ -38,6 +38,11 @@
 //!   and benchmarks.
 //! * **Scrambler.** 32-byte XOR with the scramble table, read from the copy
 //!   [`scramble::table_for`] picks so that its loads do not alias the stores (4K aliasing).
+//! * **Batches with the scrambler** (where the CPU has VPCLMULQDQ): `encode_batch` and
+//!   `encode_strided` scramble first (`super::prescramble`): one 256-bit fold over the EDC
+//!   range that stores back each block it loads, scrambled; the ECC over the scrambled
+//!   sector; a constant XORed over the parity. Zen 4, 16 Mode 1 sectors: 180 → 165 ns a
+//!   sector with GFNI, 210 → 190 without.
 //! * **R–W parity** is the table version (`rw::parity_table`).
 //!
 //! # unsafe
