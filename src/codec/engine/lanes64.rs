@@ -304,8 +304,8 @@ trait ScrambleBlocks: Lanes64 {
 
 impl<L: Lanes64> ScrambleBlocks for L {}
 
-/// XORs the 276 parity bytes (2076..2351) with `fix` (a row of
-/// [`crate::codec::ecc::PRESCRAMBLED_PARITY_FIX`]).
+/// XORs the 276 parity bytes (2076..2351) with `fix`
+/// ([`crate::codec::ecc::PRESCRAMBLED_PARITY_FIX`]).
 #[inline(always)]
 pub(super) fn fix_parity<L: Lanes64>(l: L, sector: &mut [u8; SECTOR_SIZE], fix: &[u8; PARITY_LEN]) {
     for i in 0..4 {

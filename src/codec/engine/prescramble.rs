@@ -78,7 +78,8 @@ pub(super) fn finish_scrambled<K: Kernels>(k: K, s: &mut [u8; SECTOR_SIZE], fini
     finish_ecc(k, s, finish, header, &mut ());
 }
 
-/// Finishes and scrambles a run of sectors, each as [`finish_scrambled`] would; with
+/// Finishes and scrambles a run of sectors, each as `finish_mode1`, `finish_form1` or
+/// `finish_form2` and then the scrambler would; with
 /// [`Kernels::INTERLEAVE`], the EDC pass of each sector runs inside the ECC of the one before.
 #[inline(always)]
 pub(super) fn encode_scrambled<'a, K: Kernels>(
