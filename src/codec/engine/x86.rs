@@ -65,7 +65,6 @@ use core::arch::x86_64::{
 };
 
 use super::fold::{fold_table, nibble_table, zero_padded_head};
-#[cfg(rawcd_simd512)]
 use super::prescramble::Tick;
 use super::{Engine, EngineKind, Finish};
 use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
