@@ -12,8 +12,8 @@ use std::process::Command;
 
 use common::rawcd;
 
-fn tmpdir(tag: &str) -> PathBuf {
-    common::tmpdir("audio", tag)
+fn tmpdir(tag: &str) -> common::TempDir {
+    common::TempDir::new("audio", tag)
 }
 
 /// Interleaved samples: `channels` channels of a tone plus seeded noise, full 16-bit range.

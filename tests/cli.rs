@@ -4,15 +4,13 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::{iso, rawcd, wav_pattern};
 
-fn tmpdir(tag: &str) -> PathBuf {
-    common::tmpdir("cli", tag)
+fn tmpdir(tag: &str) -> common::TempDir {
+    common::TempDir::new("cli", tag)
 }
 
-fn setup(tag: &str) -> PathBuf {
+fn setup(tag: &str) -> common::TempDir {
     let d = tmpdir(tag);
     std::fs::write(d.join("a.iso"), iso(400)).unwrap();
     std::fs::write(d.join("b.wav"), wav_pattern(588 * 320 + 100, 2, 16, 44100)).unwrap();

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use common::{iso, names, rawcd, rawcd_env, BIN};
 
-fn tmpdir(tag: &str) -> PathBuf {
-    common::tmpdir("safety", tag)
+fn tmpdir(tag: &str) -> common::TempDir {
+    common::TempDir::new("safety", tag)
 }
 
 fn wav(frames: usize) -> Vec<u8> {
@@ -48,7 +48,7 @@ fn assert_refused(d: &Path, args: &[&str], want: &str) {
 }
 
 /// A folder with `a.iso` (400 sectors), `b.wav` (320 sectors) and a sheet `s.cue` over them.
-fn setup(tag: &str) -> PathBuf {
+fn setup(tag: &str) -> common::TempDir {
     let d = tmpdir(tag);
     std::fs::write(d.join("a.iso"), iso(400)).unwrap();
     std::fs::write(d.join("b.wav"), wav(588 * 320)).unwrap();
@@ -134,11 +134,11 @@ fn ulimit_f_leaves_nothing_whether_sigxfsz_kills_or_the_write_fails() {
 }
 
 /// A sparse 600 MB ISO: a disc whose image takes seconds to write in any build.
-fn big(tag: &str) -> PathBuf {
+fn big(tag: &str) -> common::TempDir {
     sparse_iso(tag, 300_000)
 }
 
-fn sparse_iso(tag: &str, sectors: u64) -> PathBuf {
+fn sparse_iso(tag: &str, sectors: u64) -> common::TempDir {
     let d = tmpdir(tag);
     let f = std::fs::File::create(d.join("big.iso")).unwrap();
     f.set_len(2048 * sectors).unwrap();

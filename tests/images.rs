@@ -7,14 +7,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::{ok, rawcd, read, toc_starts as starts, SplitMix};
 
 /// A fresh folder for one test of this file.
-fn tmpdir(tag: &str) -> PathBuf {
-    common::tmpdir("images", tag)
+fn tmpdir(tag: &str) -> common::TempDir {
+    common::TempDir::new("images", tag)
 }
 
 /// Asserts two sources give the same disc: the same `toc --json`, the same bin, and the same

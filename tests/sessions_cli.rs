@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use rawcd::codec::engine::Reference;
@@ -17,8 +17,8 @@ use rawcd::units::Lba;
 use common::{ok, rawcd, read};
 
 /// A fresh folder for one test of this file.
-fn tmpdir(tag: &str) -> PathBuf {
-    common::tmpdir("msess", tag)
+fn tmpdir(tag: &str) -> common::TempDir {
+    common::TempDir::new("msess", tag)
 }
 
 /// Layout of the original disc (D24): session 1 = audio tracks 1 (400 sectors) and 2 (150

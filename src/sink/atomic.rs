@@ -372,11 +372,30 @@ fn process_alive(_pid: u32) -> bool {
 mod tests {
     use super::*;
 
-    fn dir(tag: &str) -> PathBuf {
+    /// A fresh folder under the temp dir, removed when the test ends well (a failed test's
+    /// files stay for a look).
+    struct Dir(PathBuf);
+
+    impl std::ops::Deref for Dir {
+        type Target = Path;
+        fn deref(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            if !std::thread::panicking() {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
+    }
+
+    fn dir(tag: &str) -> Dir {
         let d = std::env::temp_dir().join(format!("rawcd-atomic-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
-        d
+        Dir(d)
     }
 
     fn names(d: &Path) -> Vec<String> {

@@ -145,6 +145,12 @@ impl std::ops::Deref for TempDir {
     }
 }
 
+impl AsRef<std::path::Path> for TempDir {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
 impl Drop for TempDir {
     fn drop(&mut self) {
         if !std::thread::panicking() {
