@@ -255,10 +255,6 @@ impl prescramble::Kernels for Avx512 {
         lanes64::EdcScramble::new(self, sector, start, end)
     }
     #[inline(always)]
-    fn end(self, pass: Self::Pass<'_>) -> u32 {
-        pass.finish()
-    }
-    #[inline(always)]
     fn ecc<T: prescramble::Tick>(self, sector: &mut [u8; SECTOR_SIZE], tick: &mut T) {
         if self.wide {
             lanes64::ecc(self, sector, false)

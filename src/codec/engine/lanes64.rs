@@ -111,22 +111,37 @@ pub(super) fn edc<L: Lanes64>(l: L, data: &[u8]) -> Option<u32> {
             *ai = l.fold(*ai, BY512[4], l.load(&b[64 * i..]));
         }
     }
-    // a[i] is followed by 512·(3 − i) more folded bits.
-    let mut v = a[3];
-    for (i, &ai) in a[..3].iter().enumerate() {
-        v = l.fold(ai, BY512[3 - i], v);
-    }
+    let mut v = merge(l, a);
     let mut rest = blocks.remainder().chunks_exact(64);
     for c in rest.by_ref() {
         v = l.fold(v, BY512[1], l.load(c));
     }
+    Some(reduce(l, v, rest.remainder()))
+}
+
+/// The four accumulators of a main loop that ended on a whole [`EDC_BLOCK`] folded into one
+/// register (a[i] is followed by 512·(3 − i) more folded bits).
+#[inline(always)]
+fn merge<L: Lanes64>(l: L, a: [L::V; 4]) -> L::V {
+    let mut v = a[3];
+    for (i, &ai) in a[..3].iter().enumerate() {
+        v = l.fold(ai, BY512[3 - i], v);
+    }
+    v
+}
+
+/// The EDC of everything folded into `v`, followed by `rest` (fewer than 64 bytes): the
+/// register's lanes folded into one, `rest`'s whole 16-byte blocks folded in, and the table
+/// CRC of the lane, as 16 message bytes, and the last bytes.
+#[inline(always)]
+fn reduce<L: Lanes64>(l: L, v: L::V, rest: &[u8]) -> u32 {
     // Lane i of v is followed by 128·(3 − i) bits.
     let lanes = l.lanes(v);
     let mut x = lanes[3];
     for (i, &li) in lanes[..3].iter().enumerate() {
         x = l.fold16(li, BY128[3 - i], x);
     }
-    let mut rest = rest.remainder().chunks_exact(16);
+    let mut rest = rest.chunks_exact(16);
     for c in rest.by_ref() {
         x = l.fold16(x, BY128[1], l.load16(c));
     }
@@ -135,7 +150,7 @@ pub(super) fn edc<L: Lanes64>(l: L, data: &[u8]) -> Option<u32> {
     let mut buf = [0u8; 32];
     buf[..16].copy_from_slice(&l.bytes16(x));
     buf[16..16 + tail.len()].copy_from_slice(tail);
-    Some(crate::codec::edc::edc_table(&buf[..16 + tail.len()]))
+    crate::codec::edc::edc_table(&buf[..16 + tail.len()])
 }
 
 /// [`edc`] of `sector[start..end]` that also scrambles bytes 12..end in the same pass, for an
@@ -147,8 +162,8 @@ pub(super) fn edc<L: Lanes64>(l: L, data: &[u8]) -> Option<u32> {
 ///
 /// The pass goes in steps: [`EdcScramble::step`] does one block of the main loop, so a
 /// caller can interleave the pass with other work (the ECC of another sector: the carry-less
-/// multiplier and the GFNI and vector ALUs then run at once); [`EdcScramble::finish`] does
-/// the rest and returns the EDC.
+/// multiplier and the GFNI and vector ALUs then run at once); [`super::prescramble::EdcPass::finish`]
+/// does the rest and returns the EDC.
 pub(super) struct EdcScramble<'s, L: Lanes64> {
     l: L,
     sector: &'s mut [u8; SECTOR_SIZE],
@@ -217,10 +232,11 @@ impl<'s, L: Lanes64> EdcScramble<'s, L> {
         self.a = [self.a[1], self.a[2], self.a[3], y];
         self.at += 64;
     }
+}
 
-    /// The rest of the pass; the EDC.
+impl<L: Lanes64> super::prescramble::EdcPass for EdcScramble<'_, L> {
     #[inline(always)]
-    pub(super) fn finish(mut self) -> u32 {
+    fn finish(mut self) -> (u32, &'static [u8; SECTOR_SIZE]) {
         // Single steps until the accumulators are back in order, then whole 256-byte blocks.
         while (self.at - self.body) % EDC_BLOCK != 0 && self.at < self.main_end {
             self.step();
@@ -235,36 +251,17 @@ impl<'s, L: Lanes64> EdcScramble<'s, L> {
             self.at += EDC_BLOCK;
         }
         let (l, end) = (self.l, self.end);
-        // Whole 256-byte blocks rotate the accumulators back into order: a[i] is followed by
-        // 512·(3 − i) more folded bits.
-        let a = self.a;
-        let mut v = a[3];
-        for (i, &ai) in a[..3].iter().enumerate() {
-            v = l.fold(ai, BY512[3 - i], v);
-        }
+        // Whole 256-byte blocks rotate the accumulators back into order.
+        let mut v = merge(l, self.a);
         let mut at = self.at;
         while at + 64 <= end {
             v = l.fold(v, BY512[1], l.scramble_block(self.sector, self.table, at));
             at += 64;
         }
-        let lanes = l.lanes(v);
-        let mut x = lanes[3];
-        for (i, &li) in lanes[..3].iter().enumerate() {
-            x = l.fold16(li, BY128[3 - i], x);
-        }
-        let stored = at;
-        while at + 16 <= end {
-            x = l.fold16(x, BY128[1], l.load16(&self.sector[at..]));
-            at += 16;
-        }
-        let tail = &self.sector[at..end];
-        let mut buf = [0u8; 32];
-        buf[..16].copy_from_slice(&l.bytes16(x));
-        buf[16..16 + tail.len()].copy_from_slice(tail);
-        let crc = crate::codec::edc::edc_table(&buf[..16 + tail.len()]);
+        let crc = reduce(l, v, &self.sector[at..end]);
         // The bytes past the last block.
-        xor_bytes(&mut self.sector[stored..end], &self.table[stored..end]);
-        crc
+        xor_bytes(&mut self.sector[at..end], &self.table[at..end]);
+        (crc, self.table)
     }
 }
 
@@ -674,9 +671,6 @@ mod tests {
                 type Pass<'s> = EdcScramble<'s, Model>;
                 fn begin<'s>(self, s: &'s mut [u8; SECTOR_SIZE], start: usize, end: usize) -> Self::Pass<'s> {
                     EdcScramble::new(Model, s, start, end)
-                }
-                fn end(self, pass: Self::Pass<'_>) -> u32 {
-                    pass.finish()
                 }
                 fn ecc<T: Tick>(self, s: &mut [u8; SECTOR_SIZE], tick: &mut T) {
                     // Some of the next pass before the ECC, some after.

@@ -13,6 +13,7 @@
 
 use super::Finish;
 use crate::codec::ecc::{PARITY_LEN, PRESCRAMBLED_PARITY_FIX};
+#[cfg(doc)]
 use crate::codec::scramble::sector_table_for;
 use crate::codec::sector::{form1, form2, mode1, SECTOR_SIZE, SUBHEADER};
 
@@ -35,13 +36,20 @@ impl Tick for () {
     fn tick_q(&mut self) {}
 }
 
+/// An EDC pass that scrambles as it goes (`lanes64::EdcScramble`, `x86::wide::EdcScramble256`).
+pub(super) trait EdcPass: Tick {
+    /// Does the rest of the pass; the EDC, and the sector's scramble table
+    /// ([`sector_table_for`]), which the pass has looked up already.
+    fn finish(self) -> (u32, &'static [u8; SECTOR_SIZE]);
+}
+
 /// The kernels an engine brings.
 pub(super) trait Kernels: Copy {
     /// Whether [`encode_scrambled`] runs each sector's EDC pass inside the ECC of the one
     /// before (where the kernels have the registers for both).
     const INTERLEAVE: bool;
     /// An EDC pass over one sector (see [`Kernels::begin`]); its ticks each do a share of it.
-    type Pass<'s>: Tick;
+    type Pass<'s>: EdcPass;
     /// Starts the EDC of `sector[start..end]` (plain bytes) that scrambles bytes 12..end as
     /// it goes.
     fn begin<'s>(
@@ -50,8 +58,6 @@ pub(super) trait Kernels: Copy {
         start: usize,
         end: usize,
     ) -> Self::Pass<'s>;
-    /// Does the rest of the pass; the EDC.
-    fn end(self, pass: Self::Pass<'_>) -> u32;
     /// The engine's ECC (P then Q, as [`super::Engine::ecc`], header included), calling
     /// `tick` between its loop iterations.
     fn ecc<T: Tick>(self, sector: &mut [u8; SECTOR_SIZE], tick: &mut T);
@@ -73,8 +79,8 @@ fn edc_range(finish: Finish) -> (usize, usize) {
 #[cfg(test)]
 pub(super) fn finish_scrambled<K: Kernels>(k: K, s: &mut [u8; SECTOR_SIZE], finish: Finish) {
     let (start, end) = edc_range(finish);
-    let v = k.end(k.begin(s, start, end));
-    let header = after_edc(s, finish, v);
+    let (v, t) = k.begin(s, start, end).finish();
+    let header = after_edc(s, finish, v, t);
     finish_ecc(k, s, finish, header, &mut ());
 }
 
@@ -91,18 +97,18 @@ pub(super) fn encode_scrambled<'a, K: Kernels>(
     let Some(mut cur) = sectors.next() else {
         return;
     };
-    let v = k.end(k.begin(cur, start, end));
-    let mut header = after_edc(cur, finish, v);
+    let (v, t) = k.begin(cur, start, end).finish();
+    let mut header = after_edc(cur, finish, v, t);
     for next in sectors {
-        let v = if K::INTERLEAVE {
+        let (v, t) = if K::INTERLEAVE {
             let mut pass = k.begin(next, start, end);
             finish_ecc(k, cur, finish, header, &mut pass);
-            k.end(pass)
+            pass.finish()
         } else {
             finish_ecc(k, cur, finish, header, &mut ());
-            k.end(k.begin(next, start, end))
+            k.begin(next, start, end).finish()
         };
-        header = after_edc(next, finish, v);
+        header = after_edc(next, finish, v, t);
         cur = next;
     }
     finish_ecc(k, cur, finish, header, &mut ());
@@ -110,10 +116,9 @@ pub(super) fn encode_scrambled<'a, K: Kernels>(
 
 /// After the EDC pass: the EDC and, for Mode 1, the zero field, scrambled; for Form 1 the
 /// header swapped for the scrambled zero header the ECC takes (its parity is in the fix),
-/// returned to be put back after the ECC.
+/// returned to be put back after the ECC. `t` is the sector's scramble table.
 #[inline(always)]
-fn after_edc(s: &mut [u8; SECTOR_SIZE], finish: Finish, v: u32) -> [u8; 4] {
-    let t = sector_table_for(s);
+fn after_edc(s: &mut [u8; SECTOR_SIZE], finish: Finish, v: u32, t: &[u8; SECTOR_SIZE]) -> [u8; 4] {
     let (_, edc_at) = edc_range(finish);
     for (i, b) in v.to_le_bytes().into_iter().enumerate() {
         s[edc_at + i] = b ^ t[edc_at + i];

@@ -237,7 +237,7 @@ mod wide {
 
     use super::{fold_table, Finish, FOLD_BY, Q_G1_FIRST, Q_STEPS, SECTOR_SIZE, X86};
     use crate::codec::ecc::{PARITY_LEN, P_OFFSET};
-    use crate::codec::engine::prescramble::{self, xor_bytes, Tick};
+    use crate::codec::engine::prescramble::{self, xor_bytes, EdcPass, Tick};
     use crate::codec::gf::{affine_matrix, gf256_mul_reference, gf256_pow_alpha_const, INV3};
     use crate::codec::scramble::sector_table_for;
 
@@ -311,10 +311,6 @@ mod wide {
             end: usize,
         ) -> Self::Pass<'s> {
             EdcScramble256::new(self.0, sector, start, end)
-        }
-        #[inline(always)]
-        fn end(self, pass: Self::Pass<'_>) -> u32 {
-            pass.finish()
         }
         #[inline(always)]
         fn ecc<T: Tick>(self, sector: &mut [u8; SECTOR_SIZE], tick: &mut T) {
@@ -405,9 +401,11 @@ mod wide {
             self.a = [self.a[1], self.a[2], self.a[3], y];
             self.at += 32;
         }
+    }
 
+    impl EdcPass for EdcScramble256<'_> {
         #[inline(always)]
-        fn finish(mut self) -> u32 {
+        fn finish(mut self) -> (u32, &'static [u8; SECTOR_SIZE]) {
             // Single steps until the accumulators are back in order, then whole blocks.
             while (self.at - self.body) % FOLD_BLOCK != 0 && self.at < self.main_end {
                 self.step();
@@ -421,22 +419,16 @@ mod wide {
                 }
                 self.at += FOLD_BLOCK;
             }
-            let (e, end, a) = (self.e, self.end, self.a);
-            let mut v = a[LANES - 1];
-            for (i, &ai) in a[..LANES - 1].iter().enumerate() {
-                v = e.fold256(ai, BY256[LANES - 1 - i], v);
-            }
+            let (e, end) = (self.e, self.end);
+            let mut v = e.merge256(self.a);
             let mut at = self.at;
             while at + 32 <= end {
                 v = e.fold256(v, BY256[1], e.scramble_block(self.sector, self.table, at));
                 at += 32;
             }
-            // SAFETY: `e` proves AVX2 (X86::detect).
-            let (lo, hi) = unsafe { (_mm256_castsi256_si128(v), _mm256_extracti128_si256::<1>(v)) };
-            let x = e.fold_xor(lo, FOLD_BY[1], hi);
-            let crc = e.edc_finish(x, &self.sector[at..end]);
+            let crc = e.reduce256(v, &self.sector[at..end]);
             xor_bytes(&mut self.sector[at..end], &self.table[at..end]);
-            crc
+            (crc, self.table)
         }
     }
 
@@ -666,19 +658,32 @@ mod wide {
                     *ai = self.fold256(*ai, BY256[LANES], self.load_wide(&b[32 * i..]));
                 }
             }
-            // a[i] is followed by 256·(LANES − 1 − i) more folded bits.
-            let mut v = a[LANES - 1];
-            for (i, &ai) in a[..LANES - 1].iter().enumerate() {
-                v = self.fold256(ai, BY256[LANES - 1 - i], v);
-            }
+            let mut v = self.merge256(a);
             let mut rest = blocks.remainder().chunks_exact(32);
             for c in rest.by_ref() {
                 v = self.fold256(v, BY256[1], self.load_wide(c));
             }
+            self.reduce256(v, rest.remainder())
+        }
+
+        /// The accumulators of a main loop that ended on a whole [`FOLD_BLOCK`] folded into
+        /// one register (a[i] is followed by 256·(LANES − 1 − i) more folded bits).
+        #[inline(always)]
+        fn merge256(self, a: [__m256i; LANES]) -> __m256i {
+            let mut v = a[LANES - 1];
+            for (i, &ai) in a[..LANES - 1].iter().enumerate() {
+                v = self.fold256(ai, BY256[LANES - 1 - i], v);
+            }
+            v
+        }
+
+        /// The EDC of everything folded into `v`, followed by `rest` (fewer than 32 bytes).
+        #[inline(always)]
+        fn reduce256(self, v: __m256i, rest: &[u8]) -> u32 {
             // SAFETY: `self` proves AVX2 (X86::detect).
             let (lo, hi) = unsafe { (_mm256_castsi256_si128(v), _mm256_extracti128_si256::<1>(v)) };
             let x = self.fold_xor(lo, FOLD_BY[1], hi);
-            self.edc_finish(x, rest.remainder())
+            self.edc_finish(x, rest)
         }
     }
 }
