@@ -68,7 +68,7 @@ use super::fold::{fold_table, nibble_table, zero_padded_head};
 use super::prescramble::Tick;
 use super::{Engine, EngineKind, Finish};
 use crate::codec::ecc::{P_OFFSET, Q_OFFSET};
-use crate::codec::gf::{affine_matrix, gf256_pow_alpha_const, INV3};
+use crate::codec::gf::{affine_matrix, gf256_mul_reference, gf256_pow_alpha_const, INV3};
 use crate::codec::scramble::TABLE_LEN;
 use crate::codec::sector::SECTOR_SIZE;
 use crate::codec::{edc, rw, scramble};
@@ -738,6 +738,30 @@ static DIV3: NibbleMul = nibble_mul(INV3, INV3);
 /// Q: word lane j ends with h = h_true·α^j and needs s1 = α²·h_true = α^(2−j)·h. Lanes 0..7
 /// (low half) first get α², lanes 8..15 α^(2−8)...
 static Q_FIX_HALF: NibbleMul = nibble_mul(gf256_pow_alpha_const(2), alpha_inv(6));
+/// The bias of a chain of n [`X86::horner_step`]s from zero: e ← α·e ⊕ 0x1D, n times.
+const fn horner_bias(n: usize) -> u8 {
+    let mut e = 0u8;
+    let mut i = 0;
+    while i < n {
+        e = gf256_mul_reference(e, 2) ^ 0x1D;
+        i += 1;
+    }
+    e
+}
+
+/// P's chains have 24 steps.
+const HORNER_BIAS_P: u8 = horner_bias(24);
+/// Q's joined chains α^29·h_A ⊕ h_B of each group: chain A has Q_B steps in group 0 and
+/// Q_B − Q_G1_FIRST in group 1, chain B 29 in both.
+const HORNER_BIAS_Q: [u8; 2] = {
+    let join = gf256_pow_alpha_const(58 - Q_B);
+    let b = horner_bias(Q_STEPS - Q_B);
+    [
+        gf256_mul_reference(join, horner_bias(Q_B)) ^ b,
+        gf256_mul_reference(join, horner_bias(Q_B - Q_G1_FIRST)) ^ b,
+    ]
+};
+
 /// Multiplication by α^29: joins chain A of a Q group to chain B, which has 29 steps.
 static Q_JOIN: NibbleMul = nibble_mul(
     gf256_pow_alpha_const(58 - Q_B),
@@ -790,6 +814,21 @@ static Q_STEP_MASK: [u8; 2 * 74] = {
     }
     m
 };
+
+/// The AVX2 Q chains of both groups: Horner sums `h` and plain sums `s` of chains A and B.
+struct QChains {
+    ha: [__m256i; 2],
+    sa: [__m256i; 2],
+    hb: [__m256i; 2],
+    sb: [__m256i; 2],
+}
+
+/// Whether step index `i` of group `g` reads a lane outside its 43 steps (lane j holds step
+/// t + j, t = i − 15), so that its load needs the mask. Group 1 uses lanes 0..=9 only.
+const fn q_needs_mask(i: usize, g: usize) -> bool {
+    let lanes = if g == 0 { 16 } else { 10 };
+    i < 15 || i - 15 + lanes - 1 > 42
+}
 
 /// Q diagonal groups: first diagonal d₀ of each 16-word register (lane j is diagonal d₀ − j;
 /// group 1 uses lanes 0..=9 only).
@@ -961,6 +1000,30 @@ impl X86 {
         }
     }
 
+    /// One step of a Horner chain, biased: α·h ⊕ x ⊕ 0x1D in each byte. α·h is the doubled
+    /// byte with 0x1D added where h's top bit was set; `vpshufb` of a 0x1D table by h gives
+    /// 0x1D where that bit is clear (an index byte with its top bit set gives zero), the
+    /// complement, hence the bias. Its latency is 3 (add and shuffle side by side, then two
+    /// XORs) where `mul_alpha` then XOR takes 4 or 5, for the same four operations, none of
+    /// them a `vpblendvb` (two µops on Intel). A chain of n steps from 0 is off by
+    /// [`horner_bias`]`(n)` in each byte, which the caller XORs away once.
+    #[inline(always)]
+    fn horner_step(self, h: __m256i, x: __m256i) -> __m256i {
+        // SAFETY: `self` proves AVX2 (X86::detect).
+        unsafe {
+            let k = _mm256_set1_epi8(0x1D);
+            let d = _mm256_add_epi8(h, h);
+            _mm256_xor_si256(_mm256_xor_si256(d, x), _mm256_shuffle_epi8(k, h))
+        }
+    }
+
+    /// `v` with `b` XORed into each byte (a chain's [`horner_bias`] away).
+    #[inline(always)]
+    fn xor_byte(self, v: __m256i, b: u8) -> __m256i {
+        // SAFETY: `self` proves AVX2 (X86::detect).
+        unsafe { _mm256_xor_si256(v, _mm256_set1_epi8(b as i8)) }
+    }
+
     /// Each byte times a constant with two 16-entry `pshufb` tables (split nibbles: x·c =
     /// lo(x)·c ⊕ hi(x)·c); `t` is [`NibbleMul`], whose two 128-bit halves may hold different
     /// constants.
@@ -1030,17 +1093,18 @@ impl X86 {
             let row = &sector[12 + 86 * r..];
             for j in 0..3 {
                 let x = self.load32(&row[32 * j..]);
-                h[j] = self.xor(self.mul_alpha(h[j]), x);
+                h[j] = self.horner_step(h[j], x);
                 s0[j] = self.xor(s0[j], x);
             }
             if r % 2 == 1 {
                 tick.tick_p();
             }
         }
-        // s1 = α²·h.
+        // s1 = α²·h, the chain's bias taken away.
         let mut p = ([self.zero(); 3], [self.zero(); 3]);
         for j in 0..3 {
-            let s1 = self.mul_alpha(self.mul_alpha(h[j]));
+            let h = self.xor_byte(h[j], HORNER_BIAS_P);
+            let s1 = self.mul_alpha(self.mul_alpha(h));
             (p.0[j], p.1[j]) = self.parity::<false>(s1, s0[j]);
         }
         p
@@ -1127,30 +1191,38 @@ impl X86 {
         if GF {
             return self.q_sums_gfni(sector, tick);
         }
-        let mut ha = [self.zero(); 2];
-        let mut sa = [self.zero(); 2];
-        let mut hb = [self.zero(); 2];
-        let mut sb = [self.zero(); 2];
+        // A load needs its mask only where a lane it uses is outside its 43 steps
+        // (`q_needs_mask`): in phases of the step index i, chain A at i and chain B at Q_B + i.
+        let mut q = QChains {
+            ha: [self.zero(); 2],
+            sa: [self.zero(); 2],
+            hb: [self.zero(); 2],
+            sb: [self.zero(); 2],
+        };
         for i in 0..Q_G1_FIRST {
-            self.q_step(sector, &mut ha[0], &mut sa[0], i, 0);
-            self.q_step(sector, &mut hb[0], &mut sb[0], Q_B + i, 0);
-            self.q_step(sector, &mut hb[1], &mut sb[1], Q_B + i, 1);
+            // Group 1 starts at Q_G1_FIRST.
+            self.q_step::<true>(sector, &mut q.ha[0], &mut q.sa[0], i, 0);
+            self.q_step::<false>(sector, &mut q.hb[0], &mut q.sb[0], Q_B + i, 0);
+            self.q_step::<false>(sector, &mut q.hb[1], &mut q.sb[1], Q_B + i, 1);
         }
-        for i in Q_G1_FIRST..Q_B {
-            self.q_step(sector, &mut ha[0], &mut sa[0], i, 0);
-            self.q_step(sector, &mut ha[1], &mut sa[1], i, 1);
-            self.q_step(sector, &mut hb[0], &mut sb[0], Q_B + i, 0);
-            self.q_step(sector, &mut hb[1], &mut sb[1], Q_B + i, 1);
-            if i % 2 == 1 {
-                tick.tick_q();
-            }
+        for i in Q_G1_FIRST..14 {
+            self.q_round::<true, false, false, T>(sector, &mut q, i, tick);
         }
+        self.q_round::<true, true, false, T>(sector, &mut q, 14, tick);
+        for i in 15..20 {
+            self.q_round::<false, true, false, T>(sector, &mut q, i, tick);
+        }
+        for i in 20..Q_B {
+            self.q_round::<false, true, true, T>(sector, &mut q, i, tick);
+        }
+        let QChains { ha, sa, hb, sb } = q;
         // (Loops, not `array::from_fn`: a closure is not compiled with the kernel's target
         // features and, where not inlined, costs a call per vector.)
         let mut h = [self.zero(); 2];
         let mut s0 = [self.zero(); 2];
         for g in 0..2 {
-            h[g] = self.xor(self.mul_nibbles(ha[g], &Q_JOIN), hb[g]);
+            let joined = self.xor(self.mul_nibbles(ha[g], &Q_JOIN), hb[g]);
+            h[g] = self.xor_byte(joined, HORNER_BIAS_Q[g]);
             s0[g] = self.xor(sa[g], sb[g]);
         }
         (h, s0)
@@ -1164,10 +1236,11 @@ impl X86 {
         self.and(self.load32_at(sector, Q_LOAD_AT[i][g] as usize), live)
     }
 
-    /// One Horner step of Q: step index `i` of group `g` into its sums `h` and `s` (a
-    /// method, not a closure, so that it is compiled with the kernel's target features).
+    /// One Horner step of Q: step index `i` of group `g` into its sums `h` and `s`, the load
+    /// masked when `M` (a method, not a closure, so that it is compiled with the kernel's
+    /// target features).
     #[inline(always)]
-    fn q_step(
+    fn q_step<const M: bool>(
         self,
         sector: &[u8; SECTOR_SIZE],
         h: &mut __m256i,
@@ -1175,9 +1248,36 @@ impl X86 {
         i: usize,
         g: usize,
     ) {
-        let x = self.q_load(sector, i, g);
-        *h = self.xor(self.mul_alpha(*h), x);
+        debug_assert!(
+            M || !q_needs_mask(i, g),
+            "Q step {i} of group {g} needs its mask"
+        );
+        let x = if M {
+            self.q_load(sector, i, g)
+        } else {
+            self.load32_at(sector, Q_LOAD_AT[i][g] as usize)
+        };
+        *h = self.horner_step(*h, x);
         *s = self.xor(*s, x);
+    }
+
+    /// Step i of both groups' chains A and step Q_B + i of their chains B, the loads masked
+    /// as the flags say (chain A, chain B of group 0, chain B of group 1).
+    #[inline(always)]
+    fn q_round<const MA: bool, const MB0: bool, const MB1: bool, T: Tick>(
+        self,
+        sector: &[u8; SECTOR_SIZE],
+        q: &mut QChains,
+        i: usize,
+        tick: &mut T,
+    ) {
+        self.q_step::<MA>(sector, &mut q.ha[0], &mut q.sa[0], i, 0);
+        self.q_step::<MA>(sector, &mut q.ha[1], &mut q.sa[1], i, 1);
+        self.q_step::<MB0>(sector, &mut q.hb[0], &mut q.sb[0], Q_B + i, 0);
+        self.q_step::<MB1>(sector, &mut q.hb[1], &mut q.sb[1], Q_B + i, 1);
+        if i % 2 == 1 {
+            tick.tick_q();
+        }
     }
 
     /// Stores one Q parity vector (52 bytes, diagonals 0..25) at the start of `out` from its
