@@ -235,7 +235,9 @@ mod wide {
         _mm_and_si128, _mm_set_epi64x,
     };
 
-    use super::{fold_table, Finish, FOLD_BY, Q_G1_FIRST, Q_STEPS, SECTOR_SIZE, X86};
+    use super::{
+        fold_table, q_needs_mask, Finish, FOLD_BY, Q_G1_FIRST, Q_LOAD_AT, Q_STEPS, SECTOR_SIZE, X86,
+    };
     use crate::codec::ecc::{PARITY_LEN, P_OFFSET};
     use crate::codec::engine::prescramble::{self, xor_bytes, EdcPass, Tick};
     use crate::codec::gf::{affine_matrix, gf256_mul_reference, gf256_pow_alpha_const, INV3};
@@ -574,16 +576,28 @@ mod wide {
             let mut h = [[self.zero(); 4]; 2];
             let mut s = [self.zero(); 2];
             // Whole rounds of 4 steps (c is a constant in the unrolled body, so the chains
-            // stay in registers), then the 2 steps left.
-            for base in (0..Q_STEPS - Q_STEPS % 4).step_by(4) {
-                for c in 0..4 {
-                    self.q_step_gfni(sector, &mut h, &mut s, base + c, c);
-                }
+            // stay in registers), then the 2 steps left. The loads skip their mask where
+            // every lane a group uses is live (`q_needs_mask`): rounds 16..40 in both groups,
+            // 40..48 in group 1.
+            for base in (0..16).step_by(4) {
+                self.q_round_gfni::<true, true, true>(sector, &mut h, &mut s, base);
+                tick.tick_q();
+            }
+            for base in (16..40).step_by(4) {
+                self.q_round_gfni::<false, false, false>(sector, &mut h, &mut s, base);
+                tick.tick_q();
+            }
+            for base in (40..48).step_by(4) {
+                self.q_round_gfni::<false, true, false>(sector, &mut h, &mut s, base);
+                tick.tick_q();
+            }
+            for base in (48..Q_STEPS - Q_STEPS % 4).step_by(4) {
+                self.q_round_gfni::<false, true, true>(sector, &mut h, &mut s, base);
                 tick.tick_q();
             }
             for c in 0..Q_STEPS % 4 {
                 let i = Q_STEPS - Q_STEPS % 4 + c;
-                self.q_step_gfni(sector, &mut h, &mut s, i, c);
+                self.q_step_gfni::<false, true, true>(sector, &mut h, &mut s, i, c);
             }
             // Group 1's first step, left to the end: its load reads the P parity and the
             // wrapped words just stored, which a load issued early would wait for.
@@ -598,10 +612,25 @@ mod wide {
             (joined, s)
         }
 
-        /// Step index `i` of both Q groups into chain `c` (a method, not a closure, so that
-        /// it is compiled with the kernel's target features).
+        /// Steps `base..base + 4` of both Q groups, into chains 0..4.
         #[inline(always)]
-        fn q_step_gfni(
+        fn q_round_gfni<const EARLY: bool, const M0: bool, const M1: bool>(
+            self,
+            sector: &[u8; SECTOR_SIZE],
+            h: &mut [[__m256i; 4]; 2],
+            s: &mut [__m256i; 2],
+            base: usize,
+        ) {
+            for c in 0..4 {
+                self.q_step_gfni::<EARLY, M0, M1>(sector, h, s, base + c, c);
+            }
+        }
+
+        /// Step index `i` of both Q groups into chain `c`; with `EARLY`, group 1 only from
+        /// its first step; group g's load masked when `M0`/`M1` (a method, not a closure, so
+        /// that it is compiled with the kernel's target features).
+        #[inline(always)]
+        fn q_step_gfni<const EARLY: bool, const M0: bool, const M1: bool>(
             self,
             sector: &[u8; SECTOR_SIZE],
             h: &mut [[__m256i; 4]; 2],
@@ -610,10 +639,17 @@ mod wide {
             c: usize,
         ) {
             for g in 0..2 {
-                if g == 1 && i <= Q_G1_FIRST {
+                if g == 1 && EARLY && i <= Q_G1_FIRST {
                     continue;
                 }
-                let x = self.q_load(sector, i, g);
+                debug_assert!(EARLY || i > Q_G1_FIRST);
+                let masked = if g == 0 { M0 } else { M1 };
+                debug_assert!(masked || !q_needs_mask(i, g), "Q step {i} of group {g}");
+                let x = if masked {
+                    self.q_load(sector, i, g)
+                } else {
+                    self.load32_at(sector, Q_LOAD_AT[i][g] as usize)
+                };
                 h[g][c] = self.xor(self.affine(h[g][c], ALPHA4), x);
                 s[g] = self.xor(s[g], x);
             }
