@@ -579,22 +579,11 @@ mod wide {
             // stay in registers), then the 2 steps left. The loads skip their mask where
             // every lane a group uses is live (`q_needs_mask`): rounds 16..40 in both groups,
             // 40..48 in group 1.
-            for base in (0..16).step_by(4) {
-                self.q_round_gfni::<true, true, true>(sector, &mut h, &mut s, base);
-                tick.tick_q();
-            }
-            for base in (16..40).step_by(4) {
-                self.q_round_gfni::<false, false, false>(sector, &mut h, &mut s, base);
-                tick.tick_q();
-            }
-            for base in (40..48).step_by(4) {
-                self.q_round_gfni::<false, true, false>(sector, &mut h, &mut s, base);
-                tick.tick_q();
-            }
-            for base in (48..Q_STEPS - Q_STEPS % 4).step_by(4) {
-                self.q_round_gfni::<false, true, true>(sector, &mut h, &mut s, base);
-                tick.tick_q();
-            }
+            self.q_rounds_gfni::<true, true, true, T>(sector, &mut h, &mut s, 0..16, tick);
+            self.q_rounds_gfni::<false, false, false, T>(sector, &mut h, &mut s, 16..40, tick);
+            self.q_rounds_gfni::<false, true, false, T>(sector, &mut h, &mut s, 40..48, tick);
+            let whole = Q_STEPS - Q_STEPS % 4;
+            self.q_rounds_gfni::<false, true, true, T>(sector, &mut h, &mut s, 48..whole, tick);
             for c in 0..Q_STEPS % 4 {
                 let i = Q_STEPS - Q_STEPS % 4 + c;
                 self.q_step_gfni::<false, true, true>(sector, &mut h, &mut s, i, c);
@@ -612,17 +601,22 @@ mod wide {
             (joined, s)
         }
 
-        /// Steps `base..base + 4` of both Q groups, into chains 0..4.
+        /// The rounds of 4 steps in `steps` (whole rounds) of both Q groups, step base + c
+        /// into chain c, a tick after each round.
         #[inline(always)]
-        fn q_round_gfni<const EARLY: bool, const M0: bool, const M1: bool>(
+        fn q_rounds_gfni<const EARLY: bool, const M0: bool, const M1: bool, T: Tick>(
             self,
             sector: &[u8; SECTOR_SIZE],
             h: &mut [[__m256i; 4]; 2],
             s: &mut [__m256i; 2],
-            base: usize,
+            steps: core::ops::Range<usize>,
+            tick: &mut T,
         ) {
-            for c in 0..4 {
-                self.q_step_gfni::<EARLY, M0, M1>(sector, h, s, base + c, c);
+            for base in steps.step_by(4) {
+                for c in 0..4 {
+                    self.q_step_gfni::<EARLY, M0, M1>(sector, h, s, base + c, c);
+                }
+                tick.tick_q();
             }
         }
 
