@@ -13,8 +13,9 @@
 //!   and later; Rust ≥ 1.89), inputs of 128 bytes or more fold four 256-bit accumulators (two
 //!   128-bit lanes each) 128 bytes at a time first.
 //! * **ECC.** The Horner evaluation of [`crate::codec::ecc::ecc_swar`] with 32 GF(2⁸) lanes per
-//!   AVX2 register; multiplying by α is an add, an XOR and a `vpblendvb` on the byte's top bit,
-//!   and every other constant multiplication uses split-nibble `pshufb` tables (x·c = lo(x)·c ⊕
+//!   AVX2 register; a Horner step α·h ⊕ x is an add, a `vpshufb` of a 0x1D table indexed by h
+//!   (zero where h's top bit is set) and two XORs, which leaves a constant error per chain,
+//!   removed at the end (`X86::horner_step`); every other constant multiplication uses split-nibble `pshufb` tables (x·c = lo(x)·c ⊕
 //!   hi(x)·c, two 16-entry tables, which may differ between the register's 128-bit halves).
 //!   P takes its 86 vectors as 86 byte columns of 24 rows (3 registers per row, 3 chains).
 //!   Q uses that word `w` of the 26 × 43 word matrix is (diagonal d, step k) with
@@ -23,8 +24,9 @@
 //!   sees its own diagonal in order, just shifted by j steps. Two groups (d₀ = 25 for 16
 //!   lanes, t = −15..=42; d₀ = 9 for 10 lanes, t = −9..=42) cover the 26 diagonals, each split
 //!   at t = 14 into two Horner chains (four independent chains: Q is then throughput-bound, not
-//!   bound by the 4-cycle latency of a step) joined by α²⁹. Bytes outside a lane's 43 steps
-//!   are masked to zero, so a lane that has not started stays zero; a lane that finished early
+//!   bound by the latency of a step) joined by α²⁹. Bytes outside a lane's 43 steps are masked
+//!   to zero (only in the steps where some lane is outside: `q_needs_mask`), so a lane that has
+//!   not started stays zero; a lane that finished early
 //!   keeps being multiplied by α, j times in all, and the end multiplies lane j by α^(2−j)
 //!   (nibble tables per half and per bit of j) instead of blending every step. The division
 //!   by 3 is a nibble-table multiplication by 0xF4.
@@ -1183,8 +1185,7 @@ impl X86 {
         // lane that has not started keeps h = 0; one that has finished (lane j after t = 42 − j)
         // keeps being multiplied by α, j times in all, which the end undoes.
         //
-        // One Horner chain per group would be latency-bound (add, xor, blend, xor: 4 cycles a
-        // step, 58 steps); each group is split into chain A (t < Q_SPLIT) and chain B (t ≥
+        // One Horner chain per group would be latency-bound (3 cycles a step, 58 steps); each group is split into chain A (t < Q_SPLIT) and chain B (t ≥
         // Q_SPLIT, 29 steps), four independent chains interleaved. Every lane is still live at
         // the end of chain A (t = Q_SPLIT − 1 ≤ 42 − 15), so the group's sum is
         // h = α^29·h_A ⊕ h_B (h_B carries the α^j of the lanes that finish early).
