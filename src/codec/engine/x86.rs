@@ -15,8 +15,9 @@
 //! * **ECC.** The Horner evaluation of [`crate::codec::ecc::ecc_swar`] with 32 GF(2⁸) lanes per
 //!   AVX2 register; a Horner step α·h ⊕ x is an add, a `vpshufb` of a 0x1D table indexed by h
 //!   (zero where h's top bit is set) and two XORs, which leaves a constant error per chain,
-//!   removed at the end (`X86::horner_step`); every other constant multiplication uses split-nibble `pshufb` tables (x·c = lo(x)·c ⊕
-//!   hi(x)·c, two 16-entry tables, which may differ between the register's 128-bit halves).
+//!   removed at the end (`X86::horner_step`); every other constant multiplication uses
+//!   split-nibble `pshufb` tables (x·c = lo(x)·c ⊕ hi(x)·c, two 16-entry tables, which may
+//!   differ between the register's 128-bit halves).
 //!   P takes its 86 vectors as 86 byte columns of 24 rows (3 registers per row, 3 chains).
 //!   Q uses that word `w` of the 26 × 43 word matrix is (diagonal d, step k) with
 //!   `w = 43·d + 44·k mod 1118`, so word `w + 1` is (d − 1, k + 1): one contiguous load of 16
@@ -26,10 +27,10 @@
 //!   at t = 14 into two Horner chains (four independent chains: Q is then throughput-bound, not
 //!   bound by the latency of a step) joined by α²⁹. Bytes outside a lane's 43 steps are masked
 //!   to zero (only in the steps where some lane is outside: `q_needs_mask`), so a lane that has
-//!   not started stays zero; a lane that finished early
-//!   keeps being multiplied by α, j times in all, and the end multiplies lane j by α^(2−j)
-//!   (nibble tables per half and per bit of j) instead of blending every step. The division
-//!   by 3 is a nibble-table multiplication by 0xF4.
+//!   not started stays zero; a lane that finished early keeps being multiplied by α, j times
+//!   in all, and the end multiplies lane j by α^(2−j) (nibble tables per half and per bit of
+//!   j) instead of blending every step. The division by 3 is a nibble-table multiplication by
+//!   0xF4.
 //! * **ECC with GFNI** (where the CPU has it: AMD Zen 4 and later, Intel Ice Lake, Alder Lake
 //!   and later; Rust ≥ 1.89): the same loads, with every multiplication by a constant one
 //!   `gf2p8affineqb` on 256-bit registers. P keeps s0 and two Horner chains per register (even
@@ -1185,10 +1186,11 @@ impl X86 {
         // lane that has not started keeps h = 0; one that has finished (lane j after t = 42 − j)
         // keeps being multiplied by α, j times in all, which the end undoes.
         //
-        // One Horner chain per group would be latency-bound (3 cycles a step, 58 steps); each group is split into chain A (t < Q_SPLIT) and chain B (t ≥
-        // Q_SPLIT, 29 steps), four independent chains interleaved. Every lane is still live at
-        // the end of chain A (t = Q_SPLIT − 1 ≤ 42 − 15), so the group's sum is
-        // h = α^29·h_A ⊕ h_B (h_B carries the α^j of the lanes that finish early).
+        // One Horner chain per group would be latency-bound (3 cycles a step, 58 steps); each
+        // group is split into chain A (t < Q_SPLIT) and chain B (t ≥ Q_SPLIT, 29 steps), four
+        // independent chains interleaved. Every lane is still live at the end of chain A
+        // (t = Q_SPLIT − 1 ≤ 42 − 15), so the group's sum is h = α^29·h_A ⊕ h_B (h_B carries
+        // the α^j of the lanes that finish early).
         let (h, s0) = self.q_sums::<GF, T>(sector, tick);
         // Lane j: s1 = α²·h_true = α^(2−j)·h. First α² (low half, lanes 0..7) or α^(2−8)
         // (high half, lanes 8..15) for both halves at once, then α^(−m) where bit m of j mod 8
