@@ -105,6 +105,56 @@ fn running_last_used_user_sector_is_monotonic_and_ends_at_the_model() {
     assert_eq!(p.bytes_written, map.sector_count() * 2448);
 }
 
+/// The fill a snapshot reports never exceeds the capacity it reports, at any instant, even
+/// while a second thread polls as the consumer takes batches (the C API's progress test once
+/// saw the fill one batch above it: the credit went back before the batch left the count).
+#[test]
+fn buffer_fill_never_exceeds_its_capacity_while_polled() {
+    let _g = serial();
+    let map = disc(&[(SectorType::Mode1, 3000), (SectorType::Audio, 3000)]);
+    let mut img = ResultImage::new(
+        &map,
+        PipelineOptions {
+            batch_sectors: 4,
+            buffer_bytes: 2 * 4 * 2448, // two batches: the scheduler waits on every credit
+            threads: 2,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let h = img.progress();
+    assert_eq!(h.snapshot().buffer_capacity, 2 * 4 * 2448);
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let poller = {
+        let (h, done) = (h.clone(), done.clone());
+        std::thread::spawn(move || {
+            let (mut polls, mut worst) = (0u64, 0u64);
+            while !done.load(std::sync::atomic::Ordering::Acquire) {
+                let p = h.snapshot();
+                assert!(
+                    p.buffer_fill <= p.buffer_capacity,
+                    "fill {} above capacity {} after {polls} polls",
+                    p.buffer_fill,
+                    p.buffer_capacity
+                );
+                worst = worst.max(p.buffer_fill);
+                polls += 1;
+            }
+            (polls, worst)
+        })
+    };
+    let mut n = 0u64;
+    while let Some(b) = img.next_batch() {
+        n += b.unwrap().count() as u64;
+    }
+    done.store(true, std::sync::atomic::Ordering::Release);
+    let (polls, worst) = poller.join().unwrap();
+    assert_eq!(n, map.sector_count());
+    assert!(polls > 0);
+    assert!(worst > 0, "the poller saw the buffer in use");
+    assert_eq!(h.snapshot().buffer_fill, 0, "empty at the end");
+}
+
 #[test]
 fn drop_mid_stream_joins_every_thread() {
     let _g = serial();

@@ -302,14 +302,21 @@ impl ResultImage {
         loop {
             if let Some(r) = self.pending.remove(&self.next_seq) {
                 self.next_seq += 1;
+                if let Ok(b) = &r {
+                    // Out of the buffer before its credit goes back: the scheduler adds the
+                    // next batch only after taking a credit, so the fill never exceeds the
+                    // capacity a progress snapshot reports, not even for a moment.
+                    self.progress
+                        .c
+                        .in_flight_bytes
+                        .fetch_sub(b.bytes.len() as u64, Ordering::AcqRel);
+                }
                 if let Some(c) = &self.credits {
                     let _ = c.try_send(());
                 }
                 return Some(match r {
                     Ok(b) => {
                         let c = &self.progress.c;
-                        c.in_flight_bytes
-                            .fetch_sub(b.bytes.len() as u64, Ordering::AcqRel);
                         c.sectors.fetch_add(b.count as u64, Ordering::AcqRel);
                         c.bytes.fetch_add(b.bytes.len() as u64, Ordering::AcqRel);
                         let last = b.first_lba + b.count as i32 - 1;
