@@ -194,6 +194,10 @@ fn cancel_ends_with_a_typed_error() {
     let r = img.next_batch().unwrap();
     assert!(matches!(r, Err(Error::Pipeline(PipelineError::Cancelled))));
     assert!(img.next_batch().is_none());
+    let p = h.snapshot();
+    assert!(p.finished);
+    assert_eq!(p.buffer_fill, 0, "the dropped batches leave the fill");
+    assert!(p.sectors_written < map.sector_count());
 }
 
 #[test]

@@ -369,6 +369,8 @@ impl ResultImage {
         for h in self.threads.drain(..) {
             let _ = h.join();
         }
+        // Every thread has ended and the batches they held are dropped: nothing is in flight.
+        self.progress.c.in_flight_bytes.store(0, Ordering::Release);
     }
 }
 
