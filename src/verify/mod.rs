@@ -28,7 +28,7 @@ use crate::source::Source;
 
 use q::{analyze, QRec};
 use sectors::{check_region, check_window, Expect};
-use walk::{pq_of, releaser, windows, SubForm};
+use walk::{linear_sub_records, pq_of, releaser, SubForm};
 
 /// One problem: where and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,26 +276,14 @@ pub fn verify_clonecd(ccd: &Path) -> Result<Report, Error> {
     let subp = ccd.with_extension("sub");
     if subp.exists() {
         let sub = open(&subp)?;
-        let subb = sub.bytes().cloned().unwrap_or_default();
-        if subb.len() != n * 96 {
+        let len = sub.bytes().map_or(0, |b| b.len());
+        if len != n * 96 {
             r.problems.push(Problem {
                 lba: 0,
-                what: format!(".sub has {} bytes, the .img {} sectors", subb.len(), n),
+                what: format!(".sub has {len} bytes, the .img {n} sectors"),
             });
         }
-        let mut recs = Vec::with_capacity(subb.len() / 96);
-        windows(&subb, 96, &releaser(&sub), |i, w| {
-            for (k, s) in w.chunks_exact(96).enumerate() {
-                if let Some((p, q)) = pq_of(SubForm::Linear96, s) {
-                    recs.push(QRec {
-                        lba: (i + k) as i32,
-                        p,
-                        q,
-                    });
-                }
-            }
-            Ok::<(), Error>(())
-        })?;
+        let recs = linear_sub_records(&sub)?;
         let facts = analyze(&recs, false, &mut r.problems, &mut r.notes);
         r.q_sectors = facts.checked;
         shifts.clone_from(&facts.shifts);

@@ -29,7 +29,7 @@ use crate::units::{Lba, Msf};
 
 use super::q::QRec;
 use super::sectors::{check_sector, Expect};
-use super::walk::{par_chunks, pq_of, put_q, releaser, windows, SubForm};
+use super::walk::{linear_sub_records, par_chunks, pq_of, put_q, releaser, windows, SubForm};
 use super::{io_err, raw_geometry, RawSub};
 
 /// What a repair did.
@@ -444,23 +444,10 @@ pub fn repair_ccd(ccd: &Path, out: &Path) -> Result<RepairReport, Error> {
     );
     // The .sub's Q frames, first: in a multi-session set (D27) they say at which disc LBA
     // each later session's sectors lie, which the .img (the gaps left out) does not.
-    let mut recs = Vec::new();
-    if let Some(sub) = &sub {
-        let subb = sub.bytes().cloned().unwrap_or_default();
-        recs.reserve(subb.len() / 96);
-        windows(&subb, 96, &releaser(sub), |i, w| {
-            for (k, s) in w.chunks_exact(96).enumerate() {
-                if let Some((p, q)) = pq_of(SubForm::Linear96, s) {
-                    recs.push(QRec {
-                        lba: (i + k) as i32,
-                        p,
-                        q,
-                    });
-                }
-            }
-            Ok::<(), Error>(())
-        })?;
-    }
+    let recs = match &sub {
+        Some(sub) => linear_sub_records(sub)?,
+        None => Vec::new(),
+    };
     let shifts = super::q::analyze(&recs, false, &mut Vec::new(), &mut Vec::new()).shifts;
     let mut fi = AtomicFile::create(&img_out)?;
     let mut buf = Vec::new();

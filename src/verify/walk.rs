@@ -5,7 +5,10 @@
 
 use crate::codec::subchannel::from_pq16;
 use crate::codec::QFrame;
+use crate::error::Error;
 use crate::source::Source;
+
+use super::q::QRec;
 
 /// Sectors per window: 4096 × 2448 bytes ≈ 10 MB in flight.
 pub(crate) const WINDOW: usize = 4096;
@@ -125,6 +128,26 @@ pub(crate) enum SubForm {
     Raw96,
     /// 96 bytes of linear P–W (CloneCD `.sub`).
     Linear96,
+}
+
+/// The P flag and Q frame of every sector of a CloneCD `.sub` (96 bytes of linear P–W a
+/// sector), walked in windows whose pages are released behind them.
+pub(crate) fn linear_sub_records(sub: &Source) -> Result<Vec<QRec>, Error> {
+    let bytes = sub.bytes().cloned().unwrap_or_default();
+    let mut recs = Vec::with_capacity(bytes.len() / 96);
+    windows(&bytes, 96, &releaser(sub), |i, w| {
+        for (k, s) in w.chunks_exact(96).enumerate() {
+            if let Some((p, q)) = pq_of(SubForm::Linear96, s) {
+                recs.push(QRec {
+                    lba: (i + k) as i32,
+                    p,
+                    q,
+                });
+            }
+        }
+        Ok::<(), Error>(())
+    })?;
+    Ok(recs)
 }
 
 /// P and Q of one sector's subchannel bytes (`sub` is 16 or 96 bytes as `form` says).
