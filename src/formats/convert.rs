@@ -188,15 +188,15 @@ pub fn plan_to_creator(
         if plan.sessions.contains(&i) {
             c.new_session().map_err(layout_err)?;
         }
+        let layout = TrackLayout {
+            pregap_generated: t.pregap_generated,
+            pregap_stored: t.index1,
+            postgap_generated: t.postgap_generated,
+        };
+        let unscrambled =
+            matches!(t.mode, TrackMode::Mode1Raw | TrackMode::Mode2Raw) && !plan.data_scrambled;
         if t.sub.is_some() || t.mode == TrackMode::Cdg {
             let (main, sub) = split_subchannel(t, &mut files)?;
-            let layout = TrackLayout {
-                pregap_generated: t.pregap_generated,
-                pregap_stored: t.index1,
-                postgap_generated: t.postgap_generated,
-            };
-            let unscrambled =
-                matches!(t.mode, TrackMode::Mode1Raw | TrackMode::Mode2Raw) && !plan.data_scrambled;
             let n = c
                 .add_track_explicit(
                     t.mode.sector_type(),
@@ -224,13 +224,6 @@ pub fn plan_to_creator(
             check_sync(plan, t, &mut files)?;
         }
         let pieces = track_pieces(t, opts, &mut files)?;
-        let layout = TrackLayout {
-            pregap_generated: t.pregap_generated,
-            pregap_stored: t.index1,
-            postgap_generated: t.postgap_generated,
-        };
-        let unscrambled =
-            matches!(t.mode, TrackMode::Mode1Raw | TrackMode::Mode2Raw) && !plan.data_scrambled;
         let n = c
             .add_track_explicit(t.mode.sector_type(), pieces, layout, unscrambled)
             .map_err(layout_err)?;
