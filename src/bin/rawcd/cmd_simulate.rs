@@ -117,6 +117,26 @@ impl std::io::Read for Generated {
 /// Runs `rawcd simulate`.
 pub fn run(a: SimulateArgs) -> CliResult {
     check_args(&a)?;
+    // The sources as `image` would take them (the sheet named in errors and warnings; no
+    // per-track overrides).
+    let sa = SourceArgs {
+        sources: a.src.sources.clone(),
+        catalog: a.src.catalog.clone(),
+        isrc: vec![],
+        title: None,
+        performer: None,
+        cdtext: None,
+        gapless: false,
+        regenerate_edc: false,
+        regenerate_subchannel: false,
+        allow_short_tracks: a.src.allow_short_tracks,
+        relaxed: a.src.relaxed,
+        allow_any_path: a.src.allow_any_path,
+        convert_audio: false,
+        no_tags: true,
+        new_session: 0,
+        session_breaks: Vec::new(),
+    };
     let mut c = if let Some(min) = a.src.generate {
         let sectors = (min * 4500.0).round() as usize;
         let mut c = ImageCreator::new();
@@ -135,24 +155,7 @@ pub fn run(a: SimulateArgs) -> CliResult {
             ));
         }
         plan::creator_with(
-            &SourceArgs {
-                sources: a.src.sources.clone(),
-                catalog: a.src.catalog.clone(),
-                isrc: vec![],
-                title: None,
-                performer: None,
-                cdtext: None,
-                gapless: false,
-                regenerate_edc: false,
-                regenerate_subchannel: false,
-                allow_short_tracks: a.src.allow_short_tracks,
-                relaxed: a.src.relaxed,
-                allow_any_path: a.src.allow_any_path,
-                convert_audio: false,
-                no_tags: true,
-                new_session: 0,
-                session_breaks: Vec::new(),
-            },
+            &sa,
             false,
             plan::Decode {
                 ahead_bytes: 0,
@@ -164,24 +167,6 @@ pub fn run(a: SimulateArgs) -> CliResult {
     let map = if a.src.generate.is_some() {
         c.build()?
     } else {
-        let sa = SourceArgs {
-            sources: a.src.sources.clone(),
-            catalog: None,
-            isrc: vec![],
-            title: None,
-            performer: None,
-            cdtext: None,
-            gapless: false,
-            regenerate_edc: false,
-            regenerate_subchannel: false,
-            allow_short_tracks: false,
-            relaxed: false,
-            allow_any_path: false,
-            convert_audio: false,
-            no_tags: true,
-            new_session: 0,
-            session_breaks: Vec::new(),
-        };
         let map = plan::build(&c, &sa)?;
         plan::print_warnings(&map, &sa);
         map
