@@ -465,43 +465,43 @@ fn read_segment(
     files: &mut FileCache,
     out: &mut Vec<u8>,
 ) -> Result<(), ConvertError> {
-    match seg {
+    let (s, path, len, swap) = match seg {
         Segment::Silence { byte_len } => {
             out.resize(out.len() + *byte_len as usize, 0);
+            return Ok(());
         }
         Segment::File {
             path,
             byte_offset,
             byte_len,
             swap,
-        } => {
-            let s = files.slice(path, *byte_offset, *byte_len)?;
-            let start = out.len();
-            out.resize(start + *byte_len as usize, 0);
-            s.read_at(0, &mut out[start..])
-                .map_err(|source| ConvertError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
-            if *swap {
-                swap16(&mut out[start..]);
-            }
-        }
+        } => (
+            files.slice(path, *byte_offset, *byte_len)?,
+            path,
+            *byte_len,
+            *swap,
+        ),
         Segment::Decoded {
             path,
             byte_offset,
             byte_len,
             convert,
-        } => {
-            let s = files.decoded(path, *byte_offset, *byte_len, *convert)?;
-            let start = out.len();
-            out.resize(start + *byte_len as usize, 0);
-            s.read_at(0, &mut out[start..])
-                .map_err(|source| ConvertError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
-        }
+        } => (
+            files.decoded(path, *byte_offset, *byte_len, *convert)?,
+            path,
+            *byte_len,
+            false,
+        ),
+    };
+    let start = out.len();
+    out.resize(start + len as usize, 0);
+    s.read_at(0, &mut out[start..])
+        .map_err(|source| ConvertError::Io {
+            path: path.clone(),
+            source,
+        })?;
+    if swap {
+        swap16(&mut out[start..]);
     }
     Ok(())
 }
