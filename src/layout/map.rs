@@ -101,6 +101,24 @@ pub enum MainSource {
     },
 }
 
+impl MainSource {
+    /// The same source `skip` bytes further on (generated stays generated).
+    fn skipped(self, skip: u64) -> Self {
+        match self {
+            MainSource::Source {
+                source,
+                offset,
+                unscrambled_raw,
+            } => MainSource::Source {
+                source,
+                offset: offset + skip,
+                unscrambled_raw,
+            },
+            g => g,
+        }
+    }
+}
+
 /// One run of uniform sectors.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Extent {
@@ -1007,18 +1025,8 @@ impl DiscMap {
     }
 
     fn main_source(e: &Extent, lba: i32) -> MainSource {
-        match e.main {
-            MainSource::Generated => MainSource::Generated,
-            MainSource::Source {
-                source,
-                offset,
-                unscrambled_raw,
-            } => MainSource::Source {
-                source,
-                offset: offset + (lba - e.start) as u64 * e.ty.input_size() as u64,
-                unscrambled_raw,
-            },
-        }
+        e.main
+            .skipped((lba - e.start) as u64 * e.ty.input_size() as u64)
     }
 
     pub(crate) fn sector_in(&self, ei: usize, lba: i32) -> SectorInfo {
@@ -1256,18 +1264,7 @@ fn push_split(
     cuts.push(end);
     for w in cuts.windows(2) {
         let (s, e) = (w[0], w[1]);
-        let main = match main {
-            MainSource::Source {
-                source,
-                offset,
-                unscrambled_raw,
-            } => MainSource::Source {
-                source,
-                offset: offset + (s - start) as u64 * size,
-                unscrambled_raw,
-            },
-            g => g,
-        };
+        let main = main.skipped((s - start) as u64 * size);
         extents.push(Extent {
             start: s,
             len: (e - s) as u32,
