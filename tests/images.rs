@@ -173,16 +173,21 @@ fn nrg_trailer(
     f.extend_from_slice(b"SINF");
     be32(&mut f, 4);
     be32(&mut f, n);
+    nrg_footer(&mut f, list, v2);
+    f
+}
+
+/// The end of a Nero image: the END! chunk and the footer pointing at the chunk list.
+fn nrg_footer(f: &mut Vec<u8>, list: u64, v2: bool) {
     f.extend_from_slice(b"END!");
-    be32(&mut f, 0);
+    be32(f, 0);
     if v2 {
         f.extend_from_slice(b"NER5");
         f.extend_from_slice(&list.to_be_bytes());
     } else {
         f.extend_from_slice(b"NERO");
-        be32(&mut f, list as u32);
+        be32(f, list as u32);
     }
-    f
 }
 
 fn add_cue_extras(dir: &Path) {
@@ -258,15 +263,7 @@ fn nrg_tao_after(lead: usize, tracks: &[(&[u8], u8)], v2: bool) -> Vec<u8> {
             be32(&mut f, 0);
         }
     }
-    f.extend_from_slice(b"END!");
-    be32(&mut f, 0);
-    if v2 {
-        f.extend_from_slice(b"NER5");
-        f.extend_from_slice(&list.to_be_bytes());
-    } else {
-        f.extend_from_slice(b"NERO");
-        be32(&mut f, list as u32);
-    }
+    nrg_footer(&mut f, list, v2);
     f
 }
 
