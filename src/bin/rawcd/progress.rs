@@ -21,6 +21,13 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
+/// Whether progress is drawn: only for a person watching, so quiet when stdout is not a
+/// terminal (interface §2: a script, a log, or `-o -` piping the stream to a burner) and when
+/// stderr, where it is drawn, is not one either.
+fn shown() -> bool {
+    std::io::stdout().is_terminal() && std::io::stderr().is_terminal()
+}
+
 /// A progress line that updates from the stream's progress handle.
 pub struct Line {
     bar: Option<ProgressBar>,
@@ -28,10 +35,10 @@ pub struct Line {
 }
 
 impl Line {
-    /// A line on stderr when it is a terminal and not `quiet`.
+    /// A line on stderr when stdout and stderr are terminals (see [`shown`]) and not `quiet`.
     pub fn new(handle: ProgressHandle, quiet: bool) -> Line {
         let total = handle.snapshot().total_sectors;
-        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = (!quiet && shown()).then(|| {
             let b =
                 ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(8));
             b.set_style(style());
@@ -77,9 +84,10 @@ fn style() -> ProgressStyle {
 pub struct Bar(Option<ProgressBar>);
 
 impl Bar {
-    /// A bar of `total` steps on stderr when it is a terminal and not `quiet`.
+    /// A bar of `total` steps on stderr when stdout and stderr are terminals (see [`shown`])
+    /// and not `quiet`.
     pub fn new(total: u64, quiet: bool) -> Bar {
-        Bar((!quiet && std::io::stderr().is_terminal()).then(|| {
+        Bar((!quiet && shown()).then(|| {
             let b =
                 ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(8));
             b.set_style(style());
