@@ -254,6 +254,43 @@ fn simulate_json() {
     std::fs::remove_dir_all(&d).unwrap();
 }
 
+/// `simulate` takes a plain file list with every option `image` takes for it (interface §2:
+/// the same `<SOURCE>`): the dry run streams the disc the burn would write.
+#[test]
+fn simulate_takes_the_source_options_of_image() {
+    let d = tmpdir("simsrc");
+    let pcm = common::wav_pattern(588 * 600, 2, 16, 44_100);
+    std::fs::write(d.join("a.wav"), &pcm).unwrap();
+    std::fs::write(d.join("b.wav"), &pcm).unwrap();
+    let sectors = |extra: &[&str]| {
+        let mut args = vec!["simulate", "a.wav", "b.wav", "--speed", "1", "--json"];
+        args.extend_from_slice(extra);
+        // At 1x the drive drains in real time: only the stream's length matters here, so
+        // give it a buffer of the whole disc.
+        args.extend_from_slice(&["--drive-buffer-mb", "1024"]);
+        let (code, out, err) = rawcd(&d, &args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["sectors"].as_u64().unwrap()
+    };
+    let gapped = sectors(&[]);
+    let gapless = sectors(&[
+        "--gapless",
+        "--isrc",
+        "2=USABC2400001",
+        "--title",
+        "T",
+        "--performer",
+        "P",
+        "--catalog",
+        "0123456789012",
+    ]);
+    assert_eq!(gapped - gapless, 150, "--gapless leaves out track 2's pre-gap");
+    // A bad value of one of them is bad input, as for `image`.
+    let (code, _, err) = rawcd(&d, &["simulate", "a.wav", "--isrc", "1=nope", "--json"]);
+    assert_eq!(code, 2, "{err}");
+}
+
 #[test]
 fn man_dir_writes_every_page_the_top_page_names() {
     let d = tmpdir("man");

@@ -32,6 +32,8 @@ pub enum Command {
     /// cdrdao TOC) and verify each.
     Demo(DemoArgs),
     /// Dry-run a burn: stream into a simulated drive buffer at a write speed.
+    // The sources are optional here: `--generate` stands in for them (checked by the command).
+    #[command(mut_arg("sources", |a| a.required(false)))]
     Simulate(SimulateArgs),
     /// Print the codec engine in use, how it was chosen and the CPU features it was chosen
     /// from (RAWCD_ENGINE=reference|table|x86|avx512|neon forces one).
@@ -243,9 +245,13 @@ pub struct DemoArgs {
 /// `simulate` arguments.
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// Inputs (or `--generate MINUTES` for a generated data disc).
+    /// Inputs, with every option `image` takes for them (or `--generate MINUTES` for a
+    /// generated data disc).
     #[command(flatten)]
-    pub src: SimSource,
+    pub src: SourceArgs,
+    /// Instead of sources: a generated Mode 1 disc of this many minutes (0.07 to 79.9).
+    #[arg(long, value_name = "MINUTES")]
+    pub generate: Option<f64>,
     /// Write speed, 1 to 100 (1× = 75 sectors/s).
     #[arg(long, default_value_t = 52.0)]
     pub speed: f64,
@@ -264,29 +270,6 @@ pub struct SimulateArgs {
     /// One JSON object on stdout.
     #[arg(long)]
     pub json: bool,
-}
-
-/// Sources of `simulate`.
-#[derive(Debug, Args, Clone)]
-pub struct SimSource {
-    /// A .cue, a .toc, or a list of files: .iso and audio (WAV, FLAC, AIFF, ALAC, MP3, Ogg
-    /// Vorbis).
-    pub sources: Vec<PathBuf>,
-    /// Instead of sources: a generated Mode 1 disc of this many minutes (0.07 to 79.9).
-    #[arg(long, value_name = "MINUTES")]
-    pub generate: Option<f64>,
-    /// MCN for a plain file list.
-    #[arg(long)]
-    pub catalog: Option<String>,
-    /// Accept tracks shorter than 4 seconds with a warning.
-    #[arg(long)]
-    pub allow_short_tracks: bool,
-    /// Accept every rule a real disc may break.
-    #[arg(long)]
-    pub relaxed: bool,
-    /// Let a sheet's FILE lines name files outside its folder.
-    #[arg(long)]
-    pub allow_any_path: bool,
 }
 
 /// How sheets are loaded.

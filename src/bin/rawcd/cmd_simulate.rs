@@ -10,7 +10,7 @@ use rawcd::pipeline::{PipelineOptions, ResultImage};
 use rawcd::sink::{drain_into, DriveSimulator, ImageSink};
 use rawcd::source::Source;
 
-use crate::args::{SimulateArgs, SourceArgs};
+use crate::args::SimulateArgs;
 use crate::{plan, CliError, CliResult};
 
 /// The simulator with a progress line on a terminal (buffer fill, sectors, underruns so far).
@@ -55,7 +55,7 @@ fn check_args(a: &SimulateArgs) -> Result<(), CliError> {
             a.drive_buffer_mb
         ));
     }
-    if let Some(g) = a.src.generate {
+    if let Some(g) = a.generate {
         // 300 sectors (the shortest track) up to 359,850 (80 minutes with the 2 s pre-gap).
         if !(g * 4500.0 >= 300.0 && g * 4500.0 <= 359_850.0) {
             return bad(format!(
@@ -117,27 +117,7 @@ impl std::io::Read for Generated {
 /// Runs `rawcd simulate`.
 pub fn run(a: SimulateArgs) -> CliResult {
     check_args(&a)?;
-    // The sources as `image` would take them (the sheet named in errors and warnings; no
-    // per-track overrides).
-    let sa = SourceArgs {
-        sources: a.src.sources.clone(),
-        catalog: a.src.catalog.clone(),
-        isrc: vec![],
-        title: None,
-        performer: None,
-        cdtext: None,
-        gapless: false,
-        regenerate_edc: false,
-        regenerate_subchannel: false,
-        allow_short_tracks: a.src.allow_short_tracks,
-        relaxed: a.src.relaxed,
-        allow_any_path: a.src.allow_any_path,
-        convert_audio: false,
-        no_tags: true,
-        new_session: 0,
-        session_breaks: Vec::new(),
-    };
-    let mut c = if let Some(min) = a.src.generate {
+    let mut c = if let Some(min) = a.generate {
         let sectors = (min * 4500.0).round() as usize;
         let mut c = ImageCreator::new();
         // A generated data track: distinct bytes per sector, made as the stream reads them
@@ -155,7 +135,7 @@ pub fn run(a: SimulateArgs) -> CliResult {
             ));
         }
         plan::creator_with(
-            &sa,
+            &a.src,
             false,
             plan::Decode {
                 ahead_bytes: 0,
@@ -164,11 +144,11 @@ pub fn run(a: SimulateArgs) -> CliResult {
         )?
     };
     c.set_result_type(plan::sub(a.subchannel));
-    let map = if a.src.generate.is_some() {
+    let map = if a.generate.is_some() {
         c.build()?
     } else {
-        let map = plan::build(&c, &sa)?;
-        plan::print_warnings(&map, &sa);
+        let map = plan::build(&c, &a.src)?;
+        plan::print_warnings(&map, &a.src);
         map
     };
     let stop = Arc::new(AtomicBool::new(false));

@@ -106,6 +106,7 @@ fn main() -> ExitCode {
     match &mut cli.command {
         args::Command::Image(a) => a.src.session_breaks = breaks,
         args::Command::Toc(a) => a.src.session_breaks = breaks,
+        args::Command::Simulate(a) => a.src.session_breaks = breaks,
         _ => {}
     }
     // A RAWCD_ENGINE this machine cannot honour is bad input, said before any work is done.
