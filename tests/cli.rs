@@ -285,7 +285,11 @@ fn simulate_takes_the_source_options_of_image() {
         "--catalog",
         "0123456789012",
     ]);
-    assert_eq!(gapped - gapless, 150, "--gapless leaves out track 2's pre-gap");
+    assert_eq!(
+        gapped - gapless,
+        150,
+        "--gapless leaves out track 2's pre-gap"
+    );
     // A bad value of one of them is bad input, as for `image`.
     let (code, _, err) = rawcd(&d, &["simulate", "a.wav", "--isrc", "1=nope", "--json"]);
     assert_eq!(code, 2, "{err}");
