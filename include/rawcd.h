@@ -418,13 +418,13 @@ rawcd_status rawcd_creator_set_result_type(rawcd_creator *c, rawcd_subchannel su
 
  Ownership: `path` (NUL-terminated; UTF-8) is not kept; the file is memory-mapped (or read)
  and stays in use until the creator and every disc and stream using it are freed. It must not
- change meanwhile. `track_out` (may be NULL) receives the new track's number.
- Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, path, type), `RAWCD_E_IO` (cannot open or read
- the file), `RAWCD_E_BAD_INPUT` (an audio container, partial data sector, 100th track, data
+ change meanwhile. `track_out` (not NULL) receives the new track's number.
+ Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, path, type, `track_out` NULL: nothing added),
+ `RAWCD_E_IO` (cannot open or read the file), `RAWCD_E_BAD_INPUT` (an audio container, partial data sector, 100th track, data
  track with a starting track number other than 1).
 
  # Safety
- `path` is a NUL-terminated string; `track_out` is NULL or writable.
+ `path` is a NUL-terminated string; `track_out` is writable.
  */
 rawcd_status rawcd_creator_add_track_file(rawcd_creator *c,
                                           rawcd_sector_type ty,
@@ -442,13 +442,14 @@ rawcd_status rawcd_creator_add_track_file(rawcd_creator *c,
 
  Ownership: `path` (NUL-terminated; UTF-8) is not kept; the file stays in use until the
  creator and every disc and stream using it are freed, and must not change meanwhile.
- `track_out` (may be NULL) receives the new track's number.
- Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, path), `RAWCD_E_IO` (cannot open or read the
- file), `RAWCD_E_BAD_INPUT` (not audio rawcd reads, damaged, not CD audio, 100th track). A
- file that decodes to another length than it announced ends the stream with `RAWCD_E_IO`.
+ `track_out` (not NULL) receives the new track's number.
+ Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, path, `track_out`), `RAWCD_E_IO` (cannot open
+ or read the file), `RAWCD_E_BAD_INPUT` (not audio rawcd reads, damaged, not CD audio, 100th
+ track). A file that decodes to another length than it announced ends the stream with
+ `RAWCD_E_IO`.
 
  # Safety
- `path` is a NUL-terminated string; `track_out` is NULL or writable.
+ `path` is a NUL-terminated string; `track_out` is writable.
  */
 rawcd_status rawcd_creator_add_track_audio_file(rawcd_creator *c,
                                                 const char *path,
@@ -458,11 +459,12 @@ rawcd_status rawcd_creator_add_track_audio_file(rawcd_creator *c,
  IMAPI `AddTrack` from memory: `len` bytes at `data` are copied (sizes as for
  `rawcd_creator_add_track_file`).
 
- Ownership: nothing is kept; `data` may be freed after the call. `track_out` may be NULL.
+ Ownership: nothing is kept; `data` may be freed after the call. `track_out` (not NULL)
+ receives the new track's number.
  Errors: as `rawcd_creator_add_track_file`, without `RAWCD_E_IO`.
 
  # Safety
- `data` points to `len` readable bytes; `track_out` is NULL or writable.
+ `data` points to `len` readable bytes; `track_out` is writable.
  */
 rawcd_status rawcd_creator_add_track_memory(rawcd_creator *c,
                                             rawcd_sector_type ty,
@@ -488,14 +490,15 @@ rawcd_status rawcd_creator_add_track_memory(rawcd_creator *c,
  Ownership: on success rawcd keeps `user` until it calls `release(user)` (if `release` is not
  NULL), exactly once, when the creator and every disc and stream holding the track are freed
  — possibly from a pipeline thread, at the latest inside the last `*_free` call. On failure
- nothing is kept and `release` is not called. `track_out` may be NULL.
+ nothing is kept and `release` is not called. `track_out` (not NULL) receives the new
+ track's number.
  Threading: `read` and `release` must be callable from a thread other than the caller's.
- Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, `read` NULL, type), `RAWCD_E_BAD_INPUT`
- (`len` not whole data sectors, 100th track).
+ Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, `read` or `track_out` NULL, type),
+ `RAWCD_E_BAD_INPUT` (`len` not whole data sectors, 100th track).
 
  # Safety
- `read`/`release` are valid functions for `user` under the rules above; `track_out` is NULL
- or writable.
+ `read`/`release` are valid functions for `user` under the rules above; `track_out` is
+ writable.
  */
 rawcd_status rawcd_creator_add_track_callback(rawcd_creator *c,
                                               rawcd_sector_type ty,

@@ -12,8 +12,8 @@ use super::callback::{rawcd_read_fn, rawcd_release_fn, CallbackReader, Release};
 use super::disc::rawcd_disc;
 use super::handle::{self, Handle, Kind};
 use super::{
-    bytes_in, guard, guard_value, rawcd_status, sector_type, str_in, subchannel, write_out,
-    Failure, RawSectorType, RawSubchannel,
+    bytes_in, check_ptr, guard, guard_value, rawcd_status, sector_type, str_in, subchannel,
+    write_out, Failure, RawSectorType, RawSubchannel,
 };
 
 /// IMAPI `IRawCDImageCreator`: the builder of one session's disc. Opaque.
@@ -39,15 +39,13 @@ fn with_creator(
     })
 }
 
-/// Writes the new track's number through `track_out` (which may be NULL).
+/// Writes the new track's number through `track_out`, checked by [`check_ptr`] before the
+/// track was added (so a NULL `track_out` fails the call without adding anything).
 ///
 /// # Safety
-/// `track_out` is NULL or points to a writable `uint32_t`.
+/// `track_out` points to a writable `uint32_t`.
 unsafe fn put_track(track_out: *mut u32, n: u8) -> Result<(), Failure> {
-    if track_out.is_null() {
-        return Ok(());
-    }
-    // SAFETY: non-NULL; writable by the function's contract.
+    // SAFETY: writable by the function's contract; checked again for NULL and alignment.
     unsafe { write_out(track_out, u32::from(n), "track_out") }
 }
 
@@ -140,13 +138,13 @@ fn audio_container(bytes: &[u8]) -> Option<audio::Container> {
 ///
 /// Ownership: `path` (NUL-terminated; UTF-8) is not kept; the file is memory-mapped (or read)
 /// and stays in use until the creator and every disc and stream using it are freed. It must not
-/// change meanwhile. `track_out` (may be NULL) receives the new track's number.
-/// Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, path, type), `RAWCD_E_IO` (cannot open or read
-/// the file), `RAWCD_E_BAD_INPUT` (an audio container, partial data sector, 100th track, data
+/// change meanwhile. `track_out` (not NULL) receives the new track's number.
+/// Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, path, type, `track_out` NULL: nothing added),
+/// `RAWCD_E_IO` (cannot open or read the file), `RAWCD_E_BAD_INPUT` (an audio container, partial data sector, 100th track, data
 /// track with a starting track number other than 1).
 ///
 /// # Safety
-/// `path` is a NUL-terminated string; `track_out` is NULL or writable.
+/// `path` is a NUL-terminated string; `track_out` is writable.
 #[no_mangle]
 pub unsafe extern "C" fn rawcd_creator_add_track_file(
     c: *mut rawcd_creator,
@@ -155,6 +153,7 @@ pub unsafe extern "C" fn rawcd_creator_add_track_file(
     track_out: *mut u32,
 ) -> rawcd_status {
     with_creator(c, |c| {
+        check_ptr(track_out, "track_out")?;
         let ty = sector_type(ty)?;
         // SAFETY: NUL-terminated by the contract; checked for NULL.
         let path = unsafe { super::path_arg(path, "path") }?;
@@ -170,7 +169,7 @@ pub unsafe extern "C" fn rawcd_creator_add_track_file(
             ));
         }
         let n = c.add_track(ty, src)?;
-        // SAFETY: NULL or writable by the contract.
+        // SAFETY: writable by the contract; checked for NULL first.
         unsafe { put_track(track_out, n) }
     })
 }
@@ -235,13 +234,14 @@ fn audio_source(path: &Path) -> Result<Source, Failure> {
 ///
 /// Ownership: `path` (NUL-terminated; UTF-8) is not kept; the file stays in use until the
 /// creator and every disc and stream using it are freed, and must not change meanwhile.
-/// `track_out` (may be NULL) receives the new track's number.
-/// Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, path), `RAWCD_E_IO` (cannot open or read the
-/// file), `RAWCD_E_BAD_INPUT` (not audio rawcd reads, damaged, not CD audio, 100th track). A
-/// file that decodes to another length than it announced ends the stream with `RAWCD_E_IO`.
+/// `track_out` (not NULL) receives the new track's number.
+/// Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, path, `track_out`), `RAWCD_E_IO` (cannot open
+/// or read the file), `RAWCD_E_BAD_INPUT` (not audio rawcd reads, damaged, not CD audio, 100th
+/// track). A file that decodes to another length than it announced ends the stream with
+/// `RAWCD_E_IO`.
 ///
 /// # Safety
-/// `path` is a NUL-terminated string; `track_out` is NULL or writable.
+/// `path` is a NUL-terminated string; `track_out` is writable.
 #[no_mangle]
 pub unsafe extern "C" fn rawcd_creator_add_track_audio_file(
     c: *mut rawcd_creator,
@@ -249,11 +249,12 @@ pub unsafe extern "C" fn rawcd_creator_add_track_audio_file(
     track_out: *mut u32,
 ) -> rawcd_status {
     with_creator(c, |c| {
+        check_ptr(track_out, "track_out")?;
         // SAFETY: NUL-terminated by the contract; checked for NULL.
         let path = unsafe { super::path_arg(path, "path") }?;
         let src = audio_source(&path)?;
         let n = c.add_track(crate::codec::SectorType::Audio, src)?;
-        // SAFETY: NULL or writable by the contract.
+        // SAFETY: writable by the contract; checked for NULL first.
         unsafe { put_track(track_out, n) }
     })
 }
@@ -261,11 +262,12 @@ pub unsafe extern "C" fn rawcd_creator_add_track_audio_file(
 /// IMAPI `AddTrack` from memory: `len` bytes at `data` are copied (sizes as for
 /// `rawcd_creator_add_track_file`).
 ///
-/// Ownership: nothing is kept; `data` may be freed after the call. `track_out` may be NULL.
+/// Ownership: nothing is kept; `data` may be freed after the call. `track_out` (not NULL)
+/// receives the new track's number.
 /// Errors: as `rawcd_creator_add_track_file`, without `RAWCD_E_IO`.
 ///
 /// # Safety
-/// `data` points to `len` readable bytes; `track_out` is NULL or writable.
+/// `data` points to `len` readable bytes; `track_out` is writable.
 #[no_mangle]
 pub unsafe extern "C" fn rawcd_creator_add_track_memory(
     c: *mut rawcd_creator,
@@ -275,11 +277,12 @@ pub unsafe extern "C" fn rawcd_creator_add_track_memory(
     track_out: *mut u32,
 ) -> rawcd_status {
     with_creator(c, |c| {
+        check_ptr(track_out, "track_out")?;
         let ty = sector_type(ty)?;
         // SAFETY: `len` readable bytes by the contract; checked for NULL.
         let data = unsafe { bytes_in(data, len, "data") }?;
         let n = c.add_track(ty, Source::from_bytes(data.to_vec()))?;
-        // SAFETY: NULL or writable by the contract.
+        // SAFETY: writable by the contract; checked for NULL first.
         unsafe { put_track(track_out, n) }
     })
 }
@@ -301,14 +304,15 @@ pub unsafe extern "C" fn rawcd_creator_add_track_memory(
 /// Ownership: on success rawcd keeps `user` until it calls `release(user)` (if `release` is not
 /// NULL), exactly once, when the creator and every disc and stream holding the track are freed
 /// — possibly from a pipeline thread, at the latest inside the last `*_free` call. On failure
-/// nothing is kept and `release` is not called. `track_out` may be NULL.
+/// nothing is kept and `release` is not called. `track_out` (not NULL) receives the new
+/// track's number.
 /// Threading: `read` and `release` must be callable from a thread other than the caller's.
-/// Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, `read` NULL, type), `RAWCD_E_BAD_INPUT`
-/// (`len` not whole data sectors, 100th track).
+/// Errors: `RAWCD_E_INVALID_ARGUMENT` (handle, `read` or `track_out` NULL, type),
+/// `RAWCD_E_BAD_INPUT` (`len` not whole data sectors, 100th track).
 ///
 /// # Safety
-/// `read`/`release` are valid functions for `user` under the rules above; `track_out` is NULL
-/// or writable.
+/// `read`/`release` are valid functions for `user` under the rules above; `track_out` is
+/// writable.
 #[no_mangle]
 pub unsafe extern "C" fn rawcd_creator_add_track_callback(
     c: *mut rawcd_creator,
@@ -320,6 +324,7 @@ pub unsafe extern "C" fn rawcd_creator_add_track_callback(
     track_out: *mut u32,
 ) -> rawcd_status {
     with_creator(c, |c| {
+        check_ptr(track_out, "track_out")?;
         let ty = sector_type(ty)?;
         let read = read.ok_or_else(|| Failure::invalid("the read callback is NULL"))?;
         let number = u32::from(c.starting_track_number()) + c.track_count() as u32;
@@ -333,7 +338,7 @@ pub unsafe extern "C" fn rawcd_creator_add_track_callback(
         match r {
             Ok(n) => {
                 drop(guard);
-                // SAFETY: NULL or writable by the contract.
+                // SAFETY: writable by the contract; checked for NULL first.
                 unsafe { put_track(track_out, n) }
             }
             Err(e) => {

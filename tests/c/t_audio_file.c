@@ -65,7 +65,7 @@ int main(int argc, char **argv) {
 
   /* FLAC: decoded while streaming, the same disc again. */
   c = rawcd_creator_new();
-  OK(rawcd_creator_add_track_audio_file(c, flac, NULL));
+  OK(rawcd_creator_add_track_audio_file(c, flac, &t));
   disc_sha(c, got);
   CHECK(strcmp(got, want) == 0);
   rawcd_creator_free(c);

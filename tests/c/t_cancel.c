@@ -47,7 +47,9 @@ static rawcd_creator *data_creator(void) {
   rawcd_creator *c = rawcd_creator_new();
   size_t n;
   uint8_t *data = read_fixture("data.iso", &n);
-  OK(rawcd_creator_add_track_memory(c, RAWCD_SECTOR_MODE1, data, n, NULL));
+  uint32_t t = 0;
+  OK(rawcd_creator_add_track_memory(c, RAWCD_SECTOR_MODE1, data, n, &t));
+  CHECK(t == 1);
   free(data);
   return c;
 }
@@ -58,8 +60,10 @@ static void round_trip(int slow, uint64_t delay_sectors) {
   int released = 0;
   rawcd_creator *c = data_creator();
   file_reader *fr = file_reader_new("audio3.pcm", -1, -1, &released);
+  uint32_t t = 0;
   OK(rawcd_creator_add_track_callback(c, RAWCD_SECTOR_AUDIO, (uint64_t)file_size("audio3.pcm"),
-                                      slow ? slow_read : file_read, file_release, fr, NULL));
+                                      slow ? slow_read : file_read, file_release, fr, &t));
+  CHECK(t == 2);
   rawcd_disc *d = NULL;
   OK(rawcd_creator_build(c, &d));
   rawcd_creator_free(c);

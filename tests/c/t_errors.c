@@ -110,6 +110,20 @@ int main(int argc, char **argv) {
   FAILS(rawcd_creator_add_track_callback(c, RAWCD_SECTOR_AUDIO, 2352, NULL, NULL, NULL, &t), RAWCD_E_INVALID_ARGUMENT, "read callback");
   FAILS(rawcd_creator_add_special_pregap_memory(c, NULL, 2352 * 150), RAWCD_E_INVALID_ARGUMENT, "pcm");
   FAILS(rawcd_creator_add_subcode_rw_memory(c, NULL, 96), RAWCD_E_INVALID_ARGUMENT, "rw96");
+  /* A NULL track_out fails before anything is added (interface §3: only options may be NULL). */
+  FAILS(rawcd_creator_add_track_memory(c, RAWCD_SECTOR_AUDIO, zeros, sizeof zeros, NULL), RAWCD_E_INVALID_ARGUMENT, "track_out");
+  FAILS(rawcd_creator_add_track_file(c, RAWCD_SECTOR_AUDIO, "no-such-file", NULL), RAWCD_E_INVALID_ARGUMENT, "track_out");
+  FAILS(rawcd_creator_add_track_audio_file(c, "no-such-file", NULL), RAWCD_E_INVALID_ARGUMENT, "track_out");
+  FAILS(rawcd_creator_add_track_callback(c, RAWCD_SECTOR_AUDIO, 2352, file_read, NULL, NULL, NULL), RAWCD_E_INVALID_ARGUMENT, "track_out");
+  {
+    /* Nothing was added: the next track is track 1. */
+    rawcd_creator *c1 = rawcd_creator_new();
+    FAILS(rawcd_creator_add_track_memory(c1, RAWCD_SECTOR_AUDIO, zeros, sizeof zeros, NULL), RAWCD_E_INVALID_ARGUMENT, "track_out");
+    uint32_t t1 = 0;
+    OK(rawcd_creator_add_track_memory(c1, RAWCD_SECTOR_AUDIO, zeros, sizeof zeros, &t1));
+    CHECK(t1 == 1);
+    rawcd_creator_free(c1);
+  }
   FAILS(rawcd_creator_set_media_catalog_number(c, NULL), RAWCD_E_INVALID_ARGUMENT, "digits13");
   FAILS(rawcd_creator_set_cdtext_packs(c, NULL, 18), RAWCD_E_INVALID_ARGUMENT, "packs");
   FAILS(rawcd_creator_set_isrc(c, 1, NULL), RAWCD_E_INVALID_ARGUMENT, "isrc12");
