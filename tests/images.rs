@@ -860,6 +860,125 @@ fn clonecd_clone_mode_carries_the_sub_as_read() {
     }
 }
 
+/// One `[Entry n]` of a `.ccd` (CRLF), values as a Full TOC gives them (binary).
+#[allow(clippy::too_many_arguments)]
+fn ccd_entry(n: usize, point: u8, adr: u8, a: [u8; 3], zero: u8, p: [u8; 3]) -> String {
+    // The LBA forms of the times; 0 where the bytes are not a time (C0's ATIP bits), as
+    // rawcd's writer has it.
+    let lba = |m: [u8; 3]| {
+        if m[0] > 99 || m[1] > 59 || m[2] > 74 {
+            return 0;
+        }
+        (i32::from(m[0]) * 60 + i32::from(m[1])) * 75 + i32::from(m[2]) - 150
+    };
+    format!(
+        "[Entry {n}]\r\nSession=1\r\nPoint={point:#04x}\r\nADR={adr:#04x}\r\nControl=0x00\r\nTrackNo=0\r\n\
+         AMin={}\r\nASec={}\r\nAFrame={}\r\nALBA={}\r\nZero={zero}\r\nPMin={}\r\nPSec={}\r\nPFrame={}\r\nPLBA={}\r\n",
+        a[0],
+        a[1],
+        a[2],
+        lba(a),
+        p[0],
+        p[1],
+        p[2],
+        lba(p)
+    )
+}
+
+/// interface §4: a CloneCD image's lead-in comes from its `[Entry]` list, ADR 5 entries
+/// included: a CD-R's C0 (ATIP bytes) and B0 (an open disc's next program area), and A0's disc
+/// type byte as the file has it, all where the stream's lead-in Q carries them; the verifier
+/// accepts that stream; `--regenerate-subchannel` makes the lead-in rawcd's own again.
+#[test]
+fn clonecd_leadin_comes_from_the_entry_list() {
+    use rawcd::codec::subchannel::linear_from_raw;
+    let d = tmpdir("ccdtoc");
+    clonecd_set(&d);
+    let ccd = std::fs::read_to_string(d.join("c.ccd")).unwrap();
+    let a0 = "PMin=1\r\nPSec=0\r\nPFrame=0\r\nPLBA=4350";
+    assert!(ccd.contains(a0), "{ccd}");
+    // B0: the next program area at the lead-out + 11 250 (LBA 12 030 = 02:42:30), two ADR 5
+    // pointers, the outermost lead-out 79:59:74; C0: ATIP bytes A2 40 03, lead-in at 95:00:00.
+    let ccd = ccd
+        .replace(a0, "PMin=1\r\nPSec=32\r\nPFrame=0\r\nPLBA=6750")
+        .replace("TocEntries=5", "TocEntries=7")
+        + &ccd_entry(5, 0xB0, 5, [2, 42, 30], 2, [79, 59, 74])
+        + &ccd_entry(6, 0xC0, 5, [0xA2, 0x40, 0x03], 0, [95, 0, 0]);
+    std::fs::write(d.join("c.ccd"), &ccd).unwrap();
+    ok(&d, &["image", "c.ccd", "--format", "raw", "-o", "r", "-q"]);
+    let raw = read(&d, "r.raw");
+    let q = |k: usize| -> [u8; 12] {
+        let s: &[u8; 96] = raw[k * 2448 + 2352..(k + 1) * 2448].try_into().unwrap();
+        linear_from_raw(s)[12..24].try_into().unwrap()
+    };
+    // The lead-in's items in cycle order, each in three frames, from its first sector.
+    let mut points = Vec::new();
+    for k in 0..3 * 7 * 2 {
+        let f = q(k);
+        if k % 3 == 0 {
+            points.push(f[2]);
+        } else {
+            assert_eq!(
+                f[2],
+                points[points.len() - 1],
+                "sector {k}: an item fills 3 frames"
+            );
+        }
+        match f[2] {
+            0xA0 => assert_eq!(f[7..10], [0x01, 0x20, 0x00], "A0: the file's disc type"),
+            0xB0 => assert_eq!(
+                f[..10],
+                [0x05, 0, 0xB0, 0x02, 0x42, 0x30, 2, 0x79, 0x59, 0x74]
+            ),
+            0xC0 => assert_eq!(f[..10], [0x05, 0, 0xC0, 0xA2, 0x40, 0x03, 0, 0x95, 0, 0]),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        points,
+        [1, 2, 0xA0, 0xA1, 0xA2, 0xB0, 0xC0].repeat(2),
+        "tracks, A0, A1, A2, then the ADR 5 items in the file's order"
+    );
+    let (code, out, err) = rawcd(&d, &["verify", "r.raw"]);
+    assert_eq!(
+        code, 0,
+        "the verifier accepts the lead-in as read: {out}{err}"
+    );
+    let json = ok(&d, &["toc", "c.ccd", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["sessions"][0]["disc_type"], "cdromxa", "{json}");
+    // Clone mode off: rawcd's own lead-in, as from the cue sheet.
+    ok(
+        &d,
+        &[
+            "image",
+            "c.ccd",
+            "--regenerate-subchannel",
+            "--format",
+            "raw",
+            "-o",
+            "g",
+            "-q",
+        ],
+    );
+    ok(&d, &["image", "x.cue", "--format", "raw", "-o", "s", "-q"]);
+    assert!(read(&d, "g.raw") == read(&d, "s.raw"));
+    // A time with no BCD form, or an A0 naming another first track than the [TRACK]
+    // sections, is refused with the entry named.
+    for (bad, needle) in [
+        (ccd.replace("PMin=79", "PMin=120"), "PMin=120"),
+        (ccd.replace("PMin=1\r\n", "PMin=2\r\n"), "0xa0"),
+    ] {
+        std::fs::write(d.join("c.ccd"), &bad).unwrap();
+        let (code, _, err) = rawcd(&d, &["image", "c.ccd", "--format", "raw", "-o", "b", "-q"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains(needle) && err.contains("c.ccd"),
+            "{needle}: {err}"
+        );
+    }
+}
+
 #[test]
 fn clonecd_scrambled_data_tracks_read_correctly() {
     use rawcd::codec::scramble::scramble_reference;

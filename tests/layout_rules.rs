@@ -578,3 +578,88 @@ fn reference_generator_main_channel() {
     let n = Generator::new(&map, &e, true).count();
     assert_eq!(n as u64, map.sector_count());
 }
+
+/// `set_leadin_toc_as_read`: the ADR 1 items must agree with the layout and give it their
+/// CTRL and disc type; ADR 5 items are exactly the given ones; items the list lacks are
+/// generated; a list that contradicts the layout is a typed error naming the item.
+#[test]
+fn leadin_toc_as_read_is_checked_against_the_layout() {
+    use rawcd::layout::TocEntry;
+    let adr1 = |ctrl: u8, point: u8, p: [u8; 3]| TocEntry {
+        adr: 1,
+        ctrl,
+        point,
+        msf: [0; 3],
+        zero: 0,
+        p,
+    };
+    let c0 = TocEntry {
+        adr: 5,
+        ctrl: 0,
+        point: 0xC0,
+        msf: [0xA2, 0x40, 0x03],
+        zero: 0,
+        p: [0x95, 0, 0],
+    };
+    let creator = |given: Vec<TocEntry>| {
+        let mut c = ImageCreator::new();
+        c.add_track(SectorType::Audio, zeros(SectorType::Audio, 300))
+            .unwrap();
+        c.add_track(SectorType::Audio, zeros(SectorType::Audio, 300))
+            .unwrap();
+        c.set_leadin_toc_as_read(1, given);
+        c
+    };
+    // Track 2 starts at LBA 450 (300 + the 150-sector gap): 00:08:00 absolute.
+    let good = vec![
+        adr1(0x02, 0xA0, [0x01, 0x20, 0x00]), // copy permitted, disc type XA, as read
+        adr1(0x00, 0x01, [0x00, 0x02, 0x00]),
+        adr1(0x00, 0x02, [0x00, 0x08, 0x00]),
+        c0,
+    ];
+    let map = creator(good.clone()).build().unwrap();
+    let toc = map.session_toc(1);
+    let points: Vec<u8> = toc.iter().map(|e| e.point).collect();
+    assert_eq!(points, [0x01, 0x02, 0xA0, 0xA1, 0xA2, 0xC0]);
+    assert_eq!(toc[2], adr1(0x02, 0xA0, [0x01, 0x20, 0x00]));
+    assert_eq!(toc[5], c0);
+    assert_eq!(map.sessions()[0].disc_type, 0x20);
+    // A1 and A2 were not given: generated (A2 at 750 + 150 = 00:12:00).
+    assert_eq!(toc[4], adr1(0x00, 0xA2, [0x00, 0x12, 0x00]));
+    // The lead-in carries C0 as given: ADR 5, its raw MIN SEC FRAME.
+    let leadin: Vec<Vec<u8>> = (-22_650..-22_650 + 18).map(|l| q(&map, l)).collect();
+    assert!(
+        leadin
+            .iter()
+            .any(|f| f[..10] == [0x05, 0x00, 0xC0, 0xA2, 0x40, 0x03, 0x00, 0x95, 0x00, 0x00]),
+        "{leadin:02x?}"
+    );
+    // Contradictions.
+    for (mut bad, needle) in [
+        (
+            vec![adr1(0, 0x02, [0x00, 0x09, 0x00])],
+            "POINT 02 gives the INDEX 01 as 00:09:00",
+        ),
+        (
+            vec![adr1(0, 0xA1, [0x03, 0, 0])],
+            "POINT a1 gives the last track as 03",
+        ),
+        (vec![adr1(0, 0xA2, [0x00, 0x12, 0x01])], "lead-out"),
+        (
+            vec![adr1(0, 0x03, [0x00, 0x20, 0x00])],
+            "POINT 03 is not a track",
+        ),
+    ] {
+        bad.push(c0);
+        let e = creator(bad).build().unwrap_err();
+        assert!(
+            matches!(e, LayoutError::TocAsRead { session: 1, .. }),
+            "{e}"
+        );
+        assert!(e.to_string().contains(needle), "{needle}: {e}");
+    }
+    let mut c = creator(good);
+    c.set_leadin_toc_as_read(2, vec![c0]);
+    let e = c.build().unwrap_err();
+    assert!(e.to_string().contains("the disc has 1 session"), "{e}");
+}

@@ -232,9 +232,12 @@ pub fn plan_to_creator(
     if let Some(packs) = plan_cdtext_packs(plan)? {
         c.set_cdtext_packs(&packs);
     }
-    if let Some(sub) = &plan.subchannel_as_read {
-        if !opts.regenerate_subchannel {
+    if !opts.regenerate_subchannel {
+        if let Some(sub) = &plan.subchannel_as_read {
             c.set_subchannel_as_read(files.get(sub)?);
+        }
+        for (n, toc) in &plan.toc_as_read {
+            c.set_leadin_toc_as_read(*n, toc.clone());
         }
     }
     Ok(c)

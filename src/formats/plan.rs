@@ -336,6 +336,12 @@ pub struct DiscPlan {
     /// bytes per sector (CloneCD `.sub`); outputs carry it instead of generated P–W unless
     /// [`ConvertOptions::regenerate_subchannel`](super::ConvertOptions::regenerate_subchannel).
     pub subchannel_as_read: Option<PathBuf>,
+    /// Clone mode: each session's lead-in TOC items as read (CloneCD `[Entry]` list, ADR 5
+    /// items included), in Q form; given to
+    /// [`ImageCreator::set_leadin_toc_as_read`](crate::layout::ImageCreator::set_leadin_toc_as_read)
+    /// unless [`ConvertOptions::regenerate_subchannel`](super::ConvertOptions::regenerate_subchannel).
+    /// Empty: the lead-in is generated.
+    pub toc_as_read: Vec<(u32, Vec<crate::layout::TocEntry>)>,
 }
 
 impl DiscPlan {

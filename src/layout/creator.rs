@@ -8,7 +8,7 @@ use crate::codec::{Isrc, Mcn, SectorType};
 use crate::source::Source;
 
 use super::gaps;
-use super::map::DiscMap;
+use super::map::{DiscMap, TocEntry};
 use super::plan::{
     CopySetting, DiscSettings, LeadIn, Piece, Plan, RwForm, SubchannelFormat, TrackLayout,
     TrackSettings, TrackSpec,
@@ -61,6 +61,7 @@ pub struct ImageCreator {
     special_pregap: Option<(Source, u32)>,
     rw: Option<Source>,
     pw_as_read: Option<Source>,
+    toc_as_read: Vec<(u32, Vec<TocEntry>)>,
     result_type: SubchannelFormat,
     disable_gapless_audio: bool,
     mcn: Option<Mcn>,
@@ -94,6 +95,7 @@ impl ImageCreator {
             special_pregap: None,
             rw: None,
             pw_as_read: None,
+            toc_as_read: Vec::new(),
             result_type: SubchannelFormat::Raw96,
             disable_gapless_audio: false,
             mcn: None,
@@ -344,6 +346,21 @@ impl ImageCreator {
         self.pw_as_read = Some(source);
     }
 
+    /// Clone mode for the lead-in: session `session`'s lead-in TOC items as read from a disc
+    /// (a CloneCD `[Entry]` list), as the Q frames carry them (BCD where the disc has BCD;
+    /// C0's MIN SEC FRAME raw). Replaces an earlier call for the same session.
+    ///
+    /// [`ImageCreator::build`] checks the ADR 1 items against the layout (a track pointer at
+    /// its INDEX 01, A0 and A1 naming the session's first and last track, A2 at its lead-out)
+    /// and takes from them what the layout cannot know: CTRL, A0's disc type byte and the
+    /// other P bytes. The session's ADR 5 items (B0, C0, …) are exactly the given ones, in the
+    /// given order, after A2 in the cycle: none given, none sent. Tracks, A0, A1 or A2 the
+    /// list lacks are generated. The running time of every item's sector stays rawcd's.
+    pub fn set_leadin_toc_as_read(&mut self, session: u32, entries: Vec<TocEntry>) {
+        self.toc_as_read.retain(|(n, _)| *n != session);
+        self.toc_as_read.push((session, entries));
+    }
+
     /// IMAPI `ResultingImageType`.
     pub fn result_type(&self) -> SubchannelFormat {
         self.result_type
@@ -585,6 +602,7 @@ impl ImageCreator {
             special_pregap: self.special_pregap.as_ref().map(|(s, n)| (s, *n)),
             rw: self.rw.as_ref(),
             pw_as_read: self.pw_as_read.as_ref(),
+            toc_as_read: &self.toc_as_read,
             cdtext: self.cdtext.as_ref(),
             warnings: &self.warnings,
         };

@@ -613,7 +613,21 @@ impl DiscMap {
         runs.push(end);
         let p_runs = p_runs(&tracks);
         // Sessions and their lead-in TOCs (§6.7, §10.7, D5, D11, D12, D25, D26).
-        let (sessions, tocs) = session_tocs(disc, specs, &tracks, &planned_sessions, leadin_start);
+        let (mut sessions, mut tocs) =
+            session_tocs(disc, specs, &tracks, &planned_sessions, leadin_start);
+        for (n, given) in disc.toc_as_read {
+            let k = (*n as usize)
+                .checked_sub(1)
+                .filter(|&k| k < tocs.len())
+                .ok_or_else(|| LayoutError::TocAsRead {
+                    session: *n,
+                    what: format!("the disc has {} session(s)", tocs.len()),
+                })?;
+            tocs[k].0 = toc_as_read(&tocs[k].0, given, *n)?;
+            if let Some(a0) = tocs[k].0.iter().find(|e| e.adr == 1 && e.point == 0xA0) {
+                sessions[k].disc_type = a0.p[1];
+            }
+        }
         for s in &sessions[1..] {
             // Blue Book: an Enhanced CD's data session holds Mode 2 (XA); pressed discs with a
             // Mode 1 one exist, so it is a note, not an error.
@@ -1215,6 +1229,69 @@ fn session_tocs(
         tocs.push((toc, anchor));
     }
     (sessions, tocs)
+}
+
+/// A session's lead-in TOC from `given` (items as read) over `computed` (rawcd's, in cycle
+/// order): see [`ImageCreator::set_leadin_toc_as_read`](super::ImageCreator::set_leadin_toc_as_read).
+fn toc_as_read(
+    computed: &[TocEntry],
+    given: &[TocEntry],
+    session: u32,
+) -> Result<Vec<TocEntry>, LayoutError> {
+    let err = |what: String| LayoutError::TocAsRead { session, what };
+    let msf = |p: [u8; 3]| format!("{:02x}:{:02x}:{:02x}", p[0], p[1], p[2]);
+    for g in given {
+        if g.adr != 1 && g.adr != 5 {
+            return Err(err(format!(
+                "POINT {:02x} has ADR {}: only ADR 1 and 5 items are sent in a lead-in",
+                g.point, g.adr
+            )));
+        }
+        if g.adr == 1 && !computed.iter().any(|c| c.adr == 1 && c.point == g.point) {
+            return Err(err(format!(
+                "POINT {:02x} is not a track of the session, nor A0, A1 or A2",
+                g.point
+            )));
+        }
+    }
+    let mut out = Vec::with_capacity(computed.len() + given.len());
+    for c in computed.iter().filter(|c| c.adr == 1) {
+        let Some(g) = given.iter().find(|g| g.adr == 1 && g.point == c.point) else {
+            out.push(*c);
+            continue;
+        };
+        // The position the layout fixes: A0/A1 name a track, the others point at a sector.
+        let (same, what) = match c.point {
+            0xA0 => (g.p[0] == c.p[0], "first track"),
+            0xA1 => (g.p[0] == c.p[0], "last track"),
+            0xA2 => (g.p == c.p, "lead-out"),
+            _ => (g.p == c.p, "INDEX 01"),
+        };
+        if !same {
+            let (got, want) = if c.point == 0xA0 || c.point == 0xA1 {
+                (format!("{:02x}", g.p[0]), format!("{:02x}", c.p[0]))
+            } else {
+                (msf(g.p), msf(c.p))
+            };
+            return Err(err(format!(
+                "POINT {:02x} gives the {what} as {got}, the layout has {want}",
+                c.point
+            )));
+        }
+        out.push(TocEntry {
+            adr: 1,
+            ctrl: g.ctrl & 0x0F,
+            point: c.point,
+            msf: [0; 3],
+            zero: 0,
+            p: g.p,
+        });
+    }
+    out.extend(given.iter().filter(|g| g.adr == 5).map(|g| TocEntry {
+        ctrl: g.ctrl & 0x0F,
+        ..*g
+    }));
+    Ok(out)
 }
 
 /// The P = 1 ranges of D2 for `tracks` (in disc order), merged where they overlap or touch.

@@ -157,6 +157,16 @@ pub enum LayoutError {
         /// Sectors from LBA 0 to the lead-out.
         sectors: u64,
     },
+    /// A session's lead-in TOC as read
+    /// ([`ImageCreator::set_leadin_toc_as_read`](crate::layout::ImageCreator::set_leadin_toc_as_read))
+    /// that the layout cannot carry.
+    #[error("session {session}'s lead-in TOC as read: {what}")]
+    TocAsRead {
+        /// The session (1-based).
+        session: u32,
+        /// What is wrong.
+        what: String,
+    },
     /// A subchannel-as-read stream (clone mode) with the packed R–W output, whose R–W rawcd
     /// must make itself.
     #[error("the subchannel as read cannot be written as packed96 (its R-W is raw as read): use raw96 or pq16, or regenerate the subchannel")]

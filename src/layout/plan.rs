@@ -10,6 +10,8 @@ use crate::codec::{Isrc, Mcn, SectorType};
 use crate::source::Source;
 use crate::units::Msf;
 
+use super::map::TocEntry;
+
 use super::LayoutError;
 
 /// IMAPI `IMAPI_FORMAT2_RAW_CD_DATA_SECTOR_TYPE` (`ResultingImageType`): the subchannel that
@@ -254,6 +256,8 @@ pub(super) struct DiscSettings<'a> {
     pub(super) rw: Option<&'a Source>,
     /// Clone mode: the program area's P–W as read (linear, 96 bytes per sector from LBA 0).
     pub(super) pw_as_read: Option<&'a Source>,
+    /// Clone mode: sessions' lead-in TOC items as read (session number, items).
+    pub(super) toc_as_read: &'a [(u32, Vec<TocEntry>)],
     pub(super) cdtext: Option<&'a LeadinCdText>,
     /// Warnings the creator collected while tracks and settings were added.
     pub(super) warnings: &'a [String],

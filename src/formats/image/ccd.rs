@@ -473,6 +473,90 @@ pub fn load_ccd(path: &Path) -> Result<DiscPlan, ImageError> {
     plan_from_ccd(&sheet, &img, img_len, sub.as_deref().zip(sub_len))
 }
 
+/// The lead-in TOC items of each session from the `[Entry]` list, in Q form: the `.ccd`
+/// holds binary values (a Full TOC's), the Q frames BCD, except A0's PSec (the disc type byte)
+/// and C0's AMin/ASec/AFrame (ATIP bits), which are raw in both (the conventions of
+/// `formats::write::ccd`, cd-format.md §10.7, §11.3). Entries of another ADR than 1 and 5
+/// are left out with a warning.
+///
+/// # Errors
+/// A time field or track pointer that has no BCD form (above 99).
+fn toc_as_read(
+    sheet: &CcdSheet,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<(u32, Vec<crate::layout::TocEntry>)>, ImageError> {
+    use crate::units::to_bcd;
+    let mut out: Vec<(u32, Vec<crate::layout::TocEntry>)> = Vec::new();
+    for e in &sheet.entries {
+        let session = u32::from(e.session.max(1));
+        let bcd = |v: u8, what: &str| {
+            if v <= 99 {
+                Ok(to_bcd(v))
+            } else {
+                Err(ImageError::invalid(
+                    &sheet.path,
+                    format!(
+                        "the entry Point=0x{:02x} of session {session} has {what}={v}, which is not a time (0..99)",
+                        e.point
+                    ),
+                ))
+            }
+        };
+        let point = if e.point < 0xA0 {
+            bcd(e.point, "Point")?
+        } else {
+            e.point
+        };
+        let p = [
+            bcd(e.p[0], "PMin")?,
+            if e.adr == 1 && e.point == 0xA0 {
+                e.p[1]
+            } else {
+                bcd(e.p[1], "PSec")?
+            },
+            bcd(e.p[2], "PFrame")?,
+        ];
+        let item = match e.adr {
+            1 => crate::layout::TocEntry {
+                adr: 1,
+                ctrl: e.control & 0x0F,
+                point,
+                msf: [0; 3],
+                zero: 0,
+                p,
+            },
+            5 => crate::layout::TocEntry {
+                adr: 5,
+                ctrl: e.control & 0x0F,
+                point,
+                msf: if e.point == 0xC0 {
+                    e.a
+                } else {
+                    [
+                        bcd(e.a[0], "AMin")?,
+                        bcd(e.a[1], "ASec")?,
+                        bcd(e.a[2], "AFrame")?,
+                    ]
+                },
+                zero: e.zero,
+                p,
+            },
+            adr => {
+                warnings.push(format!(
+                    "the entry Point=0x{:02x} of session {session} has ADR {adr}: a lead-in carries ADR 1 and 5 items only, so it is left out",
+                    e.point
+                ));
+                continue;
+            }
+        };
+        match out.iter_mut().find(|(n, _)| *n == session) {
+            Some((_, v)) => v.push(item),
+            None => out.push((session, vec![item])),
+        }
+    }
+    Ok(out)
+}
+
 /// `ccd` with extension `ext` or its upper case, when it exists.
 fn beside(ccd: &Path, ext: &str) -> Option<PathBuf> {
     [ext.to_string(), ext.to_ascii_uppercase()]
@@ -752,6 +836,7 @@ pub fn plan_from_ccd(
             session_starts_seen.len() + 1
         )));
     }
+    let toc_as_read = toc_as_read(sheet, &mut warnings)?;
     Ok(DiscPlan {
         sheet: path.to_path_buf(),
         catalog,
@@ -768,6 +853,7 @@ pub fn plan_from_ccd(
             sub.map(|(p, _)| p.to_path_buf())
         },
         sessions: session_starts_seen,
+        toc_as_read,
     })
 }
 

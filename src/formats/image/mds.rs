@@ -304,6 +304,7 @@ pub fn parse_mds(path: &Path, bytes: &[u8]) -> Result<DiscPlan, ImageError> {
         cdtext_packs: None,
         data_scrambled: false,
         subchannel_as_read: None,
+        toc_as_read: Vec::new(),
         sessions: Vec::new(),
     })
 }

@@ -525,6 +525,7 @@ pub(crate) fn tracks_only(path: &Path, tracks: Vec<TrackPlan>) -> DiscPlan {
         cdtext_packs: None,
         data_scrambled: false,
         subchannel_as_read: None,
+        toc_as_read: Vec::new(),
         sessions: Vec::new(),
     }
 }

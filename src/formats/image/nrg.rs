@@ -206,6 +206,7 @@ pub fn parse_nrg(path: &Path, file: &[u8]) -> Result<DiscPlan, ImageError> {
         cdtext_packs,
         data_scrambled: false,
         subchannel_as_read: None,
+        toc_as_read: Vec::new(),
         sessions: Vec::new(),
     })
 }

@@ -892,6 +892,7 @@ pub fn resolve(
         cdtext_packs: None,
         data_scrambled: false,
         subchannel_as_read: None,
+        toc_as_read: Vec::new(),
     })
 }
 
