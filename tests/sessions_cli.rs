@@ -258,6 +258,47 @@ fn three_sessions_round_trip_through_every_form() {
     ok(&d, &["repair", "bad.ccd", "-o", "rep"]);
     same(&read(&d, "rep.img"), &read(&d, "cc.img"), "repaired .img");
     same(&read(&d, "rep.sub"), &read(&d, "cc.sub"), "repaired .sub");
+    // Clone mode over sessions: the .sub goes into the stream as read, at the disc LBAs its
+    // session puts it (the bad Q frame of .sub sector 950 at LBA 12350), the gaps generated.
+    ok(
+        &d,
+        &[
+            "image", "bad.ccd", "--format", "raw", "--leadin", "none", "-o", "from-bad", "-q",
+        ],
+    );
+    let from_bad = read(&d, "from-bad.raw");
+    let lin = |raw: &[u8], lba: usize| {
+        let at = (lba + 150) * 2448 + 2352;
+        rawcd::codec::subchannel::linear_from_raw(raw[at..at + 96].try_into().unwrap())
+    };
+    assert!(
+        lin(&from_bad, 12_350)[..] == sub[950 * 96..951 * 96],
+        "LBA 12350"
+    );
+    assert!(
+        lin(&from_bad, 12_351)[..] == sub[951 * 96..952 * 96],
+        "LBA 12351"
+    );
+    assert!(
+        lin(&from_bad, 12_349)[..] == lin(&whole, 12_349)[..],
+        "LBA 12349"
+    );
+    // And the lead-ins from the [Entry] lists (B0, C0 included) are the disc's own.
+    ok(
+        &d,
+        &["image", "cc.ccd", "--format", "raw", "-o", "cc-full", "-q"],
+    );
+    ok(
+        &d,
+        &[
+            "image", "orig.cue", "--format", "raw", "-o", "cue-full", "-q",
+        ],
+    );
+    same(
+        &read(&d, "cc-full.raw"),
+        &read(&d, "cue-full.raw"),
+        "CloneCD with lead-in",
+    );
 
     // A cdrdao TOC cannot say sessions.
     let (code, _, err) = rawcd(&d, &["image", "orig.cue", "--format", "cdrdao", "-o", "cd"]);

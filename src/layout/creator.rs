@@ -336,10 +336,14 @@ impl ImageCreator {
 
     /// Clone mode: the whole P–W subchannel of the program area as read from a disc (a
     /// CloneCD `.sub`): 96 bytes per sector in linear order (12 bytes of P, then Q, R … W),
-    /// from LBA 0 to the lead-out. Every output with a subchannel carries these bytes for
-    /// those sectors instead of the ones rawcd would generate (a Q frame with a bad CRC stays
-    /// bad, R–W stay as read); the lead-in, track 1's pre-gap and the lead-out are still
-    /// generated. The `packed96` result type cannot carry it (its R–W are rawcd's own).
+    /// from LBA 0 to the lead-out; on a multi-session disc the program areas back to back
+    /// (session 1 from LBA 0, each later one from its first track's INDEX 01, each to its
+    /// lead-out), the gaps between them left out as CloneCD leaves them out (D27). Every
+    /// output with a subchannel carries these bytes for those sectors instead of the ones
+    /// rawcd would generate (a Q frame with a bad CRC stays bad, R–W stay as read); the
+    /// lead-ins, track 1's pre-gap, the lead-outs and the pre-gaps of later sessions' first
+    /// tracks are still generated. The `packed96` result type cannot carry it (its R–W are
+    /// rawcd's own).
     ///
     /// The length is checked by [`ImageCreator::build`].
     pub fn set_subchannel_as_read(&mut self, source: Source) {

@@ -136,13 +136,15 @@ pub(crate) struct Extent {
 }
 
 /// Sectors `start .. start + sectors` whose subchannel comes from `source`, 96 bytes per sector
-/// from byte 0, laid out as `layout` says: a track's own R–W stream ([`TrackRw`]) or P–W as
-/// read ([`PwRun`]).
+/// from byte `offset`, laid out as `layout` says: a track's own R–W stream ([`TrackRw`]) or
+/// P–W as read ([`PwRun`]).
 #[derive(Debug, Clone)]
 pub(crate) struct SubRun<L> {
     pub(crate) start: i32,
     pub(crate) sectors: u32,
     pub(crate) source: Source,
+    /// Byte offset in `source` of sector `start`'s 96 bytes.
+    pub(crate) offset: u64,
     pub(crate) layout: L,
 }
 
@@ -678,6 +680,7 @@ impl DiscMap {
                     start,
                     sectors,
                     source: src.clone(),
+                    offset: 0,
                     layout: *form,
                 });
             }
@@ -706,7 +709,18 @@ impl DiscMap {
         }
         let mut pw_as_read = Vec::new();
         if let Some(pw) = disc.pw_as_read {
-            let sectors = leadout.max(0) as u64;
+            // The program areas back to back: session 1 from LBA 0, a later one from its first
+            // track's INDEX 01, each up to its lead-out (a multi-session CloneCD `.sub` leaves
+            // the gaps between sessions out, D27).
+            let spans: Vec<(i32, u64)> = planned_sessions
+                .iter()
+                .enumerate()
+                .map(|(k, ps)| {
+                    let start = if k == 0 { 0 } else { tracks[ps.first].index01 };
+                    (start, (ps.leadout - start).max(0) as u64)
+                })
+                .collect();
+            let sectors: u64 = spans.iter().map(|&(_, n)| n).sum();
             if pw.len() != sectors * 96 {
                 return Err(LayoutError::PwAsReadLength {
                     expected: sectors * 96,
@@ -714,12 +728,17 @@ impl DiscMap {
                     sectors,
                 });
             }
-            pw_as_read.push(PwRun {
-                start: 0,
-                sectors: sectors as u32,
-                source: pw.clone(),
-                layout: PwOrder::Linear,
-            });
+            let mut offset = 0;
+            for (start, n) in spans {
+                pw_as_read.push(PwRun {
+                    start,
+                    sectors: n as u32,
+                    source: pw.clone(),
+                    offset,
+                    layout: PwOrder::Linear,
+                });
+                offset += n * 96;
+            }
         } else {
             // Per stored track (the disc-wide stream, when given, covers them all).
             for (i, spec) in specs.iter().enumerate() {
@@ -732,6 +751,7 @@ impl DiscMap {
                             start,
                             sectors,
                             source: src.clone(),
+                            offset: 0,
                             layout: PwOrder::Raw,
                         });
                     }
@@ -877,7 +897,7 @@ impl DiscMap {
         let i = runs.partition_point(|r| r.start <= lba).checked_sub(1)?;
         let r = &runs[i];
         let k = lba - r.start;
-        (k < r.sectors as i32).then(|| (&r.source, k as u64 * 96, r.layout))
+        (k < r.sectors as i32).then(|| (&r.source, r.offset + k as u64 * 96, r.layout))
     }
 
     /// The runs of sectors with P–W as read that overlap `first .. end`, clipped to it: (first
@@ -895,7 +915,7 @@ impl DiscMap {
             .filter_map(|r| {
                 let (a, b) = (r.start.max(first), r.end().min(end));
                 (a < b).then(|| {
-                    let off = (a - r.start) as u64 * 96;
+                    let off = r.offset + (a - r.start) as u64 * 96;
                     (a, (b - a) as u32, &r.source, off, r.layout)
                 })
             })
@@ -929,7 +949,7 @@ impl DiscMap {
             return None;
         }
         self.track_rw_at(lba)
-            .map(|r| (&r.source, (lba - r.start) as u64 * 96))
+            .map(|r| (&r.source, r.offset + (lba - r.start) as u64 * 96))
     }
 
     /// The track R–W stream that holds sector `lba`, if any.

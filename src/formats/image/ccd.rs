@@ -440,8 +440,8 @@ const MAX_CCD_BYTES: u64 = 8 << 20;
 /// # Errors
 /// [`ImageError`]: a bad `.ccd` (line and column), a missing `.img`, sizes that disagree,
 /// entries that disagree with the `[TRACK n]` sections. A multi-session image (D27: the
-/// program areas back to back without the gaps) gives a multi-session plan whose subchannel is
-/// generated.
+/// program areas back to back without the gaps) gives a multi-session plan; its `.sub` covers
+/// the same sectors, and the gaps' subchannel is generated.
 pub fn load_ccd(path: &Path) -> Result<DiscPlan, ImageError> {
     let io = |p: &Path| {
         let p = p.to_path_buf();
@@ -825,10 +825,6 @@ pub fn plan_from_ccd(
     };
     if sub.is_none() {
         warnings.push("no .sub beside the .ccd: the subchannel is generated".into());
-    } else if count > 1 {
-        warnings.push(format!(
-            "a {count}-session CloneCD image: its .sub skips the gaps between sessions, so the subchannel is generated (clone mode is for single-session images)"
-        ));
     }
     if session_starts_seen.len() + 1 != usize::from(count) {
         return Err(bad(format!(
@@ -847,11 +843,7 @@ pub fn plan_from_ccd(
         warnings,
         cdtext_packs: (!sheet.cdtext.is_empty()).then(|| sheet.cdtext.clone()),
         data_scrambled: sheet.data_tracks_scrambled,
-        subchannel_as_read: if count > 1 {
-            None
-        } else {
-            sub.map(|(p, _)| p.to_path_buf())
-        },
+        subchannel_as_read: sub.map(|(p, _)| p.to_path_buf()),
         sessions: session_starts_seen,
         toc_as_read,
     })
