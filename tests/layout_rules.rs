@@ -663,3 +663,29 @@ fn leadin_toc_as_read_is_checked_against_the_layout() {
     let e = c.build().unwrap_err();
     assert!(e.to_string().contains("the disc has 1 session"), "{e}");
 }
+
+/// interface §1: `TrackInfo` answers to IMAPI's property names too (snake case), read through
+/// `track_info` and set through `track_info_mut`.
+#[test]
+fn track_info_has_the_imapi_property_names() {
+    let mut c = ImageCreator::new();
+    c.add_track(SectorType::Audio, zeros(SectorType::Audio, 600))
+        .unwrap();
+    let s = c.track_info_mut(1).unwrap();
+    s.set_digital_audio_copy_setting(CopySetting::Permitted);
+    s.set_audio_has_preemphasis(true);
+    s.add_track_index(1, 300).unwrap();
+    assert_eq!(s.digital_audio_copy_setting(), CopySetting::Permitted);
+    assert!(s.audio_has_preemphasis());
+    assert_eq!(s.track_indexes(), [300]);
+    let t = c.track_info(1).unwrap();
+    assert_eq!(t.digital_audio_copy_setting(), CopySetting::Permitted);
+    assert!(t.audio_has_preemphasis());
+    assert_eq!(t.track_indexes(), [300]);
+    assert_eq!(
+        (t.starting_lba, t.sector_count, t.track_number),
+        (0, 600, 1)
+    );
+    // And the Q CTRL of the built disc says so: copy permitted, pre-emphasis.
+    assert_eq!(c.build().unwrap().tracks()[0].ctrl, 0x03);
+}

@@ -38,6 +38,24 @@ pub struct TrackInfo {
     pub indexes: Vec<u32>,
 }
 
+impl TrackInfo {
+    /// IMAPI `DigitalAudioCopySetting` (the field [`TrackInfo::copy`]).
+    pub fn digital_audio_copy_setting(&self) -> CopySetting {
+        self.copy
+    }
+
+    /// IMAPI `AudioHasPreemphasis` (the field [`TrackInfo::preemphasis`]).
+    pub fn audio_has_preemphasis(&self) -> bool {
+        self.preemphasis
+    }
+
+    /// IMAPI `TrackIndexes` (the field [`TrackInfo::indexes`]): offsets of INDEX 02, 03, …
+    /// from `starting_lba`.
+    pub fn track_indexes(&self) -> &[u32] {
+        &self.indexes
+    }
+}
+
 /// Builder for a disc, after IMAPI2's `IRawCDImageCreator` (one session, or several with
 /// [`ImageCreator::new_session`]).
 ///

@@ -121,6 +121,31 @@ pub struct TrackSettings {
 }
 
 impl TrackSettings {
+    /// IMAPI `DigitalAudioCopySetting` (the field [`TrackSettings::copy`]).
+    pub fn digital_audio_copy_setting(&self) -> CopySetting {
+        self.copy
+    }
+
+    /// Sets IMAPI `DigitalAudioCopySetting`.
+    pub fn set_digital_audio_copy_setting(&mut self, v: CopySetting) {
+        self.copy = v;
+    }
+
+    /// IMAPI `AudioHasPreemphasis` (the field [`TrackSettings::preemphasis`]).
+    pub fn audio_has_preemphasis(&self) -> bool {
+        self.preemphasis
+    }
+
+    /// Sets IMAPI `AudioHasPreemphasis` (audio tracks; a data track ignores it).
+    pub fn set_audio_has_preemphasis(&mut self, v: bool) {
+        self.preemphasis = v;
+    }
+
+    /// IMAPI `TrackIndexes` (the field [`TrackSettings::indexes`]).
+    pub fn track_indexes(&self) -> &[u32] {
+        &self.indexes
+    }
+
     /// IMAPI `AddTrackIndex`: adds an index point at `offset` sectors after INDEX 01. Indexes
     /// are numbered 02, 03, … in offset order. The range is checked when the disc is built
     /// (the track may still shrink, e.g. for gapless audio).
