@@ -1129,6 +1129,20 @@ fn other_commands_take_the_images() {
         .filter(|n| n.contains("rawcd-repair"))
         .collect();
     assert!(left.is_empty(), "intermediate files left: {left:?}");
+    // A CloneCD control file under another name is recognised by its content by every
+    // command, verify and repair included (its .img and .sub share its base name).
+    clonecd_set(&d);
+    std::fs::copy(d.join("c.ccd"), d.join("c.control")).unwrap();
+    let (code, out, err) = rawcd(&d, &["verify", "c.control"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(".sub") || out.contains("Q"),
+        "the .sub was checked: {out}"
+    );
+    let (code, out, err) = rawcd(&d, &["repair", "c.control", "-o", "rc"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(read(&d, "rc.img") == read(&d, "c.img") && read(&d, "rc.sub") == read(&d, "c.sub"));
+    ok(&d, &["toc", "c.control"]);
 }
 
 // --- Nero and Alcohol tracks stored with 96 bytes of P–W: clone mode, streaming ---

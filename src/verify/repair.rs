@@ -311,7 +311,7 @@ fn with_ext(out: &Path, ext: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Writes a corrected copy of the image at `input` (`.cue`, `.ccd`, or a raw stream) under the
+/// Writes a corrected copy of the image at `input` (`.cue`, CloneCD, or a raw stream) under the
 /// prefix `out` (`OUT.cue` + its data files, `OUT.ccd/.img/.sub`, `OUT.raw`). Nothing is
 /// written when an error occurs.
 ///
@@ -322,9 +322,18 @@ pub fn repair_image(input: &Path, out: &Path) -> Result<RepairReport, Error> {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    // A CloneCD control file is recognised by its content too (interface §4), whatever its
+    // name ends in.
+    let clonecd = || {
+        matches!(
+            crate::formats::image::detect(input),
+            Ok(Some(crate::formats::image::ImageFormat::CloneCd))
+        )
+    };
     match ext.as_str() {
         "cue" => repair_cue(input, out),
         "ccd" => repair_ccd(input, out),
+        _ if clonecd() => repair_ccd(input, out),
         _ => repair_raw(input, out, None, None),
     }
 }

@@ -37,6 +37,10 @@ pub fn check_with(
         let plan = plan::load_image(path)?;
         return check_plan(&plan);
     }
+    if image == Some(ImageFormat::CloneCd) {
+        // By content, as `image` and `toc` take it (a .ccd under another name).
+        return Ok(verify_clonecd(path)?);
+    }
     match ext.as_str() {
         "cue" | "toc" => {
             let plan = if ext == "cue" {
