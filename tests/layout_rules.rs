@@ -689,3 +689,61 @@ fn track_info_has_the_imapi_property_names() {
     // And the Q CTRL of the built disc says so: copy permitted, pre-emphasis.
     assert_eq!(c.build().unwrap().tracks()[0].ctrl, 0x03);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Any list of items as read builds a disc or is refused with `TocAsRead`, never a panic;
+    /// a built disc's lead-in keeps the layout's positions for every ADR 1 item and sends the
+    /// ADR 5 items exactly as given.
+    #[test]
+    fn any_leadin_toc_as_read_builds_or_is_refused(
+        items in proptest::collection::vec(
+            (0u8..8, proptest::prelude::any::<u8>(), proptest::prelude::any::<[u8; 3]>(),
+             proptest::prelude::any::<u8>(), proptest::prelude::any::<[u8; 3]>(),
+             proptest::prelude::any::<u8>()),
+            0..12,
+        ),
+        keep_layout in proptest::prelude::any::<bool>(),
+    ) {
+        use rawcd::layout::TocEntry;
+        let mut c = ImageCreator::new();
+        c.add_track(SectorType::Mode1, zeros(SectorType::Mode1, 300)).unwrap();
+        c.add_track(SectorType::Audio, zeros(SectorType::Audio, 300)).unwrap();
+        let plain = c.build().unwrap();
+        let mut given: Vec<TocEntry> = items
+            .iter()
+            .map(|&(adr, point, msf, zero, p, ctrl)| TocEntry { adr, ctrl, point, msf, zero, p })
+            .collect();
+        if keep_layout {
+            // The layout's own ADR 1 items with other CTRL bytes, among the random ones.
+            given.retain(|e| e.adr != 1);
+            given.extend(plain.session_toc(1).iter().map(|e| TocEntry { ctrl: e.ctrl ^ 2, ..*e }));
+        }
+        c.set_leadin_toc_as_read(1, given.clone());
+        match c.build() {
+            Ok(map) => {
+                let toc = map.session_toc(1);
+                let ours: Vec<_> = plain.session_toc(1).iter().filter(|e| e.adr == 1).collect();
+                let adr1: Vec<_> = toc.iter().filter(|e| e.adr == 1).collect();
+                proptest::prop_assert_eq!(adr1.len(), ours.len());
+                for (a, b) in adr1.iter().zip(&ours) {
+                    proptest::prop_assert_eq!(a.point, b.point);
+                    proptest::prop_assert_eq!(a.p[0], b.p[0]);
+                    if a.point != 0xA0 && a.point != 0xA1 {
+                        proptest::prop_assert_eq!(a.p, b.p);
+                    }
+                }
+                let adr5: Vec<_> = toc.iter().filter(|e| e.adr == 5).map(|e| (e.point, e.msf, e.zero, e.p)).collect();
+                let want: Vec<_> = given.iter().filter(|e| e.adr == 5).map(|e| (e.point, e.msf, e.zero, e.p)).collect();
+                proptest::prop_assert_eq!(adr5, want);
+                if keep_layout && given.iter().all(|e| e.adr == 1 || e.adr == 5) {
+                    proptest::prop_assert!(adr1.iter().zip(&ours).all(|(a, b)| a.ctrl == b.ctrl ^ 2));
+                }
+                // The lead-in streams: every sector of it has a Q frame.
+                let _ = map.sector(map.leadin_start()).unwrap();
+            }
+            Err(e) => proptest::prop_assert!(matches!(e, LayoutError::TocAsRead { session: 1, .. }), "{e}"),
+        }
+    }
+}
