@@ -295,7 +295,8 @@ struct Inner {
     /// Per-track R–W streams (CD+G), in disc order.
     track_rw: Vec<TrackRw>,
     /// Clone mode: runs of sectors whose P–W is given as read, sorted and disjoint (CloneCD:
-    /// one run, LBA 0 .. lead-out, linear; Nero and Alcohol: one per stored track, raw).
+    /// one run per session, LBA 0 or INDEX 01 .. lead-out, linear; Nero and Alcohol: one per
+    /// stored track, raw).
     pw_as_read: Vec<PwRun>,
     cdtext: Option<LeadinCdText>,
     warnings: Vec<String>,
@@ -889,7 +890,7 @@ impl DiscMap {
     /// Clone mode: the source, byte offset and order of sector `lba`'s P–W as read (96
     /// bytes); `None` for a sector whose subchannel is generated
     /// ([`ImageCreator::set_subchannel_as_read`](super::ImageCreator::set_subchannel_as_read):
-    /// LBA 0 up to the lead-out, linear;
+    /// each session's program area, linear;
     /// [`ImageCreator::set_track_subchannel_as_read`](super::ImageCreator::set_track_subchannel_as_read):
     /// a track's stored sectors, raw).
     pub fn pw_as_read_at(&self, lba: i32) -> Option<(&Source, u64, PwOrder)> {

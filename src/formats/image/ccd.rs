@@ -10,6 +10,8 @@
 //! regenerates it. The `[TRACK n]` sections give modes and indexes; the `[Entry n]` list must
 //! agree with them (each track pointer's PLBA is its INDEX 01, A0/A1 its first and last
 //! track, A2 the lead-out at the end of the `.img`); a disagreement is an error, not a guess.
+//! The list is also the lead-in as read ([`DiscPlan::toc_as_read`]): CTRL, A0's disc type and
+//! the ADR 5 items (B0, C0) reach the lead-in as the file has them.
 //!
 //! Conventions (as real CloneCD files and libmirage's reader have them): CRLF line endings;
 //! `[Entry n]` in lead-in TOC order A0, A1, A2, then the tracks; `Point`, `ADR`, `Control` in
