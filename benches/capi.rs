@@ -44,8 +44,9 @@ fn bench(c: &mut Criterion) {
     unsafe {
         let creator = rawcd_creator_new();
         for _ in 0..TRACKS {
+            let mut t = 0u32;
             assert_eq!(
-                rawcd_creator_add_track_file(creator, 2, cpath.as_ptr(), std::ptr::null_mut()),
+                rawcd_creator_add_track_file(creator, 2, cpath.as_ptr(), &mut t),
                 rawcd_status::RAWCD_OK
             );
         }

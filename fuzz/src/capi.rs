@@ -100,12 +100,13 @@ pub fn capi_calls(data: &[u8]) {
                     let ty = u32::from(ty % 12);
                     let size = [2352usize, 2336, 2048][ty as usize % 3];
                     let len = (300 + usize::from(n)) * size + usize::from(extra % 4);
+                    let mut t = 0u32;
                     check(rawcd_creator_add_track_memory(
                         c,
                         ty,
                         vec![7u8; len].as_ptr(),
                         len,
-                        null_mut(),
+                        &mut t,
                     ));
                 }
                 3 => {

@@ -8,10 +8,10 @@ use crate::codec::{Isrc, Mcn, SectorType};
 use crate::source::Source;
 
 use super::gaps;
-use super::map::{DiscMap, TocEntry};
+use super::map::DiscMap;
 use super::plan::{
-    CopySetting, DiscSettings, LeadIn, Piece, Plan, RwForm, SubchannelFormat, TrackLayout,
-    TrackSettings, TrackSpec,
+    CopySetting, DiscSettings, LeadIn, Piece, Plan, RwForm, SubchannelFormat, TocEntry,
+    TrackLayout, TrackSettings, TrackSpec,
 };
 use super::LayoutError;
 

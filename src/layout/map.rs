@@ -13,7 +13,7 @@ use crate::units::{to_bcd, Msf};
 
 use super::plan::{
     CopySetting, DiscSettings, LeadIn, Piece, Plan, PlannedSession, PwOrder, RwForm, SegKind,
-    SubchannelFormat, TrackSpec, LATER_LEADIN,
+    SubchannelFormat, TocEntry, TrackSpec, LATER_LEADIN,
 };
 use super::LayoutError;
 
@@ -226,46 +226,6 @@ impl SectorInfo {
     /// A data sector (scrambled in the raw stream).
     pub fn is_data(&self) -> bool {
         self.ty.is_data()
-    }
-}
-
-/// A lead-in TOC entry (§6.7, §10.7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TocEntry {
-    /// ADR: 1, or 5 for B0/C0.
-    pub adr: u8,
-    /// CTRL nibble (0 for ADR 5).
-    pub ctrl: u8,
-    /// POINT byte as on disc (BCD track number, A0..A2, B0, C0).
-    pub point: u8,
-    /// ADR 5: MIN SEC FRAME as on disc (BCD for B0, raw for C0). ADR 1 entries carry the
-    /// running time there, which depends on the sector, so this is zero.
-    pub msf: [u8; 3],
-    /// ADR 5: the ZERO byte (the number of ADR 5 pointers for B0); 0 for ADR 1.
-    pub zero: u8,
-    /// PMIN PSEC PFRAME as on disc.
-    pub p: [u8; 3],
-}
-
-impl TocEntry {
-    fn adr1(ctrl: u8, point: u8, p: [u8; 3]) -> TocEntry {
-        TocEntry {
-            adr: 1,
-            ctrl,
-            point,
-            msf: [0; 3],
-            zero: 0,
-            p,
-        }
-    }
-
-    /// The Q frame of this entry in a lead-in sector whose running time is `running`.
-    pub fn q(&self, running: Msf) -> QFrame {
-        if self.adr == 5 {
-            QFrame::toc_adr5(self.point, self.msf, self.zero, self.p)
-        } else {
-            QFrame::toc(self.ctrl, self.point, running, self.p)
-        }
     }
 }
 

@@ -19,9 +19,9 @@ mod plan;
 pub mod reference;
 
 pub use creator::{ImageCreator, TrackInfo, TrackPiece};
-pub use map::{Area, DiscMap, MainSource, SectorInfo, SessionInfo, TocEntry, TrackEntry};
+pub use map::{Area, DiscMap, MainSource, SectorInfo, SessionInfo, TrackEntry};
 pub use plan::{
-    CopySetting, LeadIn, PwOrder, RwForm, SubchannelFormat, TrackLayout, TrackSettings,
+    CopySetting, LeadIn, PwOrder, RwForm, SubchannelFormat, TocEntry, TrackLayout, TrackSettings,
 };
 
 use thiserror::Error;

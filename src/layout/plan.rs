@@ -6,11 +6,9 @@
 #![forbid(unsafe_code)]
 
 use crate::codec::cdtext::LeadinCdText;
-use crate::codec::{Isrc, Mcn, SectorType};
+use crate::codec::{Isrc, Mcn, QFrame, SectorType};
 use crate::source::Source;
 use crate::units::Msf;
-
-use super::map::TocEntry;
 
 use super::LayoutError;
 
@@ -359,4 +357,44 @@ pub(super) struct Segment {
     pub(super) index0: bool,
     pub(super) len: u32,
     pub(super) kind: SegKind,
+}
+
+/// A lead-in TOC entry (§6.7, §10.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TocEntry {
+    /// ADR: 1, or 5 for B0/C0.
+    pub adr: u8,
+    /// CTRL nibble (0 for ADR 5).
+    pub ctrl: u8,
+    /// POINT byte as on disc (BCD track number, A0..A2, B0, C0).
+    pub point: u8,
+    /// ADR 5: MIN SEC FRAME as on disc (BCD for B0, raw for C0). ADR 1 entries carry the
+    /// running time there, which depends on the sector, so this is zero.
+    pub msf: [u8; 3],
+    /// ADR 5: the ZERO byte (the number of ADR 5 pointers for B0); 0 for ADR 1.
+    pub zero: u8,
+    /// PMIN PSEC PFRAME as on disc.
+    pub p: [u8; 3],
+}
+
+impl TocEntry {
+    pub(super) fn adr1(ctrl: u8, point: u8, p: [u8; 3]) -> TocEntry {
+        TocEntry {
+            adr: 1,
+            ctrl,
+            point,
+            msf: [0; 3],
+            zero: 0,
+            p,
+        }
+    }
+
+    /// The Q frame of this entry in a lead-in sector whose running time is `running`.
+    pub fn q(&self, running: Msf) -> QFrame {
+        if self.adr == 5 {
+            QFrame::toc_adr5(self.point, self.msf, self.zero, self.p)
+        } else {
+            QFrame::toc(self.ctrl, self.point, running, self.p)
+        }
+    }
 }
