@@ -944,6 +944,22 @@ fn clonecd_leadin_comes_from_the_entry_list() {
         code, 0,
         "the verifier accepts the lead-in as read: {out}{err}"
     );
+    // An entry of another ADR is left out with a warning, its fields unread (PMin=120).
+    let odd = ccd.replace("TocEntries=7", "TocEntries=8")
+        + &ccd_entry(7, 0x03, 2, [0, 0, 0], 0, [120, 0, 0]);
+    std::fs::write(d.join("odd.ccd"), &odd).unwrap();
+    std::fs::copy(d.join("c.img"), d.join("odd.img")).unwrap();
+    std::fs::copy(d.join("c.sub"), d.join("odd.sub")).unwrap();
+    let (code, _, err) = rawcd(&d, &["image", "odd.ccd", "--format", "raw", "-o", "o"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("has ADR 2") && err.contains("left out"),
+        "{err}"
+    );
+    assert!(
+        read(&d, "o.raw") == raw,
+        "the same stream without the odd entry"
+    );
     let json = ok(&d, &["toc", "c.ccd", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["sessions"][0]["disc_type"], "cdromxa", "{json}");

@@ -491,6 +491,14 @@ fn toc_as_read(
     let mut out: Vec<(u32, Vec<crate::layout::TocEntry>)> = Vec::new();
     for e in &sheet.entries {
         let session = u32::from(e.session.max(1));
+        if e.adr != 1 && e.adr != 5 {
+            // Before its fields are read: an item left out is not checked either.
+            warnings.push(format!(
+                "the entry Point=0x{:02x} of session {session} has ADR {}: a lead-in carries ADR 1 and 5 items only, so it is left out",
+                e.point, e.adr
+            ));
+            continue;
+        }
         let bcd = |v: u8, what: &str| {
             if v <= 99 {
                 Ok(to_bcd(v))
@@ -518,16 +526,17 @@ fn toc_as_read(
             },
             bcd(e.p[2], "PFrame")?,
         ];
-        let item = match e.adr {
-            1 => crate::layout::TocEntry {
+        let item = if e.adr == 1 {
+            crate::layout::TocEntry {
                 adr: 1,
                 ctrl: e.control & 0x0F,
                 point,
                 msf: [0; 3],
                 zero: 0,
                 p,
-            },
-            5 => crate::layout::TocEntry {
+            }
+        } else {
+            crate::layout::TocEntry {
                 adr: 5,
                 ctrl: e.control & 0x0F,
                 point,
@@ -542,13 +551,6 @@ fn toc_as_read(
                 },
                 zero: e.zero,
                 p,
-            },
-            adr => {
-                warnings.push(format!(
-                    "the entry Point=0x{:02x} of session {session} has ADR {adr}: a lead-in carries ADR 1 and 5 items only, so it is left out",
-                    e.point
-                ));
-                continue;
             }
         };
         match out.iter_mut().find(|(n, _)| *n == session) {
